@@ -1,0 +1,115 @@
+"""The derived graph: resources (real, derived or missing) and the relationships between them.
+
+Rules fill it; views select from it. It knows Kubernetes identities but nothing of drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .model import Diagnostic, Ref, Source
+
+
+class NodeState(str, Enum):
+    REAL = "real"  # in the input
+    DERIVED = "derived"  # what the cluster would create from the input (ReplicaSets, Pods, Jobs)
+    MISSING = "missing"  # referenced by the input but not in it
+
+
+class Relation(str, Enum):
+    OWNS = "owns"  # controller → what it creates (Deployment → ReplicaSet → Pod)
+    CREATES = "creates"  # a Job or operator that produces an object at run time (a certificate Secret)
+    ROUTES = "routes"  # Ingress → Service
+    SELECTS = "selects"  # Service → Pod, by label selector
+    MOUNTS = "mounts"  # container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)
+    ENV = "env"  # container → ConfigMap / Secret through env or envFrom
+    USES = "uses"  # Pod → ServiceAccount, image pull Secret; Ingress → TLS Secret, IngressClass
+
+
+@dataclass(frozen=True)
+class Part:
+    """Something drawn inside a node, such as a Pod's container. `id` is unique within its node."""
+
+    id: str
+    label: str
+    role: str = "container"  # container | init | sidecar
+
+
+@dataclass
+class GraphNode:
+    ref: Ref
+    state: NodeState = NodeState.REAL
+    source: Source | None = None
+    app: str | None = None
+    count: int = 1  # more than one when several identical Pods are collapsed into one node
+    details: tuple[str, ...] = ()  # short facts under the name: "ClusterIP", "×5", "/var/log"
+    parts: tuple[Part, ...] = ()
+    owner: Ref | None = None  # a Pod-local volume is drawn with its Pod
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: Ref
+    target: Ref
+    relation: Relation
+    label: str = ""
+    source_part: str | None = None
+    target_part: str | None = None
+
+
+@dataclass
+class Facts:
+    """What one rule contributes: nodes it creates, edges it finds, findings it reports."""
+
+    nodes: list[GraphNode] = field(default_factory=list)
+    edges: list[GraphEdge] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+
+
+class Graph:
+    """Nodes by identity (first writer wins, except that a real node replaces a missing one), edges deduplicated."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[Ref, GraphNode] = {}
+        self.edges: list[GraphEdge] = []
+        self.findings: list[Diagnostic] = []
+        self._edge_index: dict[tuple[Ref, Ref, Relation, str | None, str | None], int] = {}
+
+    def add(self, facts: Facts) -> None:
+        for node in facts.nodes:
+            self.add_node(node)
+        for edge in facts.edges:
+            self.add_edge(edge)
+        self.findings.extend(facts.findings)
+
+    def add_node(self, node: GraphNode) -> None:
+        current = self.nodes.get(node.ref)
+        if current is None or (current.state is NodeState.MISSING and node.state is not NodeState.MISSING):
+            self.nodes[node.ref] = node
+
+    def add_edge(self, edge: GraphEdge) -> None:
+        key = (edge.source, edge.target, edge.relation, edge.source_part, edge.target_part)
+        index = self._edge_index.get(key)
+        if index is None:
+            self._edge_index[key] = len(self.edges)
+            self.edges.append(edge)
+            return
+        # Same endpoints and relation: merge labels (two env keys from one Secret give one edge).
+        existing = self.edges[index]
+        if edge.label and edge.label not in existing.label.split("\n"):
+            merged = "\n".join(filter(None, [existing.label, edge.label]))
+            self.edges[index] = GraphEdge(edge.source, edge.target, edge.relation, merged,
+                                          edge.source_part, edge.target_part)
+
+    def edges_from(self, ref: Ref) -> Iterable[GraphEdge]:
+        return (e for e in self.edges if e.source == ref)
+
+    def sorted_findings(self) -> list[Diagnostic]:
+        return sorted(set(self.findings))
+
+
+def app_of(labels: Mapping[str, str]) -> str | None:
+    """The application a resource belongs to: `app.kubernetes.io/name`, else `app`."""
+    return labels.get("app.kubernetes.io/name") or labels.get("app") or None

@@ -1,0 +1,295 @@
+"""Loading: files, directories, globs and standard input → resources, each with its file and line.
+
+Bad input never stops loading: every problem becomes a Diagnostic and the other files still load.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import (
+    CLUSTER_SCOPED_KINDS,
+    Diagnostic,
+    Inventory,
+    Ref,
+    Resource,
+    Severity,
+    Source,
+    as_list,
+    as_mapping,
+)
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+# API groups of tools' configuration files that carry apiVersion/kind but are not objects of a cluster.
+TOOL_CONFIG_GROUPS = (
+    "kustomize.config.k8s.io",
+    "kubelet.config.k8s.io",
+    "kubeproxy.config.k8s.io",
+    "kubeadm.k8s.io",
+    "kubescheduler.config.k8s.io",
+    "apiserver.config.k8s.io",
+    "config.kubernetes.io",
+    "builtin",
+)
+
+
+def _base_loader() -> type[yaml.SafeLoader]:
+    # The C loader is several times faster; fall back to the pure-Python one where libyaml is missing.
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+class ManifestLoader(_base_loader()):  # type: ignore[misc]
+    """Safe loader that also accepts the `=` value tag (an unquoted `- =` in some CRDs)."""
+
+
+def _construct_value_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    return None
+
+
+ManifestLoader.add_constructor("tag:yaml.org,2002:value", _construct_value_tag)
+
+
+@dataclass
+class LoadResult:
+    resources: list[Resource] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when an input could not be read or parsed."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def inventory(self) -> Inventory:
+        return Inventory(self.resources)
+
+
+def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
+    """Files, directories (recursively, manifest suffixes only), globs and `-`, in a stable order."""
+    paths: list[str] = []
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        if path not in seen:
+            seen.add(path)
+            paths.append(path)
+
+    for item in inputs:
+        if item == STDIN:
+            add(STDIN)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for found in _walk_manifests(path):
+                add(str(found))
+        elif path.is_file():
+            add(item)
+        elif glob.has_magic(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                problems.append(_error(Source(item), "no file matches this pattern"))
+            for match in matches:
+                if Path(match).is_dir():
+                    for found in _walk_manifests(Path(match)):
+                        add(str(found))
+                else:
+                    add(match)
+        else:
+            problems.append(_error(Source(item), "no such file or directory"))
+    return paths, problems
+
+
+def _walk_manifests(directory: Path) -> list[Path]:
+    found = [
+        p
+        for p in directory.rglob("*")
+        if p.suffix.lower() in MANIFEST_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    ]
+    return sorted(found)
+
+
+def load(inputs: Iterable[str], default_namespace: str = "default", stdin_text: str | None = None) -> LoadResult:
+    """Load every input; never raises for bad input."""
+    result = LoadResult()
+    paths, problems = expand_inputs(inputs)
+    result.diagnostics.extend(problems)
+    for path in paths:
+        result.files.append(path)
+        try:
+            if path == STDIN:
+                text = stdin_text if stdin_text is not None else sys.stdin.read()
+                display = "<stdin>"
+            else:
+                text = Path(path).read_bytes().decode("utf-8-sig")
+                display = path
+        except (OSError, UnicodeDecodeError) as exc:
+            result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
+            continue
+        load_text(text, display, result, default_namespace)
+    _report_duplicates(result)
+    _apply_crd_scopes(result)
+    return result
+
+
+def load_text(text: str, path: str, result: LoadResult, default_namespace: str = "default") -> None:
+    """Parse one file's text into `result`, documents in order."""
+    if _looks_like_helm_template(text, path):
+        result.diagnostics.append(
+            _note(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
+        )
+        return
+    try:
+        documents = list(_parse_documents(text))
+    except yaml.YAMLError as exc:
+        if path.endswith(".json"):
+            try:
+                documents = [(json.loads(text), None, 1)]
+            except ValueError:
+                result.diagnostics.append(_yaml_error(path, exc))
+                return
+        else:
+            result.diagnostics.append(_yaml_error(path, exc))
+            return
+    for data, node, line in documents:
+        _collect_objects(data, node, Source(path, line), result, default_namespace)
+
+
+def _parse_documents(text: str) -> Iterable[tuple[Any, yaml.Node | None, int]]:
+    """(data, node, line) per non-empty document; composing first keeps each node's position."""
+    loader = ManifestLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            data = loader.construct_document(node)
+            if data is None:
+                continue  # an empty document: `---` followed by nothing, or comments only
+            yield data, node, node.start_mark.line + 1
+    finally:
+        loader.dispose()
+
+
+def _collect_objects(
+    data: Any, node: yaml.Node | None, source: Source, result: LoadResult, default_namespace: str
+) -> None:
+    if not isinstance(data, Mapping):
+        shape = "a YAML sequence" if isinstance(data, list) else f"a {type(data).__name__} value"
+        result.diagnostics.append(_note(source, f"skipped: {shape}, not a Kubernetes object"))
+        return
+    kind, api_version = data.get("kind"), data.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api_version, str):
+        what = "apiVersion and kind" if kind is None and api_version is None else "apiVersion or kind"
+        result.diagnostics.append(_note(source, f"skipped: no {what}, not a Kubernetes object"))
+        return
+    group = api_version.split("/")[0] if "/" in api_version else ""
+    if group in TOOL_CONFIG_GROUPS:
+        result.diagnostics.append(
+            _note(source, f"skipped: {api_version} {kind} is a tool's configuration, not a Kubernetes object")
+        )
+        return
+    if kind == "List" or (kind.endswith("List") and "items" in data):
+        item_nodes = _item_nodes(node)
+        for index, item in enumerate(as_list(data.get("items"))):
+            line = item_nodes[index].start_mark.line + 1 if index < len(item_nodes) else source.line
+            _collect_objects(item, item_nodes[index] if index < len(item_nodes) else None,
+                             Source(source.path, line), result, default_namespace)
+        return
+    metadata = as_mapping(data.get("metadata"))
+    name = metadata.get("name") or metadata.get("generateName")
+    if not isinstance(name, str) or not name:
+        result.diagnostics.append(_note(source, f"skipped: {api_version} {kind} has no metadata.name"))
+        return
+    if kind in CLUSTER_SCOPED_KINDS:
+        namespace: str | None = None
+    else:
+        declared = metadata.get("namespace")
+        namespace = str(declared) if declared else default_namespace
+    result.resources.append(Resource(Ref(kind, namespace, name), api_version, data, source))
+
+
+def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "items" and isinstance(value, yaml.SequenceNode):
+            return list(value.value)
+    return []
+
+
+def _report_duplicates(result: LoadResult) -> None:
+    first: dict[Ref, Resource] = {}
+    for resource in result.resources:
+        if resource.ref in first:
+            result.diagnostics.append(
+                Diagnostic(resource.source, Severity.WARNING,
+                           f"duplicate {resource.ref.id}: first defined at {first[resource.ref].source}; "
+                           "this one is ignored", "duplicate-resource")
+            )
+        else:
+            first[resource.ref] = resource
+
+
+def _apply_crd_scopes(result: LoadResult) -> None:
+    """Custom resources of a cluster-scoped CRD in the input lose the namespace they were given."""
+    cluster_kinds = {
+        str(as_mapping(r.spec.get("names")).get("kind"))
+        for r in result.resources
+        if r.kind == "CustomResourceDefinition" and r.spec.get("scope") == "Cluster"
+    }
+    if not cluster_kinds:
+        return
+    result.resources = [
+        Resource(Ref(r.kind, None, r.name), r.api_version, r.body, r.source)
+        if r.kind in cluster_kinds and r.namespace is not None
+        else r
+        for r in result.resources
+    ]
+
+
+def _looks_like_helm_template(text: str, path: str) -> bool:
+    parts = Path(path).parts
+    return "{{" in text and ("templates" in parts or path.endswith(".tpl"))
+
+
+def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 0
+    column = mark.column + 1 if mark is not None else 0
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context else str(problem)
+    if "{{" in message or "{{" in str(exc):
+        message += " (a template? render it first)"
+    return _error(Source(path, line, column), f"invalid YAML: {message}")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc)
+
+
+def _error(source: Source, message: str) -> Diagnostic:
+    return Diagnostic(source, Severity.ERROR, message)
+
+
+def _note(source: Source, message: str) -> Diagnostic:
+    return Diagnostic(source, Severity.NOTE, message)

@@ -1,0 +1,165 @@
+"""The resource model: what was loaded, where it came from, and what went wrong.
+
+Everything here is plain data. Loading fills it, rules read it, views select from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, NamedTuple
+
+# Kinds that never live in a namespace. Custom resources are decided by their CRD when the input holds it.
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "APIService", "CertificateSigningRequest", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
+        "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition", "FlowSchema", "GatewayClass",
+        "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
+        "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+        "VolumeAttachment", "VolumeSnapshotClass",
+    }
+)
+
+
+class Ref(NamedTuple):
+    """Identity of a resource: kind, namespace (None when cluster-scoped) and name."""
+
+    kind: str
+    namespace: str | None
+    name: str
+
+    @property
+    def id(self) -> str:
+        """`Kind/namespace/name`, or `Kind/name` when cluster-scoped: the Graphviz node name."""
+        if self.namespace is None:
+            return f"{self.kind}/{self.name}"
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where something was read: a file (or `<stdin>`) and a 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.path}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the input could not be read or parsed
+    WARNING = "warning"  # a finding: a dangling reference and the like
+    NOTE = "note"  # informational: a skipped non-Kubernetes file
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One message about the input, always naming its file and line."""
+
+    source: Source
+    severity: Severity
+    message: str
+    check: str = ""  # kube-linter style check name for findings, e.g. `dangling-service`
+
+    def __str__(self) -> str:
+        check = f" [{self.check}]" if self.check else ""
+        return f"{self.source}: {self.severity}: {self.message}{check}"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One Kubernetes object as loaded. `body` is the parsed document; never drawn as a whole."""
+
+    ref: Ref
+    api_version: str
+    body: Mapping[str, Any] = field(repr=False, compare=False)
+    source: Source
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @property
+    def namespace(self) -> str | None:
+        return self.ref.namespace
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        return as_mapping(self.body.get("metadata"))
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return string_map(self.metadata.get("labels"))
+
+    @property
+    def spec(self) -> Mapping[str, Any]:
+        return as_mapping(self.body.get("spec"))
+
+
+class Inventory:
+    """The loaded resources, indexed by identity and by kind. Read-only once built."""
+
+    def __init__(self, resources: list[Resource]) -> None:
+        self._by_ref: dict[Ref, Resource] = {}
+        self._by_kind: dict[str, list[Resource]] = {}
+        for resource in resources:
+            if resource.ref in self._by_ref:
+                continue  # the loader already reported the duplicate
+            self._by_ref[resource.ref] = resource
+            self._by_kind.setdefault(resource.kind, []).append(resource)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._by_ref.values())
+
+    def __len__(self) -> int:
+        return len(self._by_ref)
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._by_ref
+
+    def get(self, ref: Ref) -> Resource | None:
+        return self._by_ref.get(ref)
+
+    def of_kind(self, *kinds: str) -> list[Resource]:
+        found: list[Resource] = []
+        for kind in kinds:
+            found.extend(self._by_kind.get(kind, ()))
+        return found
+
+
+def as_mapping(value: object) -> Mapping[str, Any]:
+    """The value if it is a mapping, else an empty one: manifests are often partial."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def string_map(value: object) -> dict[str, str]:
+    """A labels/selector mapping with keys and values as strings (YAML may give ints or bools)."""
+    return {str(k): _label_value(v) for k, v in as_mapping(value).items()}
+
+
+def _label_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

@@ -1,0 +1,45 @@
+"""Relationship rules: small pure functions in one table.
+
+Each rule takes the inventory and the Pods (real or derived by the workload chain) and returns Facts: the nodes
+it creates, the edges it finds and the findings it reports. To add a relationship, write a function with that
+signature and list it in RULES; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..graph import Facts, Graph, GraphNode, app_of
+from ..model import Inventory
+from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
+from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
+from .workloads import PodInstance, derive_workload_chain
+
+Rule = Callable[[Inventory, list[PodInstance]], Facts]
+
+
+def derive_resource_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """Every loaded resource is a node, whatever its kind (the fallback for kinds no rule knows)."""
+    return Facts(nodes=[GraphNode(r.ref, source=r.source, app=app_of(r.labels)) for r in inventory])
+
+
+# Order matters only for nodes: the first rule to create a node decides its details.
+RULES: tuple[Rule, ...] = (
+    derive_service_nodes,
+    derive_service_edges,
+    derive_ingress_edges,
+    derive_pod_references,
+    derive_local_volumes,
+    derive_claim_edges,
+    derive_resource_nodes,
+)
+
+
+def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES) -> Graph:
+    """The one derived graph every view selects from."""
+    graph = Graph()
+    chain = derive_workload_chain(inventory)
+    graph.add(chain.facts)
+    for rule in rules:
+        graph.add(rule(inventory, chain.pods))
+    return graph

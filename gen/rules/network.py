@@ -1,0 +1,157 @@
+"""Traffic: Ingress → Service (host and path on the edge), Service → Pods (port mapping on the edge)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation, app_of
+from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping, string_map
+from ..selectors import parse_map_selector
+from .workloads import PodInstance
+
+
+def derive_service_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """Every Service, with its type and (for ExternalName) target as details."""
+    facts = Facts()
+    for service in inventory.of_kind("Service"):
+        spec = service.spec
+        kind = str(spec.get("type") or "ClusterIP")
+        details = [kind]
+        if kind == "ExternalName" and spec.get("externalName"):
+            details.append(f"→ {spec['externalName']}")
+        if spec.get("clusterIP") == "None":
+            details = ["headless"]
+        app = app_of(service.labels) or app_of(string_map(spec.get("selector")))
+        facts.nodes.append(GraphNode(service.ref, source=service.source, app=app, details=tuple(details)))
+    return facts
+
+
+def derive_service_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """Service → each Pod its selector matches, labelled `port→targetPort/PROTO`; dangling ones reported."""
+    facts = Facts()
+    for service in inventory.of_kind("Service"):
+        spec = service.spec
+        if spec.get("type") == "ExternalName" or not spec.get("selector"):
+            continue  # no selector: Endpoints are managed by hand or by a controller
+        selector = parse_map_selector(spec.get("selector"))
+        selected = [p for p in pods if p.ref.namespace == service.namespace and selector.matches(p.labels)]
+        if not selected:
+            facts.findings.append(Diagnostic(
+                service.source, Severity.WARNING,
+                f"Service {service.name} selects no Pods (selector {selector.describe()})", "dangling-service"))
+            missing = Ref("Pod", service.namespace, f"{selector.describe()}")
+            facts.nodes.append(GraphNode(missing, NodeState.MISSING, service.source, app_of(service.labels),
+                                         details=("no Pod matches",)))
+            facts.edges.append(GraphEdge(service.ref, missing, Relation.SELECTS))
+            continue
+        reported: set[str] = set()
+        for pod in selected:
+            labels = []
+            for port in map(as_mapping, as_list(spec.get("ports"))):
+                label, problem = _port_mapping(port, pod.spec)
+                labels.append(label)
+                if problem and problem not in reported:
+                    reported.add(problem)
+                    facts.findings.append(Diagnostic(
+                        service.source, Severity.WARNING,
+                        f"Service {service.name}: {problem} in {pod.workload.kind} {pod.workload.name}",
+                        "invalid-target-ports"))
+            facts.edges.append(GraphEdge(service.ref, pod.ref, Relation.SELECTS, "\n".join(labels)))
+    return facts
+
+
+def _container_ports(pod_spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    ports = []
+    for key in ("containers", "initContainers"):
+        for container in map(as_mapping, as_list(pod_spec.get(key))):
+            if key == "initContainers" and container.get("restartPolicy") != "Always":
+                continue  # only native sidecars among init containers serve traffic
+            ports.extend(map(as_mapping, as_list(container.get("ports"))))
+    return ports
+
+
+def _port_mapping(port: Mapping[str, Any], pod_spec: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The edge label for one Service port and, when its target is not exposed, the problem."""
+    number = port.get("port")
+    target = port.get("targetPort", number)
+    protocol = str(port.get("protocol") or "TCP")
+    declared = _container_ports(pod_spec)
+    if isinstance(target, str) and not target.isdigit():
+        matches = [p for p in declared if p.get("name") == target]
+        if not matches:
+            return f"{number}→{target}/{protocol}", f"targetPort {target!r} is not a named port of any container"
+        return f"{number}→{target}({matches[0].get('containerPort')})/{protocol}", None
+    numbers = {str(p.get("containerPort")) for p in declared}
+    if declared and str(target) not in numbers:
+        return f"{number}→{target}/{protocol}", f"targetPort {target} is not a port of any container"
+    return f"{number}→{target}/{protocol}", None
+
+
+def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """Ingress → Service per rule and default backend; → TLS Secret; → IngressClass."""
+    facts = Facts()
+    for ingress in inventory.of_kind("Ingress"):
+        spec = ingress.spec
+        annotations = as_mapping(ingress.metadata.get("annotations"))
+        class_name = spec.get("ingressClassName") or annotations.get("kubernetes.io/ingress.class")
+        details = [f"class {class_name}"] if class_name else []
+        facts.nodes.append(GraphNode(ingress.ref, source=ingress.source, app=app_of(ingress.labels),
+                                     details=tuple(details)))
+        if class_name and Ref("IngressClass", None, str(class_name)) in inventory:
+            facts.edges.append(GraphEdge(ingress.ref, Ref("IngressClass", None, str(class_name)), Relation.USES,
+                                         "class"))
+        default = spec.get("defaultBackend") or spec.get("backend")
+        if isinstance(default, Mapping):
+            _route(ingress, default, "default backend", inventory, facts)
+        for rule in map(as_mapping, as_list(spec.get("rules"))):
+            host = str(rule.get("host") or "*")
+            for path in map(as_mapping, as_list(as_mapping(rule.get("http")).get("paths"))):
+                where = f"{host}{path.get('path') or '/'}"
+                _route(ingress, as_mapping(path.get("backend")), where, inventory, facts)
+        for tls in map(as_mapping, as_list(spec.get("tls"))):
+            secret_name = tls.get("secretName")
+            if isinstance(secret_name, str):
+                target = Ref("Secret", ingress.namespace, secret_name)
+                facts.edges.append(GraphEdge(ingress.ref, target, Relation.USES, "tls"))
+                if target not in inventory:
+                    facts.nodes.append(GraphNode(target, NodeState.MISSING, ingress.source, app_of(ingress.labels)))
+                    facts.findings.append(Diagnostic(
+                        ingress.source, Severity.WARNING,
+                        f"Ingress {ingress.name}: TLS Secret {secret_name} is not in the input", "dangling-ingress"))
+    return facts
+
+
+def _route(ingress: Resource, backend: Mapping[str, Any], where: str, inventory: Inventory, facts: Facts) -> None:
+    service = as_mapping(backend.get("service"))
+    name = service.get("name") or backend.get("serviceName")
+    port_spec = as_mapping(service.get("port"))
+    port = port_spec.get("number") or port_spec.get("name") or backend.get("servicePort")
+    resource = as_mapping(backend.get("resource"))
+    if not name and resource.get("kind") and resource.get("name"):
+        target = Ref(str(resource["kind"]), ingress.namespace, str(resource["name"]))
+        facts.edges.append(GraphEdge(ingress.ref, target, Relation.ROUTES, where))
+        return
+    if not isinstance(name, str):
+        return
+    target = Ref("Service", ingress.namespace, name)
+    label = f"{where} :{port}" if port is not None else where
+    facts.edges.append(GraphEdge(ingress.ref, target, Relation.ROUTES, label))
+    found = inventory.get(target)
+    if found is None:
+        facts.nodes.append(GraphNode(target, NodeState.MISSING, ingress.source, app_of(ingress.labels)))
+        facts.findings.append(Diagnostic(ingress.source, Severity.WARNING,
+                                         f"Ingress {ingress.name} routes {where} to Service {name}, "
+                                         "which is not in the input", "dangling-ingress"))
+        return
+    if port is not None and not _service_has_port(found, port):
+        facts.findings.append(Diagnostic(ingress.source, Severity.WARNING,
+                                         f"Ingress {ingress.name} routes {where} to port {port} of Service "
+                                         f"{name}, which has no such port", "dangling-ingress"))
+
+
+def _service_has_port(service: Resource, port: object) -> bool:
+    for entry in map(as_mapping, as_list(service.spec.get("ports"))):
+        if str(port) in (str(entry.get("port")), str(entry.get("name"))):
+            return True
+    return False

@@ -1,0 +1,181 @@
+"""The workload chain: Deployment → ReplicaSet → Pods, StatefulSet → Pods, CronJob → Job → Pod, and so on.
+
+Where the input holds the real children (a cluster dump with ownerReferences) they are used instead of derived ones.
+The Pods found or derived here are what the other rules select from and reference through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, Relation, app_of
+from ..model import Inventory, Ref, Resource, Source, as_list, as_mapping, string_map
+
+COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
+CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet",
+                    "ReplicationController")
+
+
+@dataclass(frozen=True)
+class PodInstance:
+    """A Pod node with the spec it runs: real (kind Pod) or derived from a template."""
+
+    ref: Ref
+    spec: Mapping[str, Any]
+    labels: Mapping[str, str]
+    source: Source  # the Pod or the workload whose template it comes from
+    workload: Ref  # the top controller (or the Pod itself): findings name it
+    app: str | None
+
+
+@dataclass
+class WorkloadChain:
+    facts: Facts
+    pods: list[PodInstance]
+
+
+def pod_template(resource: Resource) -> Mapping[str, Any] | None:
+    """The Pod template (`metadata` + `spec`) a controller creates Pods from, or None."""
+    spec = resource.spec
+    if resource.kind == "CronJob":
+        spec = as_mapping(as_mapping(spec.get("jobTemplate")).get("spec"))
+    template = spec.get("template")
+    return template if isinstance(template, Mapping) else None
+
+
+def replica_count(resource: Resource) -> int:
+    spec = resource.spec
+    if resource.kind == "DaemonSet":
+        return 1  # one per node; drawn as one Pod
+    if resource.kind in ("Job", "CronJob"):
+        job_spec = as_mapping(spec.get("jobTemplate")).get("spec") if resource.kind == "CronJob" else spec
+        value = as_mapping(job_spec).get("parallelism", 1)
+    else:
+        value = spec.get("replicas", 1)
+    return value if isinstance(value, int) and value >= 0 else 1
+
+
+def containers_of(spec: Mapping[str, Any]) -> tuple[Part, ...]:
+    """A Pod's containers in start order: init containers (native sidecars marked), then the main ones."""
+    parts: list[Part] = []
+    for container in as_list(spec.get("initContainers")):
+        container = as_mapping(container)
+        role = "sidecar" if container.get("restartPolicy") == "Always" else "init"
+        parts.append(_container_part(container, role))
+    for container in as_list(spec.get("containers")):
+        parts.append(_container_part(as_mapping(container), "container"))
+    return tuple(parts)
+
+
+def _container_part(container: Mapping[str, Any], role: str) -> Part:
+    name = str(container.get("name", "?"))
+    ports = [str(p.get("containerPort")) for p in map(as_mapping, as_list(container.get("ports")))
+             if p.get("containerPort") is not None]
+    label = f"{name} :{','.join(ports)}" if ports else name
+    return Part(id=name, label=label, role=role)
+
+
+def derive_workload_chain(inventory: Inventory) -> WorkloadChain:
+    facts = Facts()
+    pods: list[PodInstance] = []
+    owned_by = _children_by_owner(inventory)
+
+    for resource in inventory.of_kind(*CONTROLLER_KINDS, "Pod"):
+        for owner in _owners_in_input(resource, inventory):
+            facts.edges.append(GraphEdge(owner, resource.ref, Relation.OWNS))
+
+    for resource in inventory.of_kind("Pod"):
+        top = _top_controller(resource, inventory)
+        app = app_of(resource.labels) or _app_of_ref(top, inventory)
+        facts.nodes.append(GraphNode(resource.ref, source=resource.source, app=app,
+                                     parts=containers_of(resource.spec)))
+        pods.append(PodInstance(resource.ref, resource.spec, resource.labels, resource.source, top, app))
+
+    for resource in inventory.of_kind(*CONTROLLER_KINDS):
+        if resource.ref in owned_by:
+            continue  # the input holds its real children
+        template = pod_template(resource)
+        if template is None:
+            continue
+        top = _top_controller(resource, inventory)
+        app = _app_of_ref(top, inventory)
+        _derive_children(resource, template, top, app, facts, pods)
+    return WorkloadChain(facts, pods)
+
+
+def _derive_children(
+    resource: Resource, template: Mapping[str, Any], top: Ref, app: str | None, facts: Facts,
+    pods: list[PodInstance],
+) -> None:
+    namespace, name = resource.namespace, resource.name
+    parent = resource.ref
+    if resource.kind in ("Deployment", "CronJob"):
+        middle_kind = "ReplicaSet" if resource.kind == "Deployment" else "Job"
+        middle = Ref(middle_kind, namespace, name)
+        facts.nodes.append(GraphNode(middle, NodeState.DERIVED, resource.source, app))
+        facts.edges.append(GraphEdge(parent, middle, Relation.OWNS))
+        parent = middle
+
+    count = replica_count(resource)
+    if count == 0:
+        return
+    spec = as_mapping(template.get("spec"))
+    labels = string_map(as_mapping(template.get("metadata")).get("labels"))
+    parts = containers_of(spec)
+    if resource.kind == "DaemonSet":
+        instances = [(Ref("Pod", namespace, name), 1, ("one per node",))]
+    elif count > COLLAPSE_ABOVE:
+        first, last = (f"{name}-0", f"{name}-{count - 1}") if resource.kind == "StatefulSet" else ("", "")
+        span = (f"{first} … {last}",) if first else ()
+        instances = [(Ref("Pod", namespace, name), count, span)]
+    else:
+        start = 0 if resource.kind == "StatefulSet" else 1  # StatefulSet Pods are name-0, name-1, …
+        instances = [(Ref("Pod", namespace, f"{name}-{i}"), 1, ()) for i in range(start, start + count)]
+    for ref, n, details in instances:
+        facts.nodes.append(GraphNode(ref, NodeState.DERIVED, resource.source, app, n, details, parts))
+        facts.edges.append(GraphEdge(parent, ref, Relation.OWNS))
+        pods.append(PodInstance(ref, spec, labels, resource.source, top, app))
+
+
+def _owner_refs(resource: Resource) -> list[Ref]:
+    refs = []
+    for owner in map(as_mapping, as_list(resource.metadata.get("ownerReferences"))):
+        kind, name = owner.get("kind"), owner.get("name")
+        if isinstance(kind, str) and isinstance(name, str):
+            refs.append(Ref(kind, resource.namespace, name))
+    return refs
+
+
+def _owners_in_input(resource: Resource, inventory: Inventory) -> list[Ref]:
+    return [ref for ref in _owner_refs(resource) if ref in inventory]
+
+
+def _children_by_owner(inventory: Inventory) -> set[Ref]:
+    owners: set[Ref] = set()
+    for resource in inventory.of_kind(*CONTROLLER_KINDS, "Pod"):
+        owners.update(_owners_in_input(resource, inventory))
+    return owners
+
+
+def _top_controller(resource: Resource, inventory: Inventory) -> Ref:
+    current, seen = resource, {resource.ref}
+    while True:
+        owners = _owners_in_input(current, inventory)
+        if not owners or owners[0] in seen:
+            return current.ref
+        seen.add(owners[0])
+        found = inventory.get(owners[0])
+        if found is None:
+            return current.ref
+        current = found
+
+
+def _app_of_ref(ref: Ref, inventory: Inventory) -> str | None:
+    resource = inventory.get(ref)
+    if resource is None:
+        return None
+    template = pod_template(resource)
+    template_labels = string_map(as_mapping(template.get("metadata")).get("labels")) if template else {}
+    return app_of(resource.labels) or app_of(template_labels)

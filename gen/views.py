@@ -1,0 +1,215 @@
+"""Views: which part of the one derived graph a figure shows, and how each kind looks.
+
+A view is a selection (kinds and relations) plus the Kubernetes-aware presentation of what it keeps. It returns a
+neutral Diagram; it knows nothing of Graphviz.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .diagram import Box, Diagram, Group, Link, Row
+from .graph import Graph, GraphEdge, GraphNode, NodeState, Relation
+from .model import Ref
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    short: str  # the short name kubectl prints
+    shape: str
+    style: str  # colour family
+    column: int  # position in traffic order, left to right
+
+
+WORKLOAD = KindStyle("", "box3d", "workload", 2)
+KIND_STYLES: dict[str, KindStyle] = {
+    "Ingress": KindStyle("ing", "cds", "network", 0),
+    "Gateway": KindStyle("gtw", "cds", "network", 0),
+    "HTTPRoute": KindStyle("httproute", "cds", "network", 0),
+    "IngressClass": KindStyle("ingressclass", "tab", "network", 1),
+    "Service": KindStyle("svc", "ellipse", "network", 1),
+    "Deployment": KindStyle("deploy", "box3d", "workload", 2),
+    "StatefulSet": KindStyle("sts", "box3d", "workload", 2),
+    "DaemonSet": KindStyle("ds", "box3d", "workload", 2),
+    "CronJob": KindStyle("cj", "box3d", "workload", 2),
+    "ReplicationController": KindStyle("rc", "box3d", "workload", 2),
+    "HorizontalPodAutoscaler": KindStyle("hpa", "box", "workload", 1),
+    "ReplicaSet": KindStyle("rs", "box", "controller", 3),
+    "Job": KindStyle("job", "box", "controller", 3),
+    "Pod": KindStyle("po", "table", "pod", 4),
+    "Volume": KindStyle("vol", "folder", "volume", 5),
+    "ConfigMap": KindStyle("cm", "note", "config", 5),
+    "Secret": KindStyle("secret", "note", "secret", 5),
+    "PersistentVolumeClaim": KindStyle("pvc", "cylinder", "storage", 5),
+    "ServiceAccount": KindStyle("sa", "component", "identity", 5),
+    "PersistentVolume": KindStyle("pv", "cylinder", "storage", 6),
+    "StorageClass": KindStyle("sc", "tab", "storage", 7),
+    "Role": KindStyle("role", "box", "identity", 6),
+    "ClusterRole": KindStyle("clusterrole", "box", "identity", 6),
+    "RoleBinding": KindStyle("rolebinding", "box", "identity", 6),
+    "ClusterRoleBinding": KindStyle("clusterrolebinding", "box", "identity", 6),
+    "NetworkPolicy": KindStyle("netpol", "box", "network", 1),
+    "PodDisruptionBudget": KindStyle("pdb", "box", "workload", 3),
+    "CustomResourceDefinition": KindStyle("crd", "box", "other", 7),
+}
+# Namespace objects are drawn as the group that holds their resources, never as a box.
+NOT_DRAWN = frozenset({"Namespace"})
+
+CONTROLLERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicationController",
+                         "ReplicaSet", "Job"})
+
+
+def kind_style(kind: str) -> KindStyle:
+    return KIND_STYLES.get(kind, KindStyle(kind.lower(), "box", "other", 6))
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    description: str
+    kinds: frozenset[str] | None  # None: every kind
+    relations: frozenset[Relation]
+
+
+VIEWS: dict[str, ViewSpec] = {
+    spec.name: spec
+    for spec in (
+        ViewSpec("topology", "everything: traffic, ownership, configuration and storage", None, frozenset(Relation)),
+        ViewSpec("network", "Ingress → Service → workloads → Pods",
+                 frozenset({"Ingress", "IngressClass", "Service", "Pod", *CONTROLLERS}),
+                 frozenset({Relation.ROUTES, Relation.SELECTS, Relation.OWNS, Relation.USES})),
+        ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC",
+                 frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
+                            "StorageClass", *CONTROLLERS}),
+                 frozenset({Relation.OWNS, Relation.MOUNTS, Relation.ENV, Relation.CREATES, Relation.USES})),
+    )
+}
+
+
+@dataclass
+class Filters:
+    """Optional narrowing of a view: only these namespaces, kinds or names (empty means all)."""
+
+    namespaces: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+    def keeps(self, ref: Ref) -> bool:
+        # Kinds and names are applied after selection, so that what hangs off a kept resource stays.
+        return not self.namespaces or ref.namespace is None or ref.namespace in self.namespaces
+
+
+def build_view(graph: Graph, view: str = "topology", filters: Filters | None = None) -> Diagram:
+    spec = VIEWS[view]
+    filters = filters or Filters()
+    nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, spec, filters)}
+    edges = [e for e in graph.edges
+             if e.relation in spec.relations and e.source in nodes and e.target in nodes]
+    if filters.kinds or filters.names:
+        nodes, edges = _narrow(nodes, edges, filters)
+    apps = _apps(nodes, edges)
+    diagram = Diagram(empty_message=f"no resources for the {view} view")
+    diagram.groups = _groups(nodes.values(), apps)
+    diagram.boxes = sorted((_box(node, apps.get(node.ref)) for node in nodes.values()),
+                           key=lambda b: (b.group or "", b.rank or 0, b.id))
+    diagram.links = sorted((_link(e, nodes) for e in edges),
+                           key=lambda l: (l.source, l.target, l.source_row or "", l.label))
+    return diagram
+
+
+def _selected(node: GraphNode, spec: ViewSpec, filters: Filters) -> bool:
+    kind = node.ref.kind
+    if kind in NOT_DRAWN:
+        return False
+    if spec.kinds is not None and kind not in spec.kinds:
+        return False
+    return filters.keeps(node.ref)
+
+
+def _narrow(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], filters: Filters
+            ) -> tuple[dict[Ref, GraphNode], list[GraphEdge]]:
+    """Keep the named/kinded resources and what hangs off them downstream (their ReplicaSets, Pods, volumes)."""
+    seeds = {ref for ref in nodes
+             if (not filters.kinds or ref.kind in filters.kinds) and (not filters.names or ref.name in filters.names)}
+    keep, frontier = set(seeds), list(seeds)
+    while frontier:
+        current = frontier.pop()
+        for edge in edges:
+            if edge.source == current and edge.target not in keep and (
+                edge.relation is Relation.OWNS or edge.target.kind == "Volume"
+                or not filters.kinds or edge.target.kind in filters.kinds
+            ):
+                keep.add(edge.target)
+                frontier.append(edge.target)
+    return ({r: n for r, n in nodes.items() if r in keep},
+            [e for e in edges if e.source in keep and e.target in keep])
+
+
+def _apps(nodes: dict[Ref, GraphNode], edges: list[GraphEdge]) -> dict[Ref, str]:
+    """Each node's application; a node without one joins the single application all its neighbours share."""
+    apps = {ref: node.app for ref, node in nodes.items() if node.app and ref.namespace is not None}
+    neighbours: dict[Ref, set[str]] = {}
+    for edge in edges:
+        for this, other in ((edge.source, edge.target), (edge.target, edge.source)):
+            if other in apps:
+                neighbours.setdefault(this, set()).add(apps[other])
+    for ref, node in nodes.items():
+        if ref not in apps and ref.namespace is not None and len(neighbours.get(ref, ())) == 1:
+            apps[ref] = next(iter(neighbours[ref]))
+        if node.owner is not None and node.owner in apps:
+            apps[ref] = apps[node.owner]
+    return apps
+
+
+def _group_ids(ref: Ref, app: str | None) -> tuple[str | None, str | None]:
+    if ref.namespace is None:
+        return None, None
+    namespace_group = f"ns/{ref.namespace}"
+    return namespace_group, (f"{namespace_group}/app/{app}" if app else None)
+
+
+def _groups(nodes: Iterable[GraphNode], apps: dict[Ref, str]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for node in nodes:
+        namespace_group, app_group = _group_ids(node.ref, apps.get(node.ref))
+        if namespace_group:
+            groups.setdefault(namespace_group, Group(namespace_group, f"namespace {node.ref.namespace}",
+                                                     style="namespace"))
+        if app_group:
+            groups.setdefault(app_group, Group(app_group, f"app {apps[node.ref]}", namespace_group, "app"))
+    return sorted(groups.values(), key=lambda g: g.id)
+
+
+def _box(node: GraphNode, app: str | None) -> Box:
+    ref = node.ref
+    style = kind_style(ref.kind)
+    namespace_group, app_group = _group_ids(ref, app)
+    title = ref.name.split("/", 1)[1] if ref.kind == "Volume" else ref.name
+    details = list(node.details)
+    if node.count > 1:
+        title = f"{title} ×{node.count}"
+    state = {NodeState.REAL: "solid", NodeState.DERIVED: "dashed", NodeState.MISSING: "missing"}[node.state]
+    if node.state is NodeState.MISSING:
+        details.append("missing")
+    where = f" — {node.source}" if node.source and node.state is NodeState.REAL else ""
+    derived = " (derived)" if node.state is NodeState.DERIVED else ""
+    rows = tuple(Row(part.id, part.label, part.role) for part in node.parts)
+    return Box(
+        id=ref.id, title=title, badge=style.short, shape=style.shape, style=style.style, state=state,
+        details=tuple(details), rows=rows, group=app_group or namespace_group,
+        tooltip=f"{ref.id}{derived}{where}", rank=style.column,
+    )
+
+
+LINK_STYLES: dict[Relation, str] = {
+    Relation.OWNS: "owns", Relation.CREATES: "creates", Relation.ROUTES: "traffic", Relation.SELECTS: "traffic",
+    Relation.MOUNTS: "mount", Relation.ENV: "env", Relation.USES: "uses",
+}
+
+
+def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode]) -> Link:
+    target = nodes[edge.target]
+    return Link(edge.source.id, edge.target.id, edge.label, LINK_STYLES[edge.relation],
+                edge.source_part, edge.target_part, target.state is NodeState.MISSING)
+
