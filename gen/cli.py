@@ -1,0 +1,153 @@
+"""The `gen` command: render and check figures from the shell.
+
+Exit codes: 0 success (warnings allowed for render); 1 an input could not be read or parsed, or `gen check`
+found something; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .model import Diagnostic, Severity
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Render Kubernetes manifests as architecture diagrams, and check them.
+
+  gen                                  render every figure the MkDocs pages declare
+  gen render manifests/shop/ -o shop.svg
+  gen render a.yaml b.yaml --view network -o n.svg
+  helm template ./chart | gen render - -o chart.svg
+  gen check [PATHS...]                 findings like a linter; exit 1 when there are any
+  gen watch                            re-render the pages' figures when a manifest changes
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"gen: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .views import VIEWS
+
+    parser = _Parser(prog="gen", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def add_input_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--namespace", "-n", default="default",
+                             help="namespace for objects that name none (default: default)")
+        command.add_argument("--quiet", "-q", action="store_true", help="do not print notes about skipped files")
+
+    render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
+    render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
+    render.add_argument("-o", "--output", help="output file; its extension picks the format (default: SVG on stdout)")
+    render.add_argument("--view", default="topology", choices=sorted(VIEWS), help="which part of the graph to draw")
+    render.add_argument("--only-namespace", action="append", default=[], metavar="NS",
+                        help="draw only this namespace (repeatable)")
+    render.add_argument("--kind", action="append", default=[], metavar="KIND",
+                        help="draw only this kind and what it owns (repeatable)")
+    render.add_argument("--name", action="append", default=[], metavar="NAME",
+                        help="draw only resources of this name and what they own (repeatable)")
+    add_input_options(render)
+
+    check = sub.add_parser("check", help="report dangling references and unreadable input; exit 1 on any")
+    check.add_argument("inputs", nargs="*", help="files, directories, globs or -; default: what the pages use")
+    add_input_options(check)
+
+    sub.add_parser("views", help="list the views")
+
+    for name, helptext in (("build", "render every figure the pages declare (the default)"),
+                           ("watch", "re-render the pages' figures whenever a manifest changes")):
+        command = sub.add_parser(name, help=helptext)
+        command.add_argument("--config", "-f", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "render":
+            return _render(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "views":
+            from .views import VIEWS
+
+            for spec in VIEWS.values():
+                print(f"{spec.name:10} {spec.description}")
+            return EXIT_OK
+        from .site import build_figures, watch_figures
+
+        config = getattr(args, "config", "mkdocs.yml")
+        if args.command == "watch":
+            return watch_figures(config)
+        return build_figures(config)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .pipeline import render_figure
+    from .render import FORMATS, RenderError
+    from .views import Filters
+
+    output_format = "svg"
+    if args.output:
+        output_format = Path(args.output).suffix.lstrip(".").lower()
+        if output_format not in FORMATS:
+            return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
+    filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
+    try:
+        figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace)
+    except RenderError as exc:
+        print(f"gen: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    report(figure.diagnostics, quiet=args.quiet)
+    if args.output:
+        Path(args.output).write_bytes(figure.output)
+    else:
+        sys.stdout.buffer.write(figure.output)
+    return EXIT_FAILED if figure.load.failed else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import analyse
+
+    inputs = args.inputs
+    if not inputs:
+        from .site import page_inputs
+
+        inputs = page_inputs("mkdocs.yml")
+        if inputs is None:
+            return _usage("no paths given and no mkdocs.yml here to find the pages' manifests")
+    loaded, graph = analyse(inputs, args.namespace)
+    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings))
+    report(diagnostics, quiet=args.quiet)
+    problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
+    count = len(loaded.resources)
+    print(f"gen check: {count} resources in {len(loaded.files)} files, {len(problems)} problems", file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
+    for diagnostic in diagnostics:
+        if quiet and diagnostic.severity is Severity.NOTE:
+            continue
+        print(diagnostic, file=sys.stderr)
+
+
+def _usage(message: str) -> int:
+    print(f"gen: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

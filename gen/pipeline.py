@@ -1,0 +1,43 @@
+"""The whole pipeline in one call: inputs → load → derive → view → render. Used by the CLI and the plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .graph import Graph
+from .loading import LoadResult, load
+from .model import Diagnostic
+from .render import render_diagram
+from .rules import derive
+from .views import Filters, build_view
+
+
+@dataclass
+class Figure:
+    output: bytes
+    load: LoadResult
+    graph: Graph
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None
+            ) -> tuple[LoadResult, Graph]:
+    loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text)
+    return loaded, derive(loaded.inventory())
+
+
+def render_figure(
+    inputs: Sequence[str],
+    view: str = "topology",
+    output_format: str = "svg",
+    filters: Filters | None = None,
+    namespace: str = "default",
+    stdin_text: str | None = None,
+) -> Figure:
+    """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
+    loaded, graph = analyse(inputs, namespace, stdin_text)
+    diagram = build_view(graph, view, filters)
+    output = render_diagram(diagram, output_format)
+    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings))
+    return Figure(output, loaded, graph, diagnostics)
