@@ -123,8 +123,14 @@ def _walk_manifests(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-def load(inputs: Iterable[str], default_namespace: str = "default", stdin_text: str | None = None) -> LoadResult:
-    """Load every input; never raises for bad input."""
+def load(
+    inputs: Iterable[str],
+    default_namespace: str = "default",
+    stdin_text: str | None = None,
+    relative_to: Path | None = None,
+) -> LoadResult:
+    """Load every input; never raises for bad input. With `relative_to`, sources name files relative to it
+    (the site's root), so that figures do not depend on where the project is checked out."""
     result = LoadResult()
     paths, problems = expand_inputs(inputs)
     result.diagnostics.extend(problems)
@@ -136,7 +142,7 @@ def load(inputs: Iterable[str], default_namespace: str = "default", stdin_text: 
                 display = "<stdin>"
             else:
                 text = Path(path).read_bytes().decode("utf-8-sig")
-                display = path
+                display = _display_path(path, relative_to)
         except (OSError, UnicodeDecodeError) as exc:
             result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
             continue
@@ -260,6 +266,15 @@ def _apply_crd_scopes(result: LoadResult) -> None:
         else r
         for r in result.resources
     ]
+
+
+def _display_path(path: str, root: Path | None) -> str:
+    if root is None:
+        return path
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def _looks_like_helm_template(text: str, path: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .graph import Graph
 from .loading import LoadResult, load
@@ -21,9 +22,9 @@ class Figure:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None
-            ) -> tuple[LoadResult, Graph]:
-    loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text)
+def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
+            relative_to: Path | None = None) -> tuple[LoadResult, Graph]:
+    loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
     return loaded, derive(loaded.inventory())
 
 
@@ -34,9 +35,10 @@ def render_figure(
     filters: Filters | None = None,
     namespace: str = "default",
     stdin_text: str | None = None,
+    relative_to: Path | None = None,
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
-    loaded, graph = analyse(inputs, namespace, stdin_text)
+    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to)
     diagram = build_view(graph, view, filters)
     output = render_diagram(diagram, output_format)
     diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings))

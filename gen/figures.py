@@ -1,0 +1,118 @@
+"""Figures declared in pages: ```kubedocs fenced blocks whose body is YAML naming manifests, a view and a caption.
+
+    ```kubedocs
+    manifests: [sample-app/]     # paths under manifests/, a list or one string
+    view: topology               # topology | network | storage
+    caption: 샘플 애플리케이션
+    namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
+    ```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from .views import VIEWS, Filters
+
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
+KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names")
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A ```kubedocs block as written: where it is and its body."""
+
+    start: int  # index of the opening fence line (0-based)
+    end: int  # index of the closing fence line
+    line: int  # 1-based line of the opening fence, for messages
+    indent: str
+    body: str
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    manifests: tuple[str, ...]
+    view: str = "topology"
+    caption: str = ""
+    namespaces: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def filters(self) -> Filters:
+        return Filters(set(self.namespaces), set(self.kinds), set(self.names))
+
+    def options_key(self) -> str:
+        """Everything but the manifests' bytes that changes the drawing (the caption does not)."""
+        return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names)])
+
+
+class SpecError(ValueError):
+    """The block's body is not a valid figure declaration; the message says what is wrong."""
+
+
+def find_blocks(markdown: str) -> Iterator[FigureBlock]:
+    """Every top-level ```kubedocs block; blocks inside another fence (an example in the docs) are left alone."""
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        match = _FENCE_OPEN.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        fence, info = match.group("fence"), match.group("info").strip()
+        closing = _closing_fence(lines, index + 1, fence)
+        if info.split(" ")[0] == "kubedocs" and closing is not None:
+            indent = match.group("indent")
+            body = "\n".join(line[len(indent):] if line.startswith(indent) else line
+                             for line in lines[index + 1:closing])
+            yield FigureBlock(index, closing, index + 1, indent, body)
+        index = (closing if closing is not None else len(lines)) + 1
+
+
+def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
+    pattern = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+    for index in range(start, len(lines)):
+        if pattern.match(lines[index]):
+            return index
+    return None
+
+
+def parse_spec(body: str) -> FigureSpec:
+    try:
+        data = yaml.safe_load(body) if body.strip() else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (block line {mark.line + 1})" if mark is not None else ""
+        raise SpecError(f"the block is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise SpecError("the block must be a YAML mapping with at least `manifests:`")
+    unknown = sorted(set(map(str, data)) - set(KEYS))
+    if unknown:
+        raise SpecError(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(KEYS)}")
+    manifests = _strings(data, "manifests")
+    if not manifests:
+        raise SpecError("`manifests:` is required: paths under manifests/ (a string or a list)")
+    for path in manifests:
+        if path.startswith("/") or ".." in path.split("/"):
+            raise SpecError(f"manifest path {path!r} must stay under manifests/")
+    view = str(data.get("view", "topology"))
+    if view not in VIEWS:
+        raise SpecError(f"unknown view {view!r}; views: {', '.join(sorted(VIEWS))}")
+    caption = data.get("caption", "")
+    return FigureSpec(manifests, view, str(caption or ""), _strings(data, "namespace"), _strings(data, "kinds"),
+                      _strings(data, "names"))
+
+
+def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str | int):
+        return (str(value),)
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return tuple(str(v) for v in value)
+    raise SpecError(f"`{key}:` must be a string or a list of strings")
