@@ -41,6 +41,8 @@ class Link:
     source_row: str | None = None
     target_row: str | None = None
     missing: bool = False
+    source_group: str | None = None  # drawn as leaving this group's border (one link stands for the group)
+    target_group: str | None = None  # drawn as entering this group's border
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ neutral Diagram; it knows nothing of Graphviz.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .diagram import Box, Diagram, Group, Link, Row
 from .graph import Graph, GraphEdge, GraphNode, NodeState, Relation
@@ -110,12 +110,65 @@ def build_view(graph: Graph, view: str = "topology", filters: Filters | None = N
         nodes, edges = _narrow(nodes, edges, filters)
     apps = _apps(nodes, edges)
     diagram = Diagram(empty_message=f"no resources for the {view} view")
-    diagram.groups = _groups(nodes.values(), apps)
-    diagram.boxes = sorted((_box(node, apps.get(node.ref)) for node in nodes.values()),
-                           key=lambda b: (b.group or "", b.rank or 0, b.id))
-    diagram.links = sorted((_link(e, nodes) for e in edges),
-                           key=lambda l: (l.source, l.target, l.source_row or "", l.label))
+    groups = _groups(nodes.values(), apps)
+    boxes = {ref: _box(node, apps.get(ref)) for ref, node in nodes.items()}
+    links = [_link(e, nodes) for e in edges]
+    replica_groups, links = _replica_groups(nodes, edges, boxes, links)
+    diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
+    diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
+    diagram.links = sorted(links, key=lambda l: (l.source, l.target, l.source_row or "", l.label))
     return diagram
+
+
+def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link]
+                    ) -> tuple[list[Group], list[Link]]:
+    """Derived replicas of one template (2 or 3 Pods) share a group; a link that every replica has alike is drawn
+    once, from or to the group's border, instead of once per replica."""
+    siblings: dict[Ref, list[Ref]] = {}
+    for edge in edges:
+        target = nodes[edge.target]
+        if edge.relation is Relation.OWNS and target.ref.kind == "Pod" and target.state is NodeState.DERIVED:
+            siblings.setdefault(edge.source, []).append(edge.target)
+    groups: list[Group] = []
+    first_of: dict[str, tuple[str, str]] = {}  # pod id → (first sibling's id, group id)
+    for parent, pods in siblings.items():
+        if len(pods) < 2:
+            continue
+        pods = sorted(pods)
+        outer = boxes[pods[0]].group
+        group_id = f"{outer or ''}/replicas/{parent.id}"
+        groups.append(Group(group_id, f"{len(pods)} replicas", outer, "replicas"))
+        for pod in pods:
+            boxes[pod] = replace(boxes[pod], group=group_id)
+            first_of[pod.id] = (pods[0].id, group_id)
+
+    def shared_key(link: Link, end: str) -> tuple[str, ...]:
+        other = link.target if end == "source" else link.source
+        row = link.source_row if end == "source" else link.target_row
+        return (other, link.style, link.label, row or "")
+
+    first_keys: set[tuple[str, ...]] = set()
+    for link in links:
+        for end in ("source", "target"):
+            pod = getattr(link, end)
+            if pod in first_of and first_of[pod][0] == pod:
+                first_keys.add((end, pod, *shared_key(link, end)))
+    kept: list[Link] = []
+    for link in links:
+        for end in ("source", "target"):
+            pod = getattr(link, end)
+            if pod not in first_of:
+                continue
+            first, group_id = first_of[pod]
+            if (end, first, *shared_key(link, end)) in first_keys:
+                if pod != first:
+                    # The first replica's link, drawn from the group, stands for this one; an invisible link
+                    # keeps this replica in its place in the layout.
+                    link = replace(link, style="invisible", label="")
+                    break
+                link = replace(link, **{f"{end}_group": group_id})
+        kept.append(link)
+    return groups, kept
 
 
 def _selected(node: GraphNode, spec: ViewSpec, filters: Filters) -> bool:

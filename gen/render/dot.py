@@ -43,11 +43,13 @@ LINK_COLOURS: dict[str, tuple[str, str]] = {  # style name → (colour, dot styl
     "env": ("#8250df", "dashed"),
     "uses": ("#6e7781", "dashed"),
     "default": ("#6e7781", "solid"),
+    "invisible": ("#ffffff", "invis"),
 }
 GROUP_STYLES: dict[str, tuple[str, str]] = {  # style name → (fill, border)
     "namespace": ("#f6f8fa", "#8c959f"),
     "app": ("#ffffff", "#d0d7de"),
     "group": ("#ffffff", "#d0d7de"),
+    "replicas": ("#fffdf0", "#d4a72c"),
 }
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}
 
@@ -57,7 +59,7 @@ def diagram_to_dot(diagram: Diagram) -> str:
         "digraph kubedocs {",
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.22, ranksep=0.5, pad=0.2, newrank=true, labeljust=l, '
-        'outputorder=edgesfirst];',
+        'outputorder=edgesfirst, compound=true];',
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="0.12,0.05", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',
     ]
@@ -77,28 +79,27 @@ def diagram_to_dot(diagram: Diagram) -> str:
     ports = {box.id: {row.id: f"r{index}" for index, row in enumerate(box.rows)} for box in diagram.boxes}
     ranks = {box.id: box.rank for box in diagram.boxes}
 
+    clusters = {group.id: f"cluster_{index}" for index, group in enumerate(diagram.groups)}
     lines.extend(_box_line(box, "  ") for box in boxes_by_group.get(None, []))
-    counter = iter(range(1_000_000))
     for group in children.get(None, []):
-        lines.extend(_group_lines(group, children, boxes_by_group, "  ", counter))
-    lines.extend(_link_line(link, ports, ranks) for link in diagram.links)
+        lines.extend(_group_lines(group, children, boxes_by_group, "  ", clusters))
+    lines.extend(_link_line(link, ports, ranks, clusters) for link in diagram.links)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: dict[str | None, list[Box]],
-                 indent: str, counter: object) -> list[str]:
+                 indent: str, clusters: dict[str, str]) -> list[str]:
     fill, border = GROUP_STYLES.get(group.style, GROUP_STYLES["group"])
-    index = next(counter)  # type: ignore[call-overload]
     label = f'<<FONT POINT-SIZE="10" COLOR="{MUTED}">{html_text(group.label)}</FONT>>'
+    style = "rounded,filled,dashed" if group.style == "replicas" else "rounded,filled"
     lines = [
-        f"{indent}subgraph cluster_{index} {{",
-        f'{indent}  graph [label={label}, style="rounded,filled", fillcolor="{fill}", color="{border}", '
-        f"id={dot_id('group ' + group.id)}];",
+        f"{indent}subgraph {clusters[group.id]} {{",
+        f'{indent}  graph [label={label}, style="{style}", fillcolor="{fill}", color="{border}"];',
     ]
     lines.extend(_box_line(box, indent + "  ") for box in boxes.get(group.id, []))
     for child in children.get(group.id, []):
-        lines.extend(_group_lines(child, children, boxes, indent + "  ", counter))
+        lines.extend(_group_lines(child, children, boxes, indent + "  ", clusters))
     lines.append(f"{indent}}}")
     return lines
 
@@ -144,7 +145,8 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
             f'BGCOLOR="{palette.fill}" COLOR="{palette.border}">{"".join(rows)}</TABLE>>')
 
 
-def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None]) -> str:
+def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
+               clusters: dict[str, str]) -> str:
     colour, style = LINK_COLOURS.get(link.style, LINK_COLOURS["default"])
     if link.missing:
         colour, style = MISSING, "dashed"
@@ -160,4 +162,8 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
         attrs.append(f"minlen={target_rank - source_rank}")
     if link.label:
         attrs.append(f"label={dot_id(link.label)}")
+    if link.source_group in clusters:
+        attrs.append(f"ltail={clusters[link.source_group]}")
+    if link.target_group in clusters:
+        attrs.append(f"lhead={clusters[link.target_group]}")
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
