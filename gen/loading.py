@@ -98,9 +98,11 @@ def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         elif path.is_file():
             add(item)
         elif glob.has_magic(item):
-            matches = sorted(glob.glob(item, recursive=True))
+            # Like a directory, a pattern stands for the manifests it matches: README.md in `dir/*` is not one.
+            matches = [m for m in sorted(glob.glob(item, recursive=True))
+                       if Path(m).is_dir() or Path(m).suffix.lower() in MANIFEST_SUFFIXES]
             if not matches:
-                problems.append(_error(Source(item), "no file matches this pattern"))
+                problems.append(_error(Source(item), "no manifest file matches this pattern"))
             for match in matches:
                 if Path(match).is_dir():
                     for found in _walk_manifests(Path(match)):

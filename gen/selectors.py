@@ -65,7 +65,9 @@ def parse_label_selector(value: object) -> Selector:
         expression = as_mapping(expression)
         key, operator = expression.get("key"), expression.get("operator")
         if isinstance(key, str) and isinstance(operator, str):
-            values = frozenset(str(v) for v in as_list(expression.get("values")))
+            # Normalised like label values: a YAML `true` is the label value "true", not "True".
+            listed = as_list(expression.get("values"))
+            values = frozenset(string_map(dict(enumerate(listed))).values())
             requirements.append(Requirement(key, operator, values))
     return Selector(tuple(requirements))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagram import Box, Diagram, Group, Link
-from .quoting import dot_id, html_text
+from .quoting import dot_id, html_text, wrap_words
 
 # Hangul needs a CJK font at layout time for dot to size labels right; browsers get a fallback list.
 FONT = "NanumBarunGothic"
@@ -51,6 +51,7 @@ GROUP_STYLES: dict[str, tuple[str, str]] = {  # style name → (fill, border)
     "group": ("#ffffff", "#d0d7de"),
     "replicas": ("#fffdf0", "#d4a72c"),
 }
+TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}
 
 
@@ -58,7 +59,7 @@ def diagram_to_dot(diagram: Diagram) -> str:
     lines = [
         "digraph kubedocs {",
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
-        f'fontcolor="{TEXT}", nodesep=0.22, ranksep=0.5, pad=0.2, newrank=true, labeljust=l, '
+        f'fontcolor="{TEXT}", nodesep=0.2, ranksep=0.4, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="0.12,0.05", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',
@@ -127,15 +128,19 @@ def _details(box: Box) -> str:
     return "".join(f'<BR/><FONT POINT-SIZE="8" COLOR="{colour}">{html_text(d)}</FONT>' for d in box.details)
 
 
+def _title(box: Box) -> str:
+    return "<BR/>".join(f"<B>{html_text(line)}</B>" for line in wrap_words(box.title, TITLE_WIDTH))
+
+
 def _plain_label(box: Box, palette: Palette) -> str:
     badge = _badge(box, palette)
     head = f"{badge}<BR/>" if badge else ""
-    return f"<{head}<B>{html_text(box.title)}</B>{_details(box)}>"
+    return f"<{head}{_title(box)}{_details(box)}>"
 
 
 def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
     style = "rounded,dashed" if dashed else "rounded"
-    rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_badge(box, palette)} <B>{html_text(box.title)}</B>'
+    rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_badge(box, palette)} {_title(box)}'
             f"{_details(box)}</TD></TR>"]
     for index, row in enumerate(box.rows):
         text = ROW_PREFIX.get(row.style, "") + row.text

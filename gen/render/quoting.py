@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 import html
+import re
+
+_WORD = re.compile(r"[^-./_ ]+[-./_ ]*|[-./_ ]+")
+
+
+def wrap_words(text: str, width: int = 20) -> list[str]:
+    """Lines of at most `width` characters, broken only after a separator (- . / _ or space), never inside
+    a word: a word longer than `width` keeps a line of its own."""
+    lines: list[str] = []
+    current = ""
+    for word in _WORD.findall(text):
+        if current and len(current) + len(word.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = ""
+        current += word
+    if current or not lines:
+        lines.append(current.rstrip())
+    return lines
 
 
 def dot_id(text: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..graph import Facts, Graph, GraphNode, app_of
 from ..model import Inventory
+from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
 from .workloads import PodInstance, derive_workload_chain
@@ -31,6 +32,9 @@ RULES: tuple[Rule, ...] = (
     derive_pod_references,
     derive_local_volumes,
     derive_claim_edges,
+    derive_rbac_edges,
+    derive_webhook_edges,
+    derive_autoscaler_edges,
     derive_resource_nodes,
 )
 

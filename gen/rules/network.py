@@ -32,9 +32,9 @@ def derive_service_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
     facts = Facts()
     for service in inventory.of_kind("Service"):
         spec = service.spec
-        if spec.get("type") == "ExternalName" or not spec.get("selector"):
-            continue  # no selector: Endpoints are managed by hand or by a controller
         selector = parse_map_selector(spec.get("selector"))
+        if spec.get("type") == "ExternalName" or selector.empty:
+            continue  # no selector: Endpoints are managed by hand or by a controller
         selected = [p for p in pods if p.ref.namespace == service.namespace and selector.matches(p.labels)]
         if not selected:
             facts.findings.append(Diagnostic(

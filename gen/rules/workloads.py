@@ -136,7 +136,16 @@ def _derive_children(
     for ref, n, details in instances:
         facts.nodes.append(GraphNode(ref, NodeState.DERIVED, resource.source, app, n, details, parts))
         facts.edges.append(GraphEdge(parent, ref, Relation.OWNS))
-        pods.append(PodInstance(ref, spec, labels, resource.source, top, app))
+        pods.append(PodInstance(ref, spec, _pod_labels(resource, labels, ref, n), resource.source, top, app))
+
+
+def _pod_labels(resource: Resource, labels: dict[str, str], pod: Ref, count: int) -> dict[str, str]:
+    """The template's labels plus those the controller adds: a StatefulSet labels each Pod with its name (a
+    per-Pod Service selects on it). A collapsed node stands for several Pods, so it gets no per-Pod label."""
+    if resource.kind != "StatefulSet" or count != 1:
+        return labels
+    index = pod.name.rsplit("-", 1)[-1]
+    return {**labels, "statefulset.kubernetes.io/pod-name": pod.name, "apps.kubernetes.io/pod-index": index}
 
 
 def _owner_refs(resource: Resource) -> list[Ref]:
