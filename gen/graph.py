@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .model import Diagnostic, Ref, Source
 
 
-class NodeState(str, Enum):
+class NodeState(StrEnum):
     REAL = "real"  # in the input
     DERIVED = "derived"  # what the cluster would create from the input (ReplicaSets, Pods, Jobs)
     MISSING = "missing"  # referenced by the input but not in it
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     OWNS = "owns"  # controller → what it creates (Deployment → ReplicaSet → Pod)
     CREATES = "creates"  # a Job or operator that produces an object at run time (a certificate Secret)
     ROUTES = "routes"  # Ingress → Service

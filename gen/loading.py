@@ -45,7 +45,8 @@ TOOL_CONFIG_GROUPS = (
 
 def _base_loader() -> type[yaml.SafeLoader]:
     # The C loader is several times faster; fall back to the pure-Python one where libyaml is missing.
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 class ManifestLoader(_base_loader()):  # type: ignore[misc]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 # Kinds that never live in a namespace. Custom resources are decided by their CRD when the input holds it.
@@ -57,7 +57,7 @@ class Source:
         return self.path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the input could not be read or parsed
     WARNING = "warning"  # a finding: a dangling reference and the like
     NOTE = "note"  # informational: a skipped non-Kubernetes file

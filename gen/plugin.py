@@ -21,13 +21,13 @@ from .site import SiteLayout, error_box, figure_html, figure_id_prefix, log, ren
 _PLACEHOLDER = re.compile(r"(?:<p>)?<!-- kubedocs-figure-(\d+) -->(?:</p>)?")
 
 
-class KubedocsConfig(base.Config):
+class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
     manifests = c.Type(str, default="manifests")  # figures name paths under this directory
     cache_dir = c.Type(str, default=".cache/kubedocs")
     show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
 
 
-class KubedocsPlugin(BasePlugin[KubedocsConfig]):
+class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.layout: SiteLayout | None = None
         self.cache: FigureCache | None = None

@@ -156,7 +156,7 @@ def read_layout(config: str) -> SiteLayout | None:
     if not path.is_file():
         return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
     except yaml.YAMLError:
         return None
     options: dict[str, object] = {}

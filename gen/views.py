@@ -119,7 +119,7 @@ def build_view(graph: Graph, view: str = "topology", filters: Filters | None = N
     replica_groups, links = _replica_groups(nodes, edges, boxes, links)
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
-    diagram.links = sorted(links, key=lambda l: (l.source, l.target, l.source_row or "", l.label))
+    diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
     return diagram
 
 
@@ -169,7 +169,7 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
                     # keeps this replica in its place in the layout.
                     link = replace(link, style="invisible", label="")
                     break
-                link = replace(link, **{f"{end}_group": group_id})
+                link = replace(link, source_group=group_id) if end == "source" else replace(link, target_group=group_id)
         kept.append(link)
     return groups, kept
 

@@ -7,7 +7,8 @@ import re
 from .dot import FONT
 
 # Browsers without NanumGothic fall back to another Korean sans-serif font, never to a serif default.
-FONT_STACK = f"{FONT},'Nanum Barun Gothic','NanumGothic','Noto Sans CJK KR','Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif"
+FONT_STACK = (f"{FONT},'Nanum Barun Gothic','NanumGothic','Noto Sans CJK KR','Noto Sans KR','Apple SD Gothic Neo',"
+              "'Malgun Gothic',sans-serif")
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.S)
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)

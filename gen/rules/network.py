@@ -62,7 +62,7 @@ def derive_service_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
 
 
 def _container_ports(pod_spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    ports = []
+    ports: list[Mapping[str, Any]] = []
     for key in ("containers", "initContainers"):
         for container in map(as_mapping, as_list(pod_spec.get(key))):
             if key == "initContainers" and container.get("restartPolicy") != "Always":

@@ -69,24 +69,24 @@ def pod_name_references(spec: Mapping[str, Any]) -> Iterator[NameReference]:
     for volume_name, volume in volumes.items():
         for kind, name, optional in _volume_targets(volume):
             users = mounts.get(volume_name) or [(None, "")]
-            for container, path in users:
-                yield NameReference(kind, name, Relation.MOUNTS, path, container, optional,
+            for user, path in users:
+                yield NameReference(kind, name, Relation.MOUNTS, path, user, optional,
                                     "dangling-volume", f"volume {volume_name} mounts")
     for container in _all_containers(spec):
-        cname = str(container.get("name", "?"))
+        container_name = str(container.get("name", "?"))
         for env in map(as_mapping, as_list(container.get("env"))):
-            source = as_mapping(env.get("valueFrom"))
+            value_from = as_mapping(env.get("valueFrom"))
             for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                ref = as_mapping(source.get(key))
+                ref = as_mapping(value_from.get(key))
                 if isinstance(ref.get("name"), str):
                     yield NameReference(kind, ref["name"], Relation.ENV, f"env {ref.get('key', '')}".strip(),
-                                        cname, ref.get("optional") is True, "env-value-from",
+                                        container_name, ref.get("optional") is True, "env-value-from",
                                         f"env {env.get('name')} reads")
         for env_from in map(as_mapping, as_list(container.get("envFrom"))):
             for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 ref = as_mapping(env_from.get(key))
                 if isinstance(ref.get("name"), str):
-                    yield NameReference(kind, ref["name"], Relation.ENV, "envFrom", cname,
+                    yield NameReference(kind, ref["name"], Relation.ENV, "envFrom", container_name,
                                         ref.get("optional") is True, "env-value-from", "envFrom reads")
     for pull in map(as_mapping, as_list(spec.get("imagePullSecrets"))):
         if isinstance(pull.get("name"), str):

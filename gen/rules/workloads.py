@@ -124,6 +124,7 @@ def _derive_children(
     spec = as_mapping(template.get("spec"))
     labels = string_map(as_mapping(template.get("metadata")).get("labels"))
     parts = containers_of(spec)
+    instances: list[tuple[Ref, int, tuple[str, ...]]]
     if resource.kind == "DaemonSet":
         instances = [(Ref("Pod", namespace, name), 1, ("one per node",))]
     elif count > COLLAPSE_ABOVE:
