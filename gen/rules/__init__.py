@@ -13,6 +13,7 @@ from ..graph import Facts, Graph, GraphNode, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
+from .policy import derive_disruption_budget_edges, derive_selector_checks
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
 from .workloads import PodInstance, derive_workload_chain
 
@@ -35,6 +36,8 @@ RULES: tuple[Rule, ...] = (
     derive_rbac_edges,
     derive_webhook_edges,
     derive_autoscaler_edges,
+    derive_disruption_budget_edges,
+    derive_selector_checks,
     derive_resource_nodes,
 )
 
