@@ -20,6 +20,8 @@ def wrap_words(text: str, width: int = 20) -> list[str]:
         current += word
     if current or not lines:
         lines.append(current.rstrip())
+    if len(lines) > 1 and len(lines[-1]) <= 3:  # no orphan such as a replica's "-1" on a line of its own
+        lines[-2:] = [lines[-2] + lines[-1]]
     return lines
 
 
