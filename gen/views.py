@@ -264,8 +264,15 @@ LINK_STYLES: dict[Relation, str] = {
 }
 
 
+MAX_LABEL_LINES = 3  # an edge that carries 40 env keys says how many, not which
+
+
 def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode]) -> Link:
     target = nodes[edge.target]
-    return Link(edge.source.id, edge.target.id, edge.label, LINK_STYLES[edge.relation],
+    lines = edge.label.split("\n")
+    label = edge.label
+    if len(lines) > MAX_LABEL_LINES:
+        label = "\n".join([*lines[:MAX_LABEL_LINES - 1], f"… +{len(lines) - MAX_LABEL_LINES + 1} more"])
+    return Link(edge.source.id, edge.target.id, label, LINK_STYLES[edge.relation],
                 edge.source_part, edge.target_part, target.state is NodeState.MISSING)
 
