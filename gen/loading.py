@@ -221,7 +221,7 @@ def _collect_objects(
         return
     metadata = as_mapping(data.get("metadata"))
     name = metadata.get("name") or metadata.get("generateName")
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         result.diagnostics.append(_note(source, f"skipped: {api_version} {kind} has no metadata.name"))
         return
     if kind in CLUSTER_SCOPED_KINDS:

@@ -111,7 +111,7 @@ def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
                 _route(ingress, as_mapping(path.get("backend")), where, inventory, facts)
         for tls in map(as_mapping, as_list(spec.get("tls"))):
             secret_name = tls.get("secretName")
-            if isinstance(secret_name, str):
+            if isinstance(secret_name, str) and secret_name.strip():
                 target = Ref("Secret", ingress.namespace, secret_name)
                 facts.edges.append(GraphEdge(ingress.ref, target, Relation.USES, "tls"))
                 if target not in inventory:
@@ -132,7 +132,7 @@ def _route(ingress: Resource, backend: Mapping[str, Any], where: str, inventory:
         target = Ref(str(resource["kind"]), ingress.namespace, str(resource["name"]))
         facts.edges.append(GraphEdge(ingress.ref, target, Relation.ROUTES, where))
         return
-    if not isinstance(name, str):
+    if not isinstance(name, str) or not name.strip():
         return
     target = Ref("Service", ingress.namespace, name)
     label = f"{where} :{port}" if port is not None else where

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
@@ -78,22 +78,22 @@ def pod_name_references(spec: Mapping[str, Any]) -> Iterator[NameReference]:
             value_from = as_mapping(env.get("valueFrom"))
             for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                 ref = as_mapping(value_from.get(key))
-                if isinstance(ref.get("name"), str):
+                if _named(ref.get("name")):
                     yield NameReference(kind, ref["name"], Relation.ENV, f"env {ref.get('key', '')}".strip(),
                                         container_name, ref.get("optional") is True, "env-value-from",
                                         f"env {env.get('name')} reads")
         for env_from in map(as_mapping, as_list(container.get("envFrom"))):
             for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 ref = as_mapping(env_from.get(key))
-                if isinstance(ref.get("name"), str):
+                if _named(ref.get("name")):
                     yield NameReference(kind, ref["name"], Relation.ENV, "envFrom", container_name,
                                         ref.get("optional") is True, "env-value-from", "envFrom reads")
     for pull in map(as_mapping, as_list(spec.get("imagePullSecrets"))):
-        if isinstance(pull.get("name"), str):
+        if _named(pull.get("name")):
             yield NameReference("Secret", pull["name"], Relation.USES, "pull", None, False,
                                 "dangling-image-pull-secret", "imagePullSecrets names")
     account = spec.get("serviceAccountName") or spec.get("serviceAccount")
-    if isinstance(account, str) and account:
+    if _named(account):
         yield NameReference("ServiceAccount", account, Relation.USES, "", None, False,
                             "non-existent-service-account", "serviceAccountName names")
 
@@ -102,7 +102,7 @@ def derive_local_volumes(inventory: Inventory, pods: list[PodInstance]) -> Facts
     """emptyDir, hostPath and other Pod-local volumes: a node drawn with the Pod, linked to its containers."""
     facts = Facts()
     for pod in pods:
-        volumes = {str(v.get("name")): v for v in map(as_mapping, as_list(pod.spec.get("volumes")))}
+        volumes = {v["name"]: v for v in map(as_mapping, as_list(pod.spec.get("volumes"))) if _named(v.get("name"))}
         mounts = _mounts_by_volume(pod.spec)
         for volume_name, volume in volumes.items():
             volume_type = next((t for t in LOCAL_VOLUME_TYPES if t in volume), None)
@@ -130,20 +130,25 @@ def derive_claim_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
     return facts
 
 
+def _named(value: object) -> TypeGuard[str]:
+    """A usable name: a non-empty string (a template rendered with an empty value leaves `name: ""`)."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _volume_targets(volume: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
     config_map = as_mapping(volume.get("configMap"))
-    if isinstance(config_map.get("name"), str):
+    if _named(config_map.get("name")):
         yield "ConfigMap", config_map["name"], config_map.get("optional") is True
     secret = as_mapping(volume.get("secret"))
-    if isinstance(secret.get("secretName"), str):
+    if _named(secret.get("secretName")):
         yield "Secret", secret["secretName"], secret.get("optional") is True
     claim = as_mapping(volume.get("persistentVolumeClaim"))
-    if isinstance(claim.get("claimName"), str):
+    if _named(claim.get("claimName")):
         yield "PersistentVolumeClaim", claim["claimName"], False
     for source in map(as_mapping, as_list(as_mapping(volume.get("projected")).get("sources"))):
         for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
             ref = as_mapping(source.get(key))
-            if isinstance(ref.get("name"), str):
+            if _named(ref.get("name")):
                 yield kind, ref["name"], ref.get("optional") is True
 
 

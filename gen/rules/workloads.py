@@ -73,7 +73,7 @@ def _container_part(container: Mapping[str, Any], role: str) -> Part:
     name = str(container.get("name", "?"))
     ports = [str(p.get("containerPort")) for p in map(as_mapping, as_list(container.get("ports")))
              if p.get("containerPort") is not None]
-    label = f"{name} :{','.join(ports)}" if ports else name
+    label = f"{name} :{','.join(ports)}" if ports else name.strip() or "?"  # a row is never blank
     return Part(id=name, label=label, role=role)
 
 

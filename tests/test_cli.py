@@ -1,0 +1,204 @@
+"""`gen render` from the shell: formats by extension, stdin, views, exit codes, no tracebacks, determinism."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.exe
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SAMPLE = "manifests/sample-app"
+
+
+def gen(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "gen.cli", *args], cwd=root, input=stdin,
+                          capture_output=True, timeout=120, check=False)
+
+
+def titles(svg: bytes) -> set[str]:
+    return {html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg.decode("utf-8"))}
+
+
+def stderr(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("out.svg", lambda data: data.lstrip().startswith((b"<?xml", b"<svg")) and b"</svg>" in data),
+        ("out.dot", lambda data: data.startswith(b"digraph ")),
+        ("out.png", lambda data: data.startswith(PNG_MAGIC)),
+        ("OUT.SVG", lambda data: b"<svg" in data),
+    ],
+)
+def test_format_is_chosen_by_extension(root: Path, tmp_path: Path, name: str, check: Callable[[bytes], bool]) -> None:
+    output = tmp_path / name
+    result = gen(root, "render", SAMPLE, "-o", str(output))
+    assert result.returncode == 0, stderr(result)
+    assert check(output.read_bytes())
+    assert result.stdout == b""
+
+
+def test_svg_on_stdout_without_output(root: Path) -> None:
+    result = gen(root, "render", SAMPLE)
+    assert result.returncode == 0, stderr(result)
+    assert b"<svg" in result.stdout
+    assert "Deployment/shop/web" in titles(result.stdout)
+
+
+def test_dash_reads_stdin(root: Path) -> None:
+    text = (root / SAMPLE / "30-api.yaml").read_bytes()
+    result = gen(root, "render", "-", stdin=text)
+    assert result.returncode == 0, stderr(result)
+    found = titles(result.stdout)
+    assert {"Deployment/shop/api", "Service/shop/api", "PersistentVolumeClaim/shop/api-data"} <= found
+    assert "Deployment/shop/web" not in found
+
+
+def test_network_view_drops_configmaps(root: Path) -> None:
+    topology = titles(gen(root, "render", SAMPLE).stdout)
+    network = titles(gen(root, "render", SAMPLE, "--view", "network").stdout)
+    assert "ConfigMap/shop/web-config" in topology
+    assert not any(t.startswith(("ConfigMap/", "Secret/", "PersistentVolumeClaim/")) for t in network)
+    assert {"Ingress/shop/shop", "Service/shop/web", "Deployment/shop/web"} <= network
+
+
+def test_unknown_extension_is_a_usage_error(root: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.gif"
+    result = gen(root, "render", SAMPLE, "-o", str(output))
+    assert result.returncode == 2
+    assert ".svg" in stderr(result)
+    assert not output.exists()
+    assert "Traceback" not in stderr(result)
+
+
+@pytest.mark.parametrize("args", [["render"], ["render", SAMPLE, "--view", "nope"], ["frobnicate"]])
+def test_usage_errors_exit_2(root: Path, args: list[str]) -> None:
+    result = gen(root, *args)
+    assert result.returncode == 2
+    assert "Traceback" not in stderr(result)
+
+
+def test_unreadable_input_exits_1_after_drawing_the_rest(root: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.svg"
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n")
+    result = gen(root, "render", "tests/fixtures/loading/broken.yaml", SAMPLE, str(latin1),
+                 str(tmp_path / "missing.yaml"), "-o", str(output))
+    assert result.returncode == 1
+    err = stderr(result)
+    assert "tests/fixtures/loading/broken.yaml:5:13: error: invalid YAML" in err
+    assert f"{latin1}: error: cannot read" in err
+    assert f"{tmp_path / 'missing.yaml'}: error: no such file or directory" in err
+    assert "Traceback" not in err
+    # The rest was drawn all the same.
+    assert {"Deployment/shop/web", "Deployment/shop/api", "Ingress/shop/shop"} <= titles(output.read_bytes())
+
+
+def test_warnings_only_exit_0(root: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.svg"
+    result = gen(root, "render", "tests/fixtures/broken-app", "-o", str(output))
+    assert result.returncode == 0, stderr(result)
+    assert "warning:" in stderr(result)
+    assert "[dangling-service]" in stderr(result)
+    assert "Service/broken/payments" in titles(output.read_bytes())
+
+
+def test_notes_are_quiet_with_q(root: Path) -> None:
+    loud = gen(root, "render", "tests/fixtures/loading/kustomization.yaml", SAMPLE)
+    quiet = gen(root, "render", "-q", "tests/fixtures/loading/kustomization.yaml", SAMPLE)
+    assert loud.returncode == quiet.returncode == 0
+    assert "note: skipped" in stderr(loud)
+    assert "note:" not in stderr(quiet)
+
+
+BAD_INPUTS = {
+    "bad-indent.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   namespace: y\n",
+    "tab.yaml": b"\tapiVersion: v1\n",
+    "nul.yaml": b"apiVersion: v1\x00\n",
+    "latin1.yaml": b"name: caf\xe9\n",
+    "binary.json": bytes(range(256)),
+    "empty.yaml": b"",
+    "comments.yaml": b"# nothing here\n---\n# nor here\n",
+    "scalar.yaml": b"just a string\n",
+    "unclosed.json": b'{"apiVersion": "v1", "kind": "ConfigMap"',
+    "deep.yaml": b"[" * 5000 + b"]" * 5000,
+    "alias-loop.yaml": b"a: &x [*x]\n",
+    "template.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n",
+    "wrong-types.yaml": (
+        b"apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: 5, labels: [1]}\n"
+        b"spec: {selector: [a], ports: [{port: 80, targetPort: {x: 1}}, 7, null]}\n---\n"
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: b}, ownerReferences: 3}\n"
+        b"spec: {containers: [{name: [c], ports: [{containerPort: [1]}], env: [{valueFrom: 1}], envFrom: 2,"
+        b" volumeMounts: [{name: v}]}], volumes: [1, {name: v, hostPath: 3}, {name: w, projected: 4}],"
+        b" initContainers: {a: b}, serviceAccountName: [x], imagePullSecrets: [{name: 1}]}\n---\n"
+        b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+        b"spec: {replicas: many, template: [1]}\n---\n"
+        b"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: st}\n"
+        b"spec: {replicas: -3, template: {metadata: {labels: 7}, spec: {containers: 1}}}\n---\n"
+        b"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj}\nspec: {jobTemplate: []}\n---\n"
+        b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, annotations: []}\n"
+        b"spec: {rules: [{host: 1, http: {paths: [{backend: {service: {name: s, port: 80}}}, 5]}}], tls: [7],"
+        b" defaultBackend: [1]}\n---\n"
+        b"apiVersion: v1\nkind: List\n"
+        b"items: [1, {kind: ConfigMap}, {apiVersion: v1, kind: Secret, metadata: {name: s2}}]\n"
+        b"---\napiVersion: 1\nkind: 2\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: [name]\n"
+        b"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: {nested: map}}\n"
+        b"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'quote\"back\\\\slash<b>&amp;'}\n"
+    ),
+    # What a chart rendered with empty values leaves: nothing may become a blank box, which dot rejects.
+    "blank-names.yaml": (
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\n"
+        b"spec:\n  serviceAccountName: ' '\n  imagePullSecrets: [{name: ''}]\n"
+        b"  containers: [{name: '', image: x, envFrom: [{configMapRef: {name: ''}}, {secretRef: {name: ' '}}],"
+        b" volumeMounts: [{name: '', mountPath: /x}]}]\n"
+        b"  volumes: [{name: '', emptyDir: {}}, {name: c, configMap: {name: ''}},"
+        b" {name: d, secret: {secretName: ' '}}]\n"
+        b"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n"
+        b"spec: {tls: [{secretName: ' '}], defaultBackend: {service: {name: ' ', port: {number: 80}}}}\n"
+        b"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ' '}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_no_traceback_for_bad_input(root: Path, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_INPUTS[name])
+    output = tmp_path / "out.svg"
+    result = gen(root, "render", str(path), SAMPLE, "-o", str(output))
+    err = stderr(result)
+    assert "Traceback" not in err
+    assert result.returncode in (0, 1), err
+    assert "Deployment/shop/web" in titles(output.read_bytes()), err
+    check = gen(root, "check", str(path))
+    assert "Traceback" not in stderr(check)
+    assert check.returncode in (0, 1)
+
+
+def test_two_runs_give_byte_identical_svg(root: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.svg", tmp_path / "second.svg"
+    assert gen(root, "render", SAMPLE, "-o", str(first)).returncode == 0
+    assert gen(root, "render", SAMPLE, "-o", str(second)).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_input_order_does_not_change_the_figure(root: Path) -> None:
+    files = sorted(str(p.relative_to(root)) for p in (root / SAMPLE).glob("*.yaml"))
+    forward = gen(root, "render", *files).stdout
+    backward = gen(root, "render", *reversed(files)).stdout
+    assert forward == backward
+
+
+def test_namespace_option(root: Path) -> None:
+    text = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n"
+    assert "ConfigMap/default/loose" in titles(gen(root, "render", "-", stdin=text).stdout)
+    assert "ConfigMap/staging/loose" in titles(gen(root, "render", "-n", "staging", "-", stdin=text).stdout)

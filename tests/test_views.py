@@ -1,0 +1,131 @@
+"""Views: which part of the graph a figure shows and how each resource is presented."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from gen.graph import Graph
+from gen.views import VIEWS, Filters, build_view
+
+APP = """
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          ports: [{name: http, containerPort: 8080}]
+          envFrom: [{configMapRef: {name: settings}}, {secretRef: {name: gone}}]
+          volumeMounts: [{name: cache, mountPath: /cache}]
+      volumes: [{name: cache, emptyDir: {}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: jobs}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec: {containers: [{name: w, image: x}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+"""
+
+
+@pytest.fixture
+def graph(graph_of: Callable[..., Graph]) -> Graph:
+    return graph_of(APP)
+
+
+def _ids(graph: Graph, view: str = "topology", filters: Filters | None = None) -> set[str]:
+    return {box.id for box in build_view(graph, view, filters).boxes}
+
+
+def test_namespaces_are_groups_not_boxes(graph: Graph) -> None:
+    diagram = build_view(graph)
+    assert "Namespace/shop" not in {box.id for box in diagram.boxes}
+    assert {"ns/shop", "ns/jobs"} <= {group.id for group in diagram.groups}
+
+
+def test_network_view_keeps_traffic_and_workloads(graph: Graph) -> None:
+    ids = _ids(graph, "network")
+    assert {"Service/shop/web", "Deployment/shop/web", "ReplicaSet/shop/web", "Pod/shop/web-1"} <= ids
+    assert not any(i.startswith(("ConfigMap/", "Secret/", "Volume/")) for i in ids)
+
+
+def test_storage_view_keeps_configuration_and_volumes(graph: Graph) -> None:
+    ids = _ids(graph, "storage")
+    assert {"ConfigMap/shop/settings", "Secret/shop/gone", "Volume/shop/web-1/cache", "Pod/shop/web-1"} <= ids
+    assert "Service/shop/web" not in ids
+
+
+def test_every_view_is_listed() -> None:
+    assert set(VIEWS) == {"topology", "network", "storage"}
+
+
+def test_box_states(graph: Graph) -> None:
+    boxes = {box.id: box for box in build_view(graph).boxes}
+    assert boxes["Deployment/shop/web"].state == "solid"
+    assert boxes["Pod/shop/web-1"].state == "dashed"
+    assert boxes["Secret/shop/gone"].state == "missing"
+    assert "missing" in boxes["Secret/shop/gone"].details
+    assert boxes["Pod/jobs/worker"].title == "worker ×6"
+    assert boxes["Volume/shop/web-1/cache"].title == "cache"
+
+
+def test_missing_target_marks_the_link(graph: Graph) -> None:
+    links = {(link.source, link.target): link for link in build_view(graph).links}
+    assert links[("Pod/shop/web-1", "Secret/shop/gone")].missing
+    assert not links[("Pod/shop/web-1", "ConfigMap/shop/settings")].missing
+
+
+def test_tooltip_names_the_source(graph: Graph) -> None:
+    boxes = {box.id: box for box in build_view(graph).boxes}
+    assert boxes["Deployment/shop/web"].tooltip.startswith("Deployment/shop/web — <stdin>:")
+    assert boxes["Pod/shop/web-1"].tooltip == "Pod/shop/web-1 (derived)"
+
+
+def test_namespace_filter(graph: Graph) -> None:
+    ids = _ids(graph, filters=Filters(namespaces={"jobs"}))
+    assert ids == {"Deployment/jobs/worker", "ReplicaSet/jobs/worker", "Pod/jobs/worker"}
+
+
+def test_kind_filter_keeps_what_hangs_off(graph: Graph) -> None:
+    ids = _ids(graph, filters=Filters(kinds={"Deployment"}, names={"web"}))
+    assert {"Deployment/shop/web", "ReplicaSet/shop/web", "Pod/shop/web-1", "Volume/shop/web-1/cache"} <= ids
+    assert "Deployment/jobs/worker" not in ids and "Service/shop/web" not in ids
+
+
+def test_boxes_and_links_are_sorted(graph: Graph) -> None:
+    diagram = build_view(graph)
+    assert diagram.links == sorted(diagram.links, key=lambda link: (link.source, link.target,
+                                                                     link.source_row or "", link.label))
+    assert build_view(graph) == diagram
+
+
+@pytest.mark.xfail(reason="gen/views.py _replica_groups: every link of the first replica is drawn from the "
+                          "replicas group (ltail), also one no sibling shares, such as the link to its own "
+                          "emptyDir volume; the second replica's same link is not", strict=True)
+def test_only_shared_links_leave_the_replica_group(graph: Graph) -> None:
+    links = {(link.source, link.target): link for link in build_view(graph).links}
+    assert links[("Pod/shop/web-1", "Volume/shop/web-1/cache")].source_group is None
