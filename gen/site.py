@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import logging
 import sys
 import time
@@ -223,13 +224,18 @@ def _snapshot(layout: SiteLayout) -> dict[str, float]:
     for directory in (layout.manifests_dir, layout.docs_dir):
         if directory.is_dir():
             for path in directory.rglob("*"):
-                if path.is_file():
-                    stamps[str(path)] = path.stat().st_mtime
+                try:
+                    if path.is_file():
+                        stamps[str(path)] = path.stat().st_mtime
+                except OSError:
+                    continue  # gone since it was listed: an editor's temporary file
     return stamps
 
 
 def watch_figures(config: str, interval: float = 1.0) -> int:
     """Re-render on every change under manifests/ or docs/ until interrupted (polling: no extra dependency)."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # each change is reported at once, even through a pipe
     status = build_figures(config)
     layout = read_layout(config)
     if layout is None:

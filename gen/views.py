@@ -133,7 +133,7 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
         if edge.relation is Relation.OWNS and target.ref.kind == "Pod" and target.state is NodeState.DERIVED:
             siblings.setdefault(edge.source, []).append(edge.target)
     groups: list[Group] = []
-    first_of: dict[str, tuple[str, str]] = {}  # pod id → (first sibling's id, group id)
+    group_of: dict[str, tuple[str, list[str]]] = {}  # pod id → (group id, its replicas' ids, first first)
     for parent, pods in siblings.items():
         if len(pods) < 2:
             continue
@@ -143,33 +143,35 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
         groups.append(Group(group_id, f"{len(pods)} replicas", outer, "replicas"))
         for pod in pods:
             boxes[pod] = replace(boxes[pod], group=group_id)
-            first_of[pod.id] = (pods[0].id, group_id)
+            group_of[pod.id] = (group_id, [p.id for p in pods])
 
-    def shared_key(link: Link, end: str) -> tuple[str, ...]:
+    def shape(link: Link, end: str) -> tuple[str, str, str, str, str]:
+        """What a link looks like from a replica's side: which end, the other node, style, label, row."""
         other = link.target if end == "source" else link.source
         row = link.source_row if end == "source" else link.target_row
-        return (other, link.style, link.label, row or "")
+        return (end, other, link.style, link.label, row or "")
 
-    first_keys: set[tuple[str, ...]] = set()
+    having: dict[tuple[str, ...], set[str]] = {}  # (group, *shape) → replicas that have such a link
     for link in links:
         for end in ("source", "target"):
-            pod = getattr(link, end)
-            if pod in first_of and first_of[pod][0] == pod:
-                first_keys.add((end, pod, *shared_key(link, end)))
+            pod = link.source if end == "source" else link.target
+            if pod in group_of:
+                having.setdefault((group_of[pod][0], *shape(link, end)), set()).add(pod)
     kept: list[Link] = []
     for link in links:
         for end in ("source", "target"):
-            pod = getattr(link, end)
-            if pod not in first_of:
+            pod = link.source if end == "source" else link.target
+            if pod not in group_of:
                 continue
-            first, group_id = first_of[pod]
-            if (end, first, *shared_key(link, end)) in first_keys:
-                if pod != first:
-                    # The first replica's link, drawn from the group, stands for this one; an invisible link
-                    # keeps this replica in its place in the layout.
-                    link = replace(link, style="invisible", label="")
-                    break
-                link = replace(link, source_group=group_id) if end == "source" else replace(link, target_group=group_id)
+            group_id, members = group_of[pod]
+            if having.get((group_id, *shape(link, end))) != set(members):
+                continue  # not every replica has it (its own emptyDir): drawn as it is
+            if pod != members[0]:
+                # The first replica's link, drawn from the group's border, stands for this one; an invisible
+                # link keeps this replica in its place in the layout.
+                link = replace(link, style="invisible", label="")
+                break
+            link = replace(link, source_group=group_id) if end == "source" else replace(link, target_group=group_id)
         kept.append(link)
     return groups, kept
 

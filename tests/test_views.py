@@ -123,9 +123,6 @@ def test_boxes_and_links_are_sorted(graph: Graph) -> None:
     assert build_view(graph) == diagram
 
 
-@pytest.mark.xfail(reason="gen/views.py _replica_groups: every link of the first replica is drawn from the "
-                          "replicas group (ltail), also one no sibling shares, such as the link to its own "
-                          "emptyDir volume; the second replica's same link is not", strict=True)
 def test_only_shared_links_leave_the_replica_group(graph: Graph) -> None:
     links = {(link.source, link.target): link for link in build_view(graph).links}
     assert links[("Pod/shop/web-1", "Volume/shop/web-1/cache")].source_group is None

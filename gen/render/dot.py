@@ -52,6 +52,7 @@ GROUP_STYLES: dict[str, tuple[str, str]] = {  # style name → (fill, border)
     "replicas": ("#fffdf0", "#d4a72c"),
 }
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
+ROW_FONT = '<FONT POINT-SIZE="9">'
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}
 
 
@@ -92,7 +93,8 @@ def diagram_to_dot(diagram: Diagram) -> str:
 def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: dict[str | None, list[Box]],
                  indent: str, clusters: dict[str, str]) -> list[str]:
     fill, border = GROUP_STYLES.get(group.style, GROUP_STYLES["group"])
-    label = f'<<FONT POINT-SIZE="10" COLOR="{MUTED}">{html_text(group.label)}</FONT>>'
+    font = f'<FONT POINT-SIZE="10" COLOR="{MUTED}">'
+    label = f"<{_styled(group.label, font, '</FONT>')}>"
     style = "rounded,filled,dashed" if group.style == "replicas" else "rounded,filled"
     lines = [
         f"{indent}subgraph {clusters[group.id]} {{",
@@ -119,17 +121,25 @@ def _box_line(box: Box, indent: str) -> str:
     return f"{indent}{dot_id(box.id)} [{attrs}, tooltip={dot_id(box.tooltip or box.id)}];"
 
 
+def _styled(text: str, opening: str, closing: str) -> str:
+    """An element around text, or nothing for blank text: Graphviz rejects empty <B></B> and <FONT></FONT>."""
+    escaped = html_text(text).strip()
+    return f"{opening}{escaped}{closing}" if escaped else ""
+
+
 def _badge(box: Box, palette: Palette) -> str:
-    return f'<FONT POINT-SIZE="8" COLOR="{palette.badge}">{html_text(box.badge)}</FONT>' if box.badge else ""
+    return _styled(box.badge, f'<FONT POINT-SIZE="8" COLOR="{palette.badge}">', "</FONT>")
 
 
 def _details(box: Box) -> str:
     colour = MISSING if box.state == "missing" else MUTED
-    return "".join(f'<BR/><FONT POINT-SIZE="8" COLOR="{colour}">{html_text(d)}</FONT>' for d in box.details)
+    font = f'<FONT POINT-SIZE="8" COLOR="{colour}">'
+    return "".join(f"<BR/>{_styled(d, font, '</FONT>')}" for d in box.details if html_text(d).strip())
 
 
 def _title(box: Box) -> str:
-    return "<BR/>".join(f"<B>{html_text(line)}</B>" for line in wrap_words(box.title, TITLE_WIDTH))
+    lines = [_styled(line, "<B>", "</B>") for line in wrap_words(box.title, TITLE_WIDTH)]
+    return "<BR/>".join(line for line in lines if line) or "?"
 
 
 def _plain_label(box: Box, palette: Palette) -> str:
@@ -145,7 +155,7 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
     for index, row in enumerate(box.rows):
         text = ROW_PREFIX.get(row.style, "") + row.text
         rows.append(f'<TR><TD PORT="r{index}" ALIGN="LEFT" BGCOLOR="#ffffff" BORDER="1" COLOR="{palette.border}">'
-                    f'<FONT POINT-SIZE="9">{html_text(text)}</FONT></TD></TR>')
+                    f"{_styled(text, ROW_FONT, '</FONT>') or ' '}</TD></TR>")
     return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" STYLE="{style}" '
             f'BGCOLOR="{palette.fill}" COLOR="{palette.border}">{"".join(rows)}</TABLE>>')
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML, so not in labels
 _WORD = re.compile(r"[^-./_ ]+[-./_ ]*|[-./_ ]+")
 
 
@@ -27,12 +28,13 @@ def wrap_words(text: str, width: int = 20) -> list[str]:
 
 def dot_id(text: str) -> str:
     """A double-quoted DOT ID: any node name (colons and slashes included) stays one identifier."""
+    text = _CONTROL.sub("", text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def html_text(text: str) -> str:
-    """Text safe inside an HTML-like label."""
-    return html.escape(text, quote=True)
+    """Text safe inside an HTML-like label: escaped, without the control characters XML forbids."""
+    return html.escape(_CONTROL.sub("", text), quote=True)
 
 
 def escaped_lines(text: str) -> str:

@@ -114,7 +114,10 @@ def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
             if isinstance(secret_name, str) and secret_name.strip():
                 target = Ref("Secret", ingress.namespace, secret_name)
                 facts.edges.append(GraphEdge(ingress.ref, target, Relation.USES, "tls"))
-                if target not in inventory:
+                if target not in inventory and _issued_by_cert_manager(annotations):
+                    # cert-manager's ingress-shim creates this Secret at run time: drawn as derived, not missing.
+                    facts.nodes.append(GraphNode(target, NodeState.DERIVED, ingress.source, app_of(ingress.labels)))
+                elif target not in inventory:
                     facts.nodes.append(GraphNode(target, NodeState.MISSING, ingress.source, app_of(ingress.labels)))
                     facts.findings.append(Diagnostic(
                         ingress.source, Severity.WARNING,
@@ -150,7 +153,13 @@ def _route(ingress: Resource, backend: Mapping[str, Any], where: str, inventory:
                                          f"{name}, which has no such port", "dangling-ingress"))
 
 
+def _issued_by_cert_manager(annotations: Mapping[str, Any]) -> bool:
+    return any(str(key) in ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer") for key in annotations)
+
+
 def _service_has_port(service: Resource, port: object) -> bool:
+    if service.spec.get("type") == "ExternalName" and not service.spec.get("ports"):
+        return True  # the port is the external host's; the Service declares none to check against
     for entry in map(as_mapping, as_list(service.spec.get("ports"))):
         if str(port) in (str(entry.get("port")), str(entry.get("name"))):
             return True

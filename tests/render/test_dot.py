@@ -187,24 +187,16 @@ BLANK_TEXT = {
 
 
 @pytest.mark.exe
-@pytest.mark.xfail(reason="gen/render/dot.py writes empty <B></B> / <FONT></FONT> elements for blank text, "
-                          "which Graphviz's HTML-label parser rejects (syntax error): the whole figure fails",
-                   raises=Exception, strict=True)
 @pytest.mark.parametrize("case", sorted(BLANK_TEXT))
 def test_blank_text_renders(case: str) -> None:
     render_diagram(Diagram(boxes=[BLANK_TEXT[case]]), "svg")
 
 
 @pytest.mark.exe
-@pytest.mark.xfail(reason="gen/render/dot.py: a group with a blank label gives an empty <FONT></FONT> element, "
-                          "a Graphviz syntax error", raises=Exception, strict=True)
 def test_blank_group_label_renders() -> None:
     render_diagram(Diagram(boxes=[Box(id="a", title="t", group="g")], groups=[Group("g", "")]), "svg")
 
 
 @pytest.mark.exe
-@pytest.mark.xfail(reason="gen/render/quoting.py html_text keeps control characters (a YAML \"\\x01\" in a "
-                          "name), which make the HTML label not well-formed XML: Graphviz fails",
-                   raises=Exception, strict=True)
 def test_control_characters_render() -> None:
     render_diagram(Diagram(boxes=[Box(id="a\x01", title="bell\x07")]), "svg")

@@ -320,3 +320,20 @@ def test_ingress_tls_without_secret_name(inventory_of: InventoryOf) -> None:
     assert facts.findings == []
     assert _edges(facts, Relation.USES) == {}
     assert all(node.ref.name for node in facts.nodes)
+
+
+def test_cert_manager_tls_secret_is_derived_not_dangling(inventory_of: InventoryOf) -> None:
+    text = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n"
+            "    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls: [{hosts: [a.example], secretName: web-tls}]\n")
+    facts = _run(inventory_of, text, derive_ingress_edges)
+    assert facts.findings == []
+    (node,) = [n for n in facts.nodes if n.ref.kind == "Secret"]
+    assert node.state is NodeState.DERIVED
+
+
+def test_ingress_to_external_name_service_without_ports(inventory_of: InventoryOf) -> None:
+    text = ("apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {type: ExternalName, externalName: x.example}\n"
+            "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+            "  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ext, port: {number: 443}}}}]}}]\n")
+    facts = _run(inventory_of, text, derive_ingress_edges)
+    assert facts.findings == []
