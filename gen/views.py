@@ -154,19 +154,19 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
     having: dict[tuple[str, ...], set[str]] = {}  # (group, *shape) → replicas that have such a link
     for link in links:
         for end in ("source", "target"):
-            pod = link.source if end == "source" else link.target
-            if pod in group_of:
-                having.setdefault((group_of[pod][0], *shape(link, end)), set()).add(pod)
+            pod_id = link.source if end == "source" else link.target
+            if pod_id in group_of:
+                having.setdefault((group_of[pod_id][0], *shape(link, end)), set()).add(pod_id)
     kept: list[Link] = []
     for link in links:
         for end in ("source", "target"):
-            pod = link.source if end == "source" else link.target
-            if pod not in group_of:
+            pod_id = link.source if end == "source" else link.target
+            if pod_id not in group_of:
                 continue
-            group_id, members = group_of[pod]
+            group_id, members = group_of[pod_id]
             if having.get((group_id, *shape(link, end))) != set(members):
                 continue  # not every replica has it (its own emptyDir): drawn as it is
-            if pod != members[0]:
+            if pod_id != members[0]:
                 # The first replica's link, drawn from the group's border, stands for this one; an invisible
                 # link keeps this replica in its place in the layout.
                 link = replace(link, style="invisible", label="")

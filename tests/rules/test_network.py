@@ -324,7 +324,8 @@ def test_ingress_tls_without_secret_name(inventory_of: InventoryOf) -> None:
 
 def test_cert_manager_tls_secret_is_derived_not_dangling(inventory_of: InventoryOf) -> None:
     text = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n"
-            "    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls: [{hosts: [a.example], secretName: web-tls}]\n")
+            "    cert-manager.io/cluster-issuer: letsencrypt\n"
+            "spec:\n  tls: [{hosts: [a.example], secretName: web-tls}]\n")
     facts = _run(inventory_of, text, derive_ingress_edges)
     assert facts.findings == []
     (node,) = [n for n in facts.nodes if n.ref.kind == "Secret"]
@@ -332,8 +333,10 @@ def test_cert_manager_tls_secret_is_derived_not_dangling(inventory_of: Inventory
 
 
 def test_ingress_to_external_name_service_without_ports(inventory_of: InventoryOf) -> None:
-    text = ("apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {type: ExternalName, externalName: x.example}\n"
+    text = ("apiVersion: v1\nkind: Service\nmetadata: {name: ext}\n"
+            "spec: {type: ExternalName, externalName: x.example}\n"
             "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
-            "  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ext, port: {number: 443}}}}]}}]\n")
+            "  rules: [{http: {paths: [{path: /, pathType: Prefix,\n"
+            "    backend: {service: {name: ext, port: {number: 443}}}}]}}]\n")
     facts = _run(inventory_of, text, derive_ingress_edges)
     assert facts.findings == []
