@@ -1,0 +1,123 @@
+"""The project's own site (mkdocs.yml at the repository root), built for real with `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml without executing its `!!python/...` tags."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _nav_pages(nav) -> list[str]:
+    pages: list[str] = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            pages.extend(_nav_pages(value))
+        else:
+            pages.append(value)
+    return pages
+
+
+def _html_path(out: Path, page: str) -> Path:
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return out / "index.html"
+    return out / stem.removesuffix("/index") / "index.html"
+
+
+@pytest.fixture(scope="module")
+def project_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("project") / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=REPO,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def nav_pages() -> list[str]:
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    pages = _nav_pages(config["nav"])
+    assert pages
+    return pages
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_page_in_the_nav_is_built(project_site, nav_pages):
+    for page in nav_pages:
+        path = _html_path(project_site, page)
+        assert path.is_file(), f"{page} was not built ({path})"
+        article = _soup(path).select_one("article")
+        assert article is not None and article.find("h1") is not None, page
+
+
+def test_no_page_refers_to_static_images(project_site, nav_pages):
+    """The figures are generated; no page points at a hand-made picture under images/."""
+    for page in nav_pages:
+        source = (REPO / "docs" / page).read_text(encoding="utf-8")
+        assert not re.search(r"images/", source), f"docs/{page} mentions images/"
+        article = _soup(_html_path(project_site, page)).select_one("article")
+        for element in article.find_all(True):
+            for attribute in ("src", "href", "srcset", "data"):
+                value = element.get(attribute)
+                assert not (isinstance(value, str) and "images/" in value), f"{page}: <{element.name} {value}>"
+        assert not article.find_all("img"), f"{page} has an <img>"
+    assert not (REPO / "docs" / "images").exists()
+
+
+def test_objects_page_has_three_inline_figures(project_site):
+    page = _soup(project_site / "04-objects" / "index.html")
+    figures = page.select("figure.kubedocs-figure")
+    assert len(figures) == 3
+    assert [f["data-view"] for f in figures] == ["topology", "network", "storage"]
+    assert [f["data-source"] for f in figures] == ["sample-app/", "service-types/", "volumes/"]
+    for figure in figures:
+        svg = figure.find("svg")
+        assert svg is not None and svg.find("title") is not None
+        assert figure.figcaption is not None and figure.figcaption.get_text(strip=True)
+    assert not page.select(".kubedocs-error")
+
+
+def test_search_index_has_every_page(project_site, nav_pages):
+    index = json.loads((project_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "ko" in index["config"]["lang"]
+    assert len(index["docs"]) >= len(nav_pages)
+    locations = {doc["location"] for doc in index["docs"]}
+    for page in nav_pages:
+        stem = page.removesuffix(".md")
+        assert ("" if stem == "index" else f"{stem}/") in locations, page
+
+
+def test_no_font_or_other_asset_is_fetched_from_elsewhere(project_site):
+    pages = list(project_site.rglob("*.html"))
+    assert len(pages) > 5
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+        soup = BeautifulSoup(text, "html.parser")
+        for element in soup.select("link[href], script[src]"):
+            url = element.get("href") or element.get("src")
+            assert not re.match(r"(https?:)?//", url), f"{path.relative_to(project_site)} loads {url}"
