@@ -5,10 +5,12 @@ Bad input never stops loading: every problem becomes a Diagnostic and the other 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import glob
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,22 +139,41 @@ def load(
     result = LoadResult()
     paths, problems = expand_inputs(inputs)
     result.diagnostics.extend(problems)
-    for path in paths:
-        result.files.append(path)
-        try:
-            if path == STDIN:
-                text = stdin_text if stdin_text is not None else sys.stdin.read()
-                display = "<stdin>"
-            else:
-                text = Path(path).read_bytes().decode("utf-8-sig")
-                display = _display_path(path, relative_to)
-        except (OSError, UnicodeDecodeError) as exc:
-            result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
-            continue
-        load_text(text, display, result, default_namespace)
+    with _collector_paused():
+        for path in paths:
+            _load_path(path, result, default_namespace, stdin_text, relative_to)
     _report_duplicates(result)
     _apply_crd_scopes(result)
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing allocates millions of acyclic objects, each of which would count towards a cyclic-GC pass that finds
+    nothing to free; pausing the collector makes loading about 2x faster on large inputs (see tests/bench)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_path(path: str, result: LoadResult, default_namespace: str, stdin_text: str | None,
+               relative_to: Path | None) -> None:
+    result.files.append(path)
+    try:
+        if path == STDIN:
+            text = stdin_text if stdin_text is not None else sys.stdin.read()
+            display = "<stdin>"
+        else:
+            text = Path(path).read_bytes().decode("utf-8-sig")
+            display = _display_path(path, relative_to)
+    except (OSError, UnicodeDecodeError) as exc:
+        result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
+        return
+    load_text(text, display, result, default_namespace)
 
 
 def load_text(text: str, path: str, result: LoadResult, default_namespace: str = "default") -> None:
@@ -162,20 +183,20 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             _note(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
         )
         return
+    loaded_before = len(result.resources)
     try:
-        documents = list(_parse_documents(text))
+        # Streamed: each document's nodes are dropped once it is collected, and the documents before a
+        # syntax error are kept.
+        for data, node, line in _parse_documents(text):
+            _collect_objects(data, node, Source(path, line), result, default_namespace)
     except yaml.YAMLError as exc:
-        if path.endswith(".json"):
+        if path.endswith(".json") and len(result.resources) == loaded_before:
             try:
-                documents = [(json.loads(text), None, 1)]
-            except ValueError:
-                result.diagnostics.append(_yaml_error(path, exc))
+                _collect_objects(json.loads(text), None, Source(path, 1), result, default_namespace)
                 return
-        else:
-            result.diagnostics.append(_yaml_error(path, exc))
-            return
-    for data, node, line in documents:
-        _collect_objects(data, node, Source(path, line), result, default_namespace)
+            except ValueError:
+                pass
+        result.diagnostics.append(_yaml_error(path, exc))
 
 
 def _parse_documents(text: str) -> Iterable[tuple[Any, yaml.Node | None, int]]:
