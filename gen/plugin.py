@@ -12,11 +12,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
 from .figures import SpecError, find_blocks, parse_spec
 from .model import Severity
-from .site import SiteLayout, error_box, figure_html, figure_id_prefix, log, render_site_figure
+from .site import SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, log, render_site_figure
 
 _PLACEHOLDER = re.compile(r"(?:<p>)?<!-- kubedocs-figure-(\d+) -->(?:</p>)?")
 
@@ -32,6 +33,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.layout: SiteLayout | None = None
         self.cache: FigureCache | None = None
         self.figures: dict[str, list[str]] = {}  # page → HTML of each figure, in order
+        self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -49,7 +51,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         assert self.layout is not None and self.cache is not None
         name = page.file.src_uri
         blocks = list(find_blocks(markdown))
-        self.figures[name] = [self._figure(name, block.line, block.body, i) for i, block in enumerate(blocks)]
+        self.figures[name] = [self._figure(page, block.line, block.body, i) for i, block in enumerate(blocks)]
         lines = markdown.split("\n")
         for index, block in reversed(list(enumerate(blocks))):  # from the end, so earlier indexes stay valid
             lines[block.start:block.end + 1] = ["", f"{block.indent}<!-- kubedocs-figure-{index} -->", ""]
@@ -59,9 +61,15 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         figures = self.figures.pop(page.file.src_uri, [])
         return _PLACEHOLDER.sub(lambda m: figures[int(m.group(1))], html) if figures else html
 
-    def _figure(self, page: str, line: int, body: str, index: int) -> str:
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for name, svg in self.full_size.items():
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+
+    def _figure(self, page: Page, line: int, body: str, index: int) -> str:
         assert self.layout is not None and self.cache is not None
-        where = f"{page}:{line}"
+        where = f"{page.file.src_uri}:{line}"
         try:
             spec = parse_spec(body)
         except SpecError as exc:
@@ -72,4 +80,10 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             # Errors and findings are warnings, so `mkdocs build --strict` fails; notes are informational.
             level = log.info if diagnostic.severity is Severity.NOTE else log.warning
             level(f"{where}: figure '{spec.caption or spec.manifests[0]}': {diagnostic}")
-        return figure_html(figure, figure_id_prefix(page, index), self.layout, self.config.show_source)
+        href = None
+        if figure.svg is not None:
+            name = full_size_name(figure.svg)
+            self.full_size[name] = figure.svg
+            href = get_relative_url(name, page.url)
+        return figure_html(figure, figure_id_prefix(page.file.src_uri, index), self.layout, self.config.show_source,
+                           href)

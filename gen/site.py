@@ -106,10 +106,18 @@ def figure_id_prefix(page: str, index: int) -> str:
     return f"kd{hashlib.sha1(page.encode('utf-8')).hexdigest()[:6]}-{index}-"
 
 
-def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show_source: bool = True) -> str:
+def full_size_name(svg: str) -> str:
+    """Where a figure's standalone SVG is published in the site, named by its content."""
+    return f"kubedocs/{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
+
+
+def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show_source: bool = True,
+                full_size_href: str | None = None) -> str:
     from .render import embeddable_svg
 
     spec = figure.spec
+    zoom = (f'<a class="kubedocs-zoom" href="{html.escape(full_size_href)}" target="_blank">원본 크기로 보기</a>'
+            if full_size_href else "")
     caption = f"<figcaption>{html.escape(spec.caption)}</figcaption>" if spec.caption else ""
     sources = html.escape(" ".join(spec.manifests))
     if figure.svg is None:
@@ -120,7 +128,7 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
                 f"{': ' + html.escape(spec.caption) if spec.caption else ''}</p><ul>{items}</ul></div>")
     svg = embeddable_svg(figure.svg, id_prefix)
     parts = [f'<figure class="kubedocs-figure" data-view="{spec.view}" data-source="{sources}">',
-             f'<div class="kubedocs-svg" data-search-exclude>{svg}</div>', caption, "</figure>"]
+             f'<div class="kubedocs-svg" data-search-exclude>{svg}</div>', caption, zoom, "</figure>"]
     if show_source:
         parts.append(source_html(figure.files, layout))
     return "\n".join(parts)

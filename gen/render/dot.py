@@ -60,7 +60,7 @@ def diagram_to_dot(diagram: Diagram) -> str:
     lines = [
         "digraph kubedocs {",
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
-        f'fontcolor="{TEXT}", nodesep=0.2, ranksep=0.4, pad=0.2, newrank=true, labeljust=l, '
+        f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="0.12,0.05", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',

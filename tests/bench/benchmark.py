@@ -162,6 +162,10 @@ def import_time(module: str, runs: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--runs", type=int, default=5, help="runs of each measurement (default 5)")
+    parser.add_argument("--kubediagrams", metavar="EXE",
+                        help="a kube-diagrams 0.8.0 executable (installed apart from this project, e.g. "
+                             "`pip install kubediagrams==0.8.0` in another venv) to time side by side on the inputs "
+                             "it has a roadmap baseline for, instead of quoting the roadmap's seconds")
     args = parser.parse_args()
 
     rows = []
@@ -169,10 +173,18 @@ def main() -> int:
         for item in inputs():
             results = {mode: measure(item, mode, args.runs, Path(temporary))
                        for mode in ("raw", "load", "derive", "render")}
+            if args.kubediagrams and item.label in KUBEDIAGRAMS:
+                from gen.loading import expand_inputs
+
+                files, _problems = expand_inputs(item.paths)  # kube-diagrams takes files, not directories
+                seconds = [run([args.kubediagrams, "-o", str(Path(temporary) / "kd.png"), *files])[0]
+                           for _ in range(args.runs)]
+                KUBEDIAGRAMS[item.label] = round(statistics.median(seconds), 3)
             rows.append((item, results))
             print(f"measured {item.label}", file=sys.stderr)
 
-    print(f"\nmedian of {args.runs} runs, each in a fresh interpreter; Python {sys.version.split()[0]}\n")
+    print(f"\nmedian of {args.runs} runs, each in a fresh interpreter; Python {sys.version.split()[0]}; "
+          f"KubeDiagrams: {'measured side by side' if args.kubediagrams else 'the roadmap seconds'}\n")
     header = ("| input | files | objects | raw parse s | load s | load/raw | load+derive s | nodes | "
               "gen render s | peak RSS MiB (load / render) | KubeDiagrams s | render/KD |")
     print(header)

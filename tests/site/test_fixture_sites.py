@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
 
@@ -284,3 +285,16 @@ def test_unchanged_rebuild_renders_nothing_and_a_changed_manifest_renders_again(
     assert _figure_html(third) != _figure_html(first)
     svg = third.page().select_one("figure.kubedocs-figure svg")
     assert "Pod/demo/web-3" in _titles(svg)
+
+
+def test_each_figure_links_to_its_standalone_svg_at_full_size(good):
+    for page_name in ("", "two"):
+        page = good.page(page_name)
+        for figure in page.select("figure.kubedocs-figure"):
+            link = figure.select_one("a.kubedocs-zoom")
+            assert link is not None
+            target = (good.out / page_name) / link["href"]
+            standalone = target.resolve().read_text(encoding="utf-8")
+            assert standalone.lstrip().startswith("<?xml") and "<!DOCTYPE" not in standalone
+            inline_titles = _titles(figure.find("svg"))
+            assert inline_titles and inline_titles == _titles(BeautifulSoup(standalone, "html.parser"))
