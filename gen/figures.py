@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .loading import flow_nesting_too_deep
 from .views import VIEWS, Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -82,6 +83,8 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
 
 
 def parse_spec(body: str) -> FigureSpec:
+    if flow_nesting_too_deep(body) is not None:
+        raise SpecError("the block is nested too deeply")
     try:
         data = yaml.safe_load(body) if body.strip() else None
     except yaml.YAMLError as exc:

@@ -9,6 +9,7 @@ import contextlib
 import gc
 import glob
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -183,6 +184,11 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             _note(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
         )
         return
+    too_deep = flow_nesting_too_deep(text)
+    if too_deep is not None:
+        result.diagnostics.append(_error(Source(path, too_deep), f"refused: flow collections nested more than "
+                                                                 f"{MAX_FLOW_DEPTH} deep (no manifest needs that)"))
+        return
     loaded_before = len(result.resources)
     try:
         # Streamed: each document's nodes are dropped once it is collected, and the documents before a
@@ -197,6 +203,23 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             except ValueError:
                 pass
         result.diagnostics.append(_yaml_error(path, exc))
+
+
+MAX_FLOW_DEPTH = 1000
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def flow_nesting_too_deep(text: str) -> int | None:
+    """The line where `[`/`{` nesting passes MAX_FLOW_DEPTH, else None. libyaml's composer recurses on the C stack:
+    a file of a few hundred kilobytes of `[[[[...` would crash the process instead of raising an error."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return None  # the common case costs two C-speed counts
+    depth = 0
+    for match in _FLOW_BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _parse_documents(text: str) -> Iterable[tuple[Any, yaml.Node | None, int]]:

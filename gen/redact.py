@@ -10,13 +10,15 @@ from collections.abc import Iterator
 
 import yaml
 
-from .loading import ManifestLoader
+from .loading import ManifestLoader, flow_nesting_too_deep
 
 REDACTED = "«redacted»"
 
 
 def redact_manifest(text: str) -> str:
     """The text with every sensitive value replaced; unparseable text is withheld entirely."""
+    if flow_nesting_too_deep(text) is not None:
+        return "# (not shown: nested too deeply to be a manifest)\n"
     spans: list[tuple[int, int]] = []
     loader = ManifestLoader(text)
     try:

@@ -1,0 +1,73 @@
+"""Hostile input: alias bombs and pathological nesting give a message, never a crash or a hang."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gen.figures import SpecError, parse_spec
+from gen.loading import MAX_FLOW_DEPTH, load
+from gen.model import Ref, Severity
+from gen.redact import redact_manifest
+
+
+def _alias_bomb() -> str:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [" + ",".join(['"x"'] * 9) + "]\n"
+    for level in range(1, 10):  # 9**10 strings if anything expanded it
+        text += f"  a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 9) + "]\n"
+    return text
+
+
+def _deep_flow(depth: int) -> str:
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: " + "[" * depth + "]" * depth + "\n"
+
+
+def test_alias_bomb_loads_without_expanding(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_alias_bomb())
+    result = load([str(path)])
+    assert [r.ref for r in result.resources] == [Ref("ConfigMap", "default", "bomb")]
+    assert redact_manifest(_alias_bomb()).count("«redacted»") == 10  # walked once per node: no hang
+
+
+@pytest.mark.exe
+def test_alias_bomb_renders_small(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_alias_bomb())
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "render", str(path), "-o", str(tmp_path / "b.dot")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "b.dot").stat().st_size < 10_000
+
+
+def test_deep_flow_nesting_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(_deep_flow(100_000))  # libyaml's composer would overflow the C stack on this
+    result = load([str(path)])
+    (error,) = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert error.source.path == str(path) and error.source.line == 5
+    assert str(MAX_FLOW_DEPTH) in error.message
+    assert result.resources == []
+
+
+def test_nesting_within_the_limit_still_loads() -> None:
+    result = load(["-"], stdin_text=_deep_flow(MAX_FLOW_DEPTH - 10))
+    assert [r.ref.name for r in result.resources] == ["deep"]
+
+
+def test_deep_nesting_crashes_no_process(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(_deep_flow(100_000))
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "check", str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1  # an error, not a signal (a segfault would be -11)
+    assert "Traceback" not in done.stderr and "deep.yaml:5: error: refused" in done.stderr
+
+
+def test_deep_nesting_in_shown_manifests_and_figure_blocks() -> None:
+    assert redact_manifest(_deep_flow(100_000)).startswith("# (not shown")
+    with pytest.raises(SpecError, match="nested too deeply"):
+        parse_spec("manifests: " + "[" * 100_000 + "]" * 100_000)
