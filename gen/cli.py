@@ -121,15 +121,16 @@ def _render(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import analyse
 
-    inputs = args.inputs
+    inputs, root, page_problems = args.inputs, None, []
     if not inputs:
         from .site import page_inputs
 
-        inputs = page_inputs("mkdocs.yml")
-        if inputs is None:
+        pages = page_inputs("mkdocs.yml")
+        if pages is None:
             return _usage("no paths given and no mkdocs.yml here to find the pages' manifests")
-    loaded, graph = analyse(inputs, args.namespace)
-    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings))
+        inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
+    loaded, graph = analyse(inputs, args.namespace, relative_to=root)
+    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings) | set(page_problems))
     report(diagnostics, quiet=args.quiet)
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)

@@ -186,19 +186,32 @@ def page_figures(layout: SiteLayout) -> Iterator[tuple[str, FigureBlock, FigureS
                 yield name, block, exc
 
 
-def page_inputs(config: str) -> list[str] | None:
-    """Every manifest file the pages' figures use, for `gen check` without paths."""
+@dataclass
+class PageInputs:
+    layout: SiteLayout
+    files: list[str]  # every manifest under manifests/ and every file a figure names
+    problems: list[Diagnostic]  # figure declarations that are wrong or name nothing, at their page and line
+
+
+def page_inputs(config: str) -> PageInputs | None:
+    """What `gen check` without paths checks: the pages' figure declarations and every manifest they can use."""
     layout = read_layout(config)
     if layout is None:
         return None
     files: set[str] = set()
-    for _page, _block, spec in page_figures(layout):
-        if isinstance(spec, FigureSpec):
-            found, _problems = expand_inputs([str(layout.manifests_dir / p) for p in spec.manifests])
-            files.update(found)
+    problems: list[Diagnostic] = []
+    for page, block, spec in page_figures(layout):
+        where = Source(page, block.line)
+        if isinstance(spec, SpecError):
+            problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {spec}", "figure-declaration"))
+            continue
+        found, missing = expand_inputs([str(layout.manifests_dir / p) for p in spec.manifests])
+        files.update(found)
+        problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {_relative(m.source.path, layout)}: "
+                                   f"{m.message}", "figure-declaration") for m in missing)
     if layout.manifests_dir.is_dir():
         files.add(str(layout.manifests_dir))
-    return sorted(files)
+    return PageInputs(layout, sorted(files), problems)
 
 
 def build_figures(config: str) -> int:
