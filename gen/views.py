@@ -28,6 +28,7 @@ KIND_STYLES: dict[str, KindStyle] = {
     "Gateway": KindStyle("gtw", "cds", "network", 0),
     "HTTPRoute": KindStyle("httproute", "cds", "network", 0),
     "IngressClass": KindStyle("ingressclass", "tab", "network", 1),
+    "External": KindStyle("external", "box", "other", 2),  # a host outside the cluster (ExternalName)
     "Service": KindStyle("svc", "ellipse", "network", 1),
     "Deployment": KindStyle("deploy", "box3d", "workload", 2),
     "StatefulSet": KindStyle("sts", "box3d", "workload", 2),
@@ -80,7 +81,7 @@ VIEWS: dict[str, ViewSpec] = {
     for spec in (
         ViewSpec("topology", "everything: traffic, ownership, configuration and storage", None, frozenset(Relation)),
         ViewSpec("network", "Ingress → Service → workloads → Pods",
-                 frozenset({"Ingress", "IngressClass", "Service", "Pod", *CONTROLLERS}),
+                 frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLERS}),
                  frozenset({Relation.ROUTES, Relation.SELECTS, Relation.OWNS, Relation.USES})),
         ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC",
                  frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",

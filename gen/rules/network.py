@@ -12,18 +12,23 @@ from .workloads import PodInstance
 
 
 def derive_service_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:
-    """Every Service, with its type and (for ExternalName) target as details."""
+    """Every Service with its type as a detail (and node ports); an ExternalName Service → the external host."""
     facts = Facts()
     for service in inventory.of_kind("Service"):
         spec = service.spec
         kind = str(spec.get("type") or "ClusterIP")
-        details = [kind]
-        if kind == "ExternalName" and spec.get("externalName"):
-            details.append(f"→ {spec['externalName']}")
+        node_ports = [str(p.get("nodePort")) for p in map(as_mapping, as_list(spec.get("ports"))) if p.get("nodePort")]
+        details = [f"{kind} :{','.join(node_ports)}" if node_ports and kind != "ClusterIP" else kind]
         if spec.get("clusterIP") == "None":
             details = ["headless"]
         app = app_of(service.labels) or app_of(string_map(spec.get("selector")))
         facts.nodes.append(GraphNode(service.ref, source=service.source, app=app, details=tuple(details)))
+        host = spec.get("externalName")
+        if kind == "ExternalName" and isinstance(host, str) and host.strip():
+            # Outside the cluster: a DNS name the Service's name resolves to (a CNAME record).
+            external = Ref("External", None, host.strip())
+            facts.nodes.append(GraphNode(external, source=service.source, details=("DNS name",)))
+            facts.edges.append(GraphEdge(service.ref, external, Relation.ROUTES, "CNAME"))
     return facts
 
 

@@ -65,14 +65,17 @@ def test_service_nodes_show_their_type(inventory_of: InventoryOf) -> None:
         _service("a", "{app: web}", "[{port: 80}]")
         + _service("b", "{app: web}", "[{port: 80}]", ", type: LoadBalancer")
         + _service("c", "{app: web}", "[{port: 80}]", ", clusterIP: None")
+        + _service("e", "{app: web}", "[{port: 80, nodePort: 30080}]", ", type: NodePort")
         + "---\napiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: shop}\n"
           "spec: {type: ExternalName, externalName: db.example.com}\n"
     )
     facts = _run(inventory_of, text, derive_service_nodes)
     details = {n.ref.name: n.details for n in facts.nodes}
-    assert details == {"a": ("ClusterIP",), "b": ("LoadBalancer",), "c": ("headless",),
-                       "d": ("ExternalName", "→ db.example.com")}
+    assert details == {"a": ("ClusterIP",), "b": ("LoadBalancer",), "c": ("headless",), "e": ("NodePort :30080",),
+                       "d": ("ExternalName",), "db.example.com": ("DNS name",)}
     assert all(n.state is NodeState.REAL for n in facts.nodes)
+    # an ExternalName Service leads out of the cluster to its DNS name
+    assert _edges(facts, Relation.ROUTES) == {("Service/shop/d", "External/db.example.com"): "CNAME"}
 
 
 # --- Service → Pods --------------------------------------------------------------------------------------------
