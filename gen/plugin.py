@@ -42,6 +42,10 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.cache = FigureCache(self.layout.cache_dir)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.figures.clear()  # `mkdocs serve` rebuilds with the same plugin: start each build afresh
+        self.full_size.clear()
+
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.layout is not None and self.layout.manifests_dir.is_dir():
             server.watch(str(self.layout.manifests_dir))  # editing a manifest rebuilds and reloads the page

@@ -1,0 +1,28 @@
+"""The pre-commit hook the repository offers runs `gen check` when manifests or pages change."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_hook_runs_gen_check_on_manifest_and_page_changes() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "kubedocs-check"]
+    assert hook["entry"] == "gen check"
+    assert hook["language"] == "python"  # pre-commit installs this package, which provides `gen`
+    assert hook["pass_filenames"] is False  # gen check without paths checks what the pages use
+    pattern = re.compile(hook["files"])
+    assert pattern.search("manifests/sample-app/20-web.yaml") and pattern.search("docs/04-objects.md")
+    assert not pattern.search("gen/cli.py")
+
+
+def test_the_hook_entry_is_an_installed_console_script() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'gen = "gen.cli:main"' in pyproject
+    assert shutil.which("gen") is not None, "pip install -e . provides the `gen` command"
