@@ -297,4 +297,5 @@ def test_each_figure_links_to_its_standalone_svg_at_full_size(good):
             standalone = target.resolve().read_text(encoding="utf-8")
             assert standalone.lstrip().startswith("<?xml") and "<!DOCTYPE" not in standalone
             inline_titles = _titles(figure.find("svg"))
-            assert inline_titles and inline_titles == _titles(BeautifulSoup(standalone.split("?>", 1)[1], "html.parser"))
+            standalone_svg = BeautifulSoup(standalone.split("?>", 1)[1], "html.parser")
+            assert inline_titles and inline_titles == _titles(standalone_svg)
