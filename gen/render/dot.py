@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagram import Box, Diagram, Group, Link
-from .quoting import dot_id, html_text, wrap_words
+from .quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
 
 # Hangul needs a CJK font at layout time for dot to size labels right; browsers get a fallback list.
 FONT = "NanumBarunGothic"
@@ -51,6 +51,7 @@ GROUP_STYLES: dict[str, tuple[str, str]] = {  # style name → (fill, border)
     "group": ("#ffffff", "#d0d7de"),
     "replicas": ("#fffdf0", "#d4a72c"),
 }
+LABEL_WIDTH = 16  # characters per line of an edge label
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
 ROW_FONT = '<FONT POINT-SIZE="9">'
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}
@@ -176,7 +177,10 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     if source_rank is not None and target_rank is not None and target_rank - source_rank > 1:
         attrs.append(f"minlen={target_rank - source_rank}")
     if link.label:
-        attrs.append(f"label={dot_id(link.label)}")
+        # Long labels wrap at separators: a label's width widens the gap between two whole columns.
+        lines = link.label.split("\n")
+        wrapped = "\n".join(part for line in lines for part in wrap_words(line, LABEL_WIDTH, PATH_SEPARATORS))
+        attrs.append(f"label={dot_id(wrapped)}")
     if link.source_group in clusters:
         attrs.append(f"ltail={clusters[link.source_group]}")
     if link.target_group in clusters:

@@ -6,24 +6,26 @@ import html
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML, so not in labels
-_WORD = re.compile(r"[^-./_ ]+[-./_ ]*|[-./_ ]+")
+NAME_SEPARATORS = "-./_ "  # where a resource name may wrap
+PATH_SEPARATORS = "/ "  # where an edge label (host/path, mount path) may wrap: never inside a host or file name
 
 
-def wrap_words(text: str, width: int = 20) -> list[str]:
-    """Lines of at most `width` characters, broken only after a separator (- . / _ or space), never inside
-    a word: a word longer than `width` keeps a line of its own."""
-    lines: list[str] = []
+def wrap_words(text: str, width: int = 20, separators: str = NAME_SEPARATORS) -> list[str]:
+    """Lines of at most `width` characters, broken only after one of `separators`, never inside a word: a word
+    longer than `width` keeps a line of its own."""
+    lines: list[str] = []  # each with its trailing separator, so that joining two back restores the text
     current = ""
-    for word in _WORD.findall(text):
+    escaped = re.escape(separators)
+    for word in re.findall(rf"[^{escaped}]+[{escaped}]*|[{escaped}]+", text):
         if current and len(current) + len(word.rstrip()) > width:
-            lines.append(current.rstrip())
+            lines.append(current)
             current = ""
         current += word
     if current or not lines:
-        lines.append(current.rstrip())
-    if len(lines) > 1 and len(lines[-1]) <= 3:  # no orphan such as a replica's "-1" on a line of its own
+        lines.append(current)
+    if len(lines) > 1 and len(lines[-1].strip()) <= 4:  # no orphan such as a replica's "-1" on a line of its own
         lines[-2:] = [lines[-2] + lines[-1]]
-    return lines
+    return [line.rstrip() for line in lines]
 
 
 def dot_id(text: str) -> str:
@@ -36,7 +38,3 @@ def html_text(text: str) -> str:
     """Text safe inside an HTML-like label: escaped, without the control characters XML forbids."""
     return html.escape(_CONTROL.sub("", text), quote=True)
 
-
-def escaped_lines(text: str) -> str:
-    """A plain label of several lines: DOT's `\\n` centres each line."""
-    return dot_id(text)
