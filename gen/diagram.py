@@ -24,7 +24,7 @@ class Box:
     badge: str = ""  # a short type name shown above the title
     shape: str = "box"  # box | box3d | ellipse | note | cylinder | component | folder | tab | cds | table
     style: str = "other"  # colour family, see the renderer's palette
-    state: str = "solid"  # solid | dashed (derived) | missing
+    state: str = "real"  # real | derived (computed, not in the input: drawn dashed) | missing (referenced, absent)
     details: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
     group: str | None = None

@@ -248,7 +248,7 @@ def _box(node: GraphNode, app: str | None) -> Box:
     details = list(node.details)
     if node.count > 1:
         title = f"{title} ×{node.count}"
-    state = {NodeState.REAL: "solid", NodeState.DERIVED: "dashed", NodeState.MISSING: "missing"}[node.state]
+    state = node.state.value  # real | derived | missing
     if node.state is NodeState.MISSING:
         details.append("missing")
     where = f" — {node.source}" if node.source and node.state is NodeState.REAL else ""

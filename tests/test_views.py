@@ -85,8 +85,8 @@ def test_every_view_is_listed() -> None:
 
 def test_box_states(graph: Graph) -> None:
     boxes = {box.id: box for box in build_view(graph).boxes}
-    assert boxes["Deployment/shop/web"].state == "solid"
-    assert boxes["Pod/shop/web-1"].state == "dashed"
+    assert boxes["Deployment/shop/web"].state == "real"
+    assert boxes["Pod/shop/web-1"].state == "derived"
     assert boxes["Secret/shop/gone"].state == "missing"
     assert "missing" in boxes["Secret/shop/gone"].details
     assert boxes["Pod/jobs/worker"].title == "worker ×6"

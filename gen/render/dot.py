@@ -110,7 +110,7 @@ def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: d
 
 def _box_line(box: Box, indent: str) -> str:
     palette = MISSING_PALETTE if box.state == "missing" else PALETTES.get(box.style, PALETTES["other"])
-    dashed = box.state in ("dashed", "missing")
+    dashed = box.state in ("derived", "missing")
     if box.shape == "table" or box.rows:
         attrs = f"shape=plain, label={_table_label(box, palette, dashed)}"
     else:
@@ -119,7 +119,9 @@ def _box_line(box: Box, indent: str) -> str:
             style += ",rounded"
         attrs = (f'shape={box.shape}, style="{style}", fillcolor="{palette.fill}", color="{palette.border}", '
                  f"label={_plain_label(box, palette)}")
-    return f"{indent}{dot_id(box.id)} [{attrs}, tooltip={dot_id(box.tooltip or box.id)}];"
+    # SVG classes name the box's family and state ("pod derived"), for stylesheets and readers of the SVG.
+    classes = dot_id(f"{box.style} {box.state}")
+    return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_id(box.tooltip or box.id)}];"
 
 
 def _styled(text: str, opening: str, closing: str) -> str:
@@ -172,7 +174,8 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     head = dot_id(link.target)
     if link.target_row and link.target_row in ports.get(link.target, {}):
         head += f":{ports[link.target][link.target_row]}:w"
-    attrs = [f'color="{colour}"', f'style="{style}"']
+    classes = dot_id(f"{link.style} missing" if link.missing else link.style)
+    attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
     source_rank, target_rank = ranks.get(link.source), ranks.get(link.target)
     if source_rank is not None and target_rank is not None and target_rank - source_rank > 1:
         attrs.append(f"minlen={target_rank - source_rank}")

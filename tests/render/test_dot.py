@@ -200,3 +200,10 @@ def test_blank_group_label_renders() -> None:
 @pytest.mark.exe
 def test_control_characters_render() -> None:
     render_diagram(Diagram(boxes=[Box(id="a\x01", title="bell\x07")]), "svg")
+
+
+def test_svg_classes_name_each_box_family_and_state() -> None:
+    diagram = Diagram(boxes=[Box(id="p", title="p", style="pod", state="derived"), Box(id="s", title="s")],
+                      links=[Link("p", "s", style="mount")])
+    source = diagram_to_dot(diagram)
+    assert 'class="pod derived"' in source and 'class="other real"' in source and 'class="mount"' in source

@@ -26,7 +26,7 @@ def _titles(svg: str) -> list[str]:
 
 
 def _node_titles(svg: str) -> list[str]:
-    return [html.unescape(t) for t in re.findall(r'<g id="[^"]*" class="node">\s*<title>(.*?)</title>', svg)]
+    return [html.unescape(t) for t in re.findall(r'<g id="[^"]*" class="node[^"]*">\s*<title>(.*?)</title>', svg)]
 
 
 def _graph(fixtures_dir: Path) -> Graph:
