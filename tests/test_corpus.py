@@ -162,3 +162,22 @@ def test_known_good_app_renders_identically_twice(corpus: Path, relative: str) -
     second = render_diagram(build_view(second_graph, "topology"), "svg")
     assert first == second
     assert first.count(b'class="node ') > 5
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("relative", KNOWN_GOOD)
+def test_known_good_app_draws_every_chain_and_every_service_edge(corpus: Path, relative: str) -> None:
+    """For each app: every Deployment with its ReplicaSet and Pods, and every Service with a selector
+    joined to Pods, as <title>s of the SVG (the node names `Kind/namespace/name`, edges `a->b`)."""
+    loaded, graph = analyse([str(corpus / relative)])
+    titles = _titles(render_diagram(build_view(graph, "topology"), "svg").decode("utf-8"))
+    edges = [t.split("->") for t in titles if "->" in t]
+    deployments = [r for r in loaded.resources if r.kind == "Deployment"]
+    assert deployments
+    for deployment in deployments:
+        replica_set = f"ReplicaSet/{deployment.namespace}/{deployment.name}"
+        assert f"{deployment.ref.id}->{replica_set}" in titles
+        assert any(src == replica_set and dst.startswith("Pod/") for src, dst in edges), replica_set
+    services = [r for r in loaded.resources if r.kind == "Service" and r.spec.get("selector")]
+    for service in services:
+        assert any(src == service.ref.id and dst.split(":")[0].startswith("Pod/") for src, dst in edges), service.ref.id
