@@ -110,6 +110,11 @@ def build_view(graph: Graph, view: str = "topology", filters: Filters | None = N
     nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, spec, filters)}
     edges = [e for e in graph.edges
              if e.relation in spec.relations and e.source in nodes and e.target in nodes]
+    # A node whose every relationship leads outside the view (the TLS Secret of an Ingress in the storage view)
+    # belongs to another view; a node with no relationship at all (an unused ConfigMap) is still shown.
+    related = {ref for e in graph.edges for ref in (e.source, e.target)}
+    related_here = {ref for e in edges for ref in (e.source, e.target)}
+    nodes = {ref: node for ref, node in nodes.items() if ref in related_here or ref not in related}
     if filters.kinds or filters.names:
         nodes, edges = _narrow(nodes, edges, filters)
     apps = _apps(nodes, edges)

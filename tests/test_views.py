@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from gen.graph import Graph
+from gen.model import Inventory
+from gen.rules import derive
 from gen.views import VIEWS, Filters, build_view
 
 APP = """
@@ -126,3 +128,17 @@ def test_boxes_and_links_are_sorted(graph: Graph) -> None:
 def test_only_shared_links_leave_the_replica_group(graph: Graph) -> None:
     links = {(link.source, link.target): link for link in build_view(graph).links}
     assert links[("Pod/shop/web-1", "Volume/shop/web-1/cache")].source_group is None
+
+
+def test_a_node_related_only_outside_the_view_is_left_out(inventory_of: Callable[..., Inventory]) -> None:
+    inventory = inventory_of(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\n"
+        "spec: {tls: [{secretName: web-tls}]}\n---\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: shop}\ntype: kubernetes.io/tls\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unused, namespace: shop}\n"
+    )
+    graph = derive(inventory)
+    storage = {box.id for box in build_view(graph, "storage").boxes}
+    assert "Secret/shop/web-tls" not in storage  # only the Ingress, outside this view, uses it
+    assert "ConfigMap/shop/unused" in storage  # related to nothing: still part of the storage picture
+    assert "Secret/shop/web-tls" in {box.id for box in build_view(graph, "topology").boxes}
