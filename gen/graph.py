@@ -5,7 +5,7 @@ Rules fill it; views select from it. It knows Kubernetes identities but nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -102,9 +102,6 @@ class Graph:
             merged = "\n".join(filter(None, [existing.label, edge.label]))
             self.edges[index] = GraphEdge(edge.source, edge.target, edge.relation, merged,
                                           edge.source_part, edge.target_part)
-
-    def edges_from(self, ref: Ref) -> Iterable[GraphEdge]:
-        return (e for e in self.edges if e.source == ref)
 
     def sorted_findings(self) -> list[Diagnostic]:
         return sorted(set(self.findings))

@@ -22,7 +22,6 @@ class KindStyle:
     column: int  # position in traffic order, left to right
 
 
-WORKLOAD = KindStyle("", "box3d", "workload", 2)
 KIND_STYLES: dict[str, KindStyle] = {
     "Ingress": KindStyle("ing", "cds", "network", 0),
     "Gateway": KindStyle("gtw", "cds", "network", 0),

@@ -13,7 +13,7 @@ from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
 from .workloads import PodInstance
 
-# Volume sources that live and die with the Pod (drawn with it), and the detail shown for each.
+# Volume sources that are not objects of their own: drawn with the Pod, their type as the detail.
 LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs", "csi", "iscsi", "image")
 
 
