@@ -59,7 +59,7 @@ class RenderedFigure:
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
     files, problems = expand_inputs(paths)
-    relative = [Path(f).resolve().relative_to(layout.root.resolve()).as_posix() for f in files]
+    relative = [_relative(f, layout) for f in files]  # absolute when a link leads outside the site
     problems = [Diagnostic(Source(_relative(d.source.path, layout)), d.severity, d.message) for d in problems]
     return relative, problems
 
