@@ -181,3 +181,17 @@ def test_known_good_app_draws_every_chain_and_every_service_edge(corpus: Path, r
     services = [r for r in loaded.resources if r.kind == "Service" and r.spec.get("selector")]
     for service in services:
         assert any(src == service.ref.id and dst.split(":")[0].startswith("Pod/") for src, dst in edges), service.ref.id
+
+
+@pytest.mark.exe
+def test_every_corpus_file_renders(corpus: Path) -> None:
+    """Each corpus file on its own draws a topology figure: dot never rejects what the views produce."""
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
+    drawn = 0
+    for path in files:
+        loaded, graph = analyse([str(path)])
+        if loaded.resources:
+            svg = render_diagram(build_view(graph, "topology"), "svg")
+            assert b"<svg" in svg, path
+            drawn += 1
+    assert drawn > 400
