@@ -128,7 +128,8 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
                 f"{': ' + html.escape(spec.caption) if spec.caption else ''}</p><ul>{items}</ul></div>")
     svg = embeddable_svg(figure.svg, id_prefix)
     parts = [f'<figure class="kubedocs-figure" data-view="{spec.view}" data-source="{sources}">',
-             f'<div class="kubedocs-svg" data-search-exclude>{svg}</div>', caption, zoom, "</figure>"]
+             f'<div class="kubedocs-svg" role="img" aria-label="{html.escape(spec.caption or spec.view)}" '
+             f"data-search-exclude>{svg}</div>", caption, zoom, "</figure>"]
     if show_source:
         parts.append(source_html(figure.files, layout))
     return "\n".join(parts)

@@ -51,6 +51,8 @@ def test_one_figure_is_an_inline_svg_with_its_korean_caption(good):
     assert figure.find("img") is None
     assert figure.figcaption is not None
     assert figure.figcaption.get_text(strip=True) == "데모 애플리케이션의 전체 구성"
+    # screen readers get the caption as the figure's name
+    assert svg.parent["role"] == "img" and svg.parent["aria-label"] == "데모 애플리케이션의 전체 구성"
     titles = _titles(svg)
     for node in ("Deployment/demo/web", "Service/demo/web", "ReplicaSet/demo/web", "ConfigMap/demo/web-config",
                  "Secret/demo/web-credentials"):
