@@ -258,12 +258,12 @@ def watch_figures(config: str, interval: float = 1.0) -> int:
     """Re-render on every change under manifests/ or docs/ until interrupted (polling: no extra dependency)."""
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # each change is reported at once, even through a pipe
-    status = build_figures(config)
     layout = read_layout(config)
     if layout is None:
-        return status
+        return build_figures(config)  # says what is wrong
+    before = _snapshot(layout)  # taken first: a change made during the first build is not missed
+    build_figures(config)
     print(f"gen watch: watching {layout.manifests_dir} and {layout.docs_dir}; Ctrl-C stops", file=sys.stderr)
-    before = _snapshot(layout)
     while True:
         time.sleep(interval)
         now = _snapshot(layout)

@@ -72,6 +72,9 @@ class _Lines:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.queue: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
+        # Lines of one stream that arrived while waiting on the other: the two pipes are read apart, so their
+        # order relative to each other is not the order they were written in.
+        self.pending: dict[str, list[str]] = {"stdout": [], "stderr": []}
         for name, stream in (("stdout", process.stdout), ("stderr", process.stderr)):
             threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
 
@@ -80,6 +83,11 @@ class _Lines:
             self.queue.put((name, line.rstrip("\n")))
 
     def wait_for(self, stream: str, pattern: str, timeout: float) -> str:
+        backlog = self.pending[stream]
+        while backlog:
+            line = backlog.pop(0)
+            if re.search(pattern, line):
+                return line
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
@@ -87,7 +95,9 @@ class _Lines:
             except queue.Empty:
                 break
             self.seen.append((name, line))
-            if name == stream and re.search(pattern, line):
+            if name != stream:
+                self.pending[name].append(line)
+            elif re.search(pattern, line):
                 return line
         pytest.fail(f"no {stream} line matching {pattern!r} within {timeout} s; saw {self.seen}")
 
