@@ -119,7 +119,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pipeline import analyse
+    from .pipeline import all_diagnostics, analyse
 
     inputs, root, page_problems = args.inputs, None, []
     if not inputs:
@@ -130,7 +130,7 @@ def _check(args: argparse.Namespace) -> int:
             return _usage("no paths given and no mkdocs.yml here to find the pages' manifests")
         inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
     loaded, graph = analyse(inputs, args.namespace, relative_to=root)
-    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings) | set(page_problems))
+    diagnostics = all_diagnostics(loaded, graph, *page_problems)
     report(diagnostics, quiet=args.quiet)
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)

@@ -103,9 +103,6 @@ class Graph:
             self.edges[index] = GraphEdge(edge.source, edge.target, edge.relation, merged,
                                           edge.source_part, edge.target_part)
 
-    def sorted_findings(self) -> list[Diagnostic]:
-        return sorted(set(self.findings))
-
 
 def app_of(labels: Mapping[str, str]) -> str | None:
     """The application a resource belongs to: `app.kubernetes.io/name`, else `app`."""

@@ -170,7 +170,7 @@ def _load_path(path: str, result: LoadResult, default_namespace: str, stdin_text
             display = "<stdin>"
         else:
             text = Path(path).read_bytes().decode("utf-8-sig")
-            display = _display_path(path, relative_to)
+            display = relative_path(path, relative_to)
     except (OSError, UnicodeDecodeError) as exc:
         result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
         return
@@ -315,7 +315,8 @@ def _apply_crd_scopes(result: LoadResult) -> None:
     ]
 
 
-def _display_path(path: str, root: Path | None) -> str:
+def relative_path(path: str, root: Path | None) -> str:
+    """`path` relative to `root` in POSIX form; unchanged without a root or when it lies outside it."""
     if root is None:
         return path
     try:

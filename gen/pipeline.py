@@ -22,6 +22,11 @@ class Figure:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def all_diagnostics(loaded: LoadResult, graph: Graph, *more: Diagnostic) -> list[Diagnostic]:
+    """Load problems, findings and any others, each once, in file and line order."""
+    return sorted({*loaded.diagnostics, *graph.findings, *more})
+
+
 def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
             relative_to: Path | None = None) -> tuple[LoadResult, Graph]:
     loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
@@ -41,5 +46,5 @@ def render_figure(
     loaded, graph = analyse(inputs, namespace, stdin_text, relative_to)
     diagram = build_view(graph, view, filters)
     output = render_diagram(diagram, output_format)
-    diagnostics = sorted(set(loaded.diagnostics) | set(graph.findings))
+    diagnostics = all_diagnostics(loaded, graph)
     return Figure(output, loaded, graph, diagnostics)

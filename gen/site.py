@@ -19,7 +19,7 @@ import yaml
 
 from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
-from .loading import expand_inputs
+from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
 from .redact import redact_manifest
 
@@ -59,8 +59,8 @@ class RenderedFigure:
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
     files, problems = expand_inputs(paths)
-    relative = [_relative(f, layout) for f in files]  # absolute when a link leads outside the site
-    problems = [Diagnostic(Source(_relative(d.source.path, layout)), d.severity, d.message) for d in problems]
+    relative = [relative_path(f, layout.root) for f in files]  # absolute when a link leads outside the site
+    problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
     return relative, problems
 
 
@@ -93,13 +93,6 @@ def _checked(figure: RenderedFigure) -> RenderedFigure:
     if figure.errors:
         figure.svg = None
     return figure
-
-
-def _relative(path: str, layout: SiteLayout) -> str:
-    try:
-        return Path(path).resolve().relative_to(layout.root.resolve()).as_posix()
-    except ValueError:
-        return path
 
 
 def figure_id_prefix(page: str, index: int) -> str:
@@ -206,10 +199,10 @@ def page_inputs(config: str) -> PageInputs | None:
         if isinstance(spec, SpecError):
             problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {spec}", "figure-declaration"))
             continue
-        found, missing = expand_inputs([str(layout.manifests_dir / p) for p in spec.manifests])
-        files.update(found)
-        problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {_relative(m.source.path, layout)}: "
-                                   f"{m.message}", "figure-declaration") for m in missing)
+        found, missing = figure_inputs(spec, layout)
+        files.update(str(layout.root / name) for name in found)
+        problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
+                                   "figure-declaration") for m in missing)
     if layout.manifests_dir.is_dir():
         files.add(str(layout.manifests_dir))
     return PageInputs(layout, sorted(files), problems)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gen.graph import Facts, Graph, GraphEdge, GraphNode, NodeState, Relation, app_of
-from gen.loading import load
+from gen.loading import LoadResult, load
 from gen.model import Diagnostic, Ref, Severity, Source
+from gen.pipeline import all_diagnostics
 from gen.rules import derive
 
 A = Ref("Secret", "ns", "a")
@@ -56,7 +57,8 @@ def test_findings_are_deduplicated_and_sorted() -> None:
     early = Diagnostic(Source("a.yaml", 9), Severity.WARNING, "early", "env-value-from")
     graph = Graph()
     graph.add(Facts(findings=[late, early, late]))
-    assert graph.sorted_findings() == [early, late]
+    loaded = LoadResult(diagnostics=[late])
+    assert all_diagnostics(loaded, graph) == [early, late]
     assert str(early) == "a.yaml:9: warning: early [env-value-from]"
 
 
