@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation, app_of
+from ..kube import serving_containers, usable_name
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping, string_map
 from ..selectors import parse_map_selector
 from .workloads import PodInstance
@@ -24,7 +25,7 @@ def derive_service_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts
         app = app_of(service.labels) or app_of(string_map(spec.get("selector")))
         facts.nodes.append(GraphNode(service.ref, source=service.source, app=app, details=tuple(details)))
         host = spec.get("externalName")
-        if kind == "ExternalName" and isinstance(host, str) and host.strip():
+        if kind == "ExternalName" and usable_name(host):
             # Outside the cluster: a DNS name the Service's name resolves to (a CNAME record).
             external = Ref("External", None, host.strip())
             facts.nodes.append(GraphNode(external, source=service.source, details=("DNS name",)))
@@ -67,13 +68,7 @@ def derive_service_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
 
 
 def _container_ports(pod_spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    ports: list[Mapping[str, Any]] = []
-    for key in ("containers", "initContainers"):
-        for container in map(as_mapping, as_list(pod_spec.get(key))):
-            if key == "initContainers" and container.get("restartPolicy") != "Always":
-                continue  # only native sidecars among init containers serve traffic
-            ports.extend(map(as_mapping, as_list(container.get("ports"))))
-    return ports
+    return [port for container in serving_containers(pod_spec) for port in container.ports]
 
 
 def _port_mapping(port: Mapping[str, Any], pod_spec: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -116,7 +111,7 @@ def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
                 _route(ingress, as_mapping(path.get("backend")), where, inventory, facts)
         for tls in map(as_mapping, as_list(spec.get("tls"))):
             secret_name = tls.get("secretName")
-            if isinstance(secret_name, str) and secret_name.strip():
+            if usable_name(secret_name):
                 target = Ref("Secret", ingress.namespace, secret_name)
                 facts.edges.append(GraphEdge(ingress.ref, target, Relation.USES, "tls"))
                 if target not in inventory and _issued_by_cert_manager(annotations):

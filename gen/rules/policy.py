@@ -4,11 +4,10 @@ that select Pods (PodDisruptionBudget). These use full LabelSelectors, matchExpr
 from __future__ import annotations
 
 from ..graph import Facts, GraphEdge, Relation
-from ..model import Diagnostic, Inventory, Severity, as_mapping, string_map
+from ..kube import SELECTOR_KINDS, pod_template, template_labels
+from ..model import Diagnostic, Inventory, Severity
 from ..selectors import parse_label_selector, parse_map_selector
-from .workloads import PodInstance, pod_template
-
-SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job")
+from .workloads import PodInstance
 
 
 def derive_selector_checks(inventory: Inventory, pods: list[PodInstance]) -> Facts:
@@ -19,8 +18,7 @@ def derive_selector_checks(inventory: Inventory, pods: list[PodInstance]) -> Fac
         if raw is None:
             continue  # Jobs and ReplicationControllers default their selector from the template
         selector = parse_map_selector(raw) if workload.kind == "ReplicationController" else parse_label_selector(raw)
-        template = pod_template(workload)
-        labels = string_map(as_mapping(as_mapping(template).get("metadata")).get("labels")) if template else {}
+        labels = template_labels(pod_template(workload))
         if not selector.empty and not selector.matches(labels):
             facts.findings.append(Diagnostic(
                 workload.source, Severity.WARNING,

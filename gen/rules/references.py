@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation
+from ..kube import containers, pod_spec_of, usable_name
+from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
 from .workloads import PodInstance
 
@@ -72,28 +74,28 @@ def pod_name_references(spec: Mapping[str, Any]) -> Iterator[NameReference]:
             for user, path in users:
                 yield NameReference(kind, name, Relation.MOUNTS, path, user, optional,
                                     "dangling-volume", f"volume {volume_name} mounts")
-    for container in _all_containers(spec):
-        container_name = str(container.get("name", "?"))
+    for entry in containers(spec):
+        container, container_name = entry.spec, entry.name
         for env in map(as_mapping, as_list(container.get("env"))):
             value_from = as_mapping(env.get("valueFrom"))
             for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                 ref = as_mapping(value_from.get(key))
-                if _named(ref.get("name")):
+                if usable_name(ref.get("name")):
                     yield NameReference(kind, ref["name"], Relation.ENV, f"env {ref.get('key', '')}".strip(),
                                         container_name, ref.get("optional") is True, "env-value-from",
                                         f"env {env.get('name')} reads")
         for env_from in map(as_mapping, as_list(container.get("envFrom"))):
             for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 ref = as_mapping(env_from.get(key))
-                if _named(ref.get("name")):
+                if usable_name(ref.get("name")):
                     yield NameReference(kind, ref["name"], Relation.ENV, "envFrom", container_name,
                                         ref.get("optional") is True, "env-value-from", "envFrom reads")
     for pull in map(as_mapping, as_list(spec.get("imagePullSecrets"))):
-        if _named(pull.get("name")):
+        if usable_name(pull.get("name")):
             yield NameReference("Secret", pull["name"], Relation.USES, "pull", None, False,
                                 "dangling-image-pull-secret", "imagePullSecrets names")
     account = spec.get("serviceAccountName") or spec.get("serviceAccount")
-    if _named(account):
+    if usable_name(account):
         yield NameReference("ServiceAccount", account, Relation.USES, "", None, False,
                             "non-existent-service-account", "serviceAccountName names")
 
@@ -102,7 +104,7 @@ def derive_local_volumes(inventory: Inventory, pods: list[PodInstance]) -> Facts
     """emptyDir, hostPath and other Pod-local volumes: a node drawn with the Pod, linked to its containers."""
     facts = Facts()
     for pod in pods:
-        volumes = {v["name"]: v for v in map(as_mapping, as_list(pod.spec.get("volumes"))) if _named(v.get("name"))}
+        volumes = pod_volumes(pod.spec)
         mounts = _mounts_by_volume(pod.spec)
         for volume_name, volume in volumes.items():
             volume_type = next((t for t in LOCAL_VOLUME_TYPES if t in volume), None)
@@ -130,41 +132,31 @@ def derive_claim_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
     return facts
 
 
-def _named(value: object) -> TypeGuard[str]:
-    """A usable name: a non-empty string (a template rendered with an empty value leaves `name: ""`)."""
-    return isinstance(value, str) and bool(value.strip())
-
-
 def _volume_targets(volume: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
     config_map = as_mapping(volume.get("configMap"))
-    if _named(config_map.get("name")):
+    if usable_name(config_map.get("name")):
         yield "ConfigMap", config_map["name"], config_map.get("optional") is True
     secret = as_mapping(volume.get("secret"))
-    if _named(secret.get("secretName")):
+    if usable_name(secret.get("secretName")):
         yield "Secret", secret["secretName"], secret.get("optional") is True
     claim = as_mapping(volume.get("persistentVolumeClaim"))
-    if _named(claim.get("claimName")):
+    if usable_name(claim.get("claimName")):
         yield "PersistentVolumeClaim", claim["claimName"], False
     for source in map(as_mapping, as_list(as_mapping(volume.get("projected")).get("sources"))):
         for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
             ref = as_mapping(source.get(key))
-            if _named(ref.get("name")):
+            if usable_name(ref.get("name")):
                 yield kind, ref["name"], ref.get("optional") is True
-
-
-def _all_containers(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for key in ("initContainers", "containers", "ephemeralContainers"):
-        yield from map(as_mapping, as_list(spec.get(key)))
 
 
 def _mounts_by_volume(spec: Mapping[str, Any]) -> dict[str, list[tuple[str | None, str]]]:
     mounts: dict[str, list[tuple[str | None, str]]] = {}
-    for container in _all_containers(spec):
-        for mount in map(as_mapping, as_list(container.get("volumeMounts"))):
+    for entry in containers(spec):
+        for mount in map(as_mapping, as_list(entry.spec.get("volumeMounts"))):
             path = str(mount.get("mountPath", ""))
             if mount.get("readOnly") is True:
                 path += " (ro)"
-            mounts.setdefault(str(mount.get("name")), []).append((str(container.get("name", "?")), path))
+            mounts.setdefault(str(mount.get("name")), []).append((entry.name, path))
     return mounts
 
 
@@ -178,7 +170,7 @@ def _runtime_secrets(inventory: Inventory) -> dict[Ref, Ref]:
         if isinstance(name, str):
             produced[Ref("Secret", certificate.namespace, name)] = certificate.ref
     for job in inventory.of_kind("Job", "CronJob"):
-        for token in _argument_tokens(job.body):
+        for token in _argument_tokens(pod_spec_of(job)):
             produced.setdefault(Ref("Secret", job.namespace, token), job.ref)
     return produced
 
@@ -186,13 +178,9 @@ def _runtime_secrets(inventory: Inventory) -> dict[Ref, Ref]:
 _SECRET_FLAG = re.compile(r"^--?(?:secret-name|secret)=(.+)$")
 
 
-def _argument_tokens(body: Mapping[str, Any]) -> Iterator[str]:
-    spec = as_mapping(body.get("spec"))
-    if "jobTemplate" in spec:
-        spec = as_mapping(as_mapping(spec["jobTemplate"]).get("spec"))
-    pod_spec = as_mapping(as_mapping(spec.get("template")).get("spec"))
-    for container in _all_containers(pod_spec):
-        for arg in as_list(container.get("args")) + as_list(container.get("command")):
+def _argument_tokens(pod_spec: Mapping[str, Any]) -> Iterator[str]:
+    for container in containers(pod_spec):
+        for arg in as_list(container.spec.get("args")) + as_list(container.spec.get("command")):
             match = _SECRET_FLAG.match(str(arg))
             if match:
                 yield match.group(1)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, Relation, app_of
-from ..model import Inventory, Ref, Resource, Source, as_list, as_mapping, string_map
+from ..kube import CONTROLLER_KINDS, MIDDLE_KIND, Container, containers, pod_template, replica_count, template_labels
+from ..model import Inventory, Ref, Resource, Source, as_list, as_mapping
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
-CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet",
-                    "ReplicationController")
 
 
 @dataclass(frozen=True)
@@ -36,45 +35,17 @@ class WorkloadChain:
     pods: list[PodInstance]
 
 
-def pod_template(resource: Resource) -> Mapping[str, Any] | None:
-    """The Pod template (`metadata` + `spec`) a controller creates Pods from, or None."""
-    spec = resource.spec
-    if resource.kind == "CronJob":
-        spec = as_mapping(as_mapping(spec.get("jobTemplate")).get("spec"))
-    template = spec.get("template")
-    return template if isinstance(template, Mapping) else None
-
-
-def replica_count(resource: Resource) -> int:
-    spec = resource.spec
-    if resource.kind == "DaemonSet":
-        return 1  # one per node; drawn as one Pod
-    if resource.kind in ("Job", "CronJob"):
-        job_spec = as_mapping(spec.get("jobTemplate")).get("spec") if resource.kind == "CronJob" else spec
-        value = as_mapping(job_spec).get("parallelism", 1)
-    else:
-        value = spec.get("replicas", 1)
-    return value if isinstance(value, int) and value >= 0 else 1
-
-
 def containers_of(spec: Mapping[str, Any]) -> tuple[Part, ...]:
-    """A Pod's containers in start order: init containers (native sidecars marked), then the main ones."""
-    parts: list[Part] = []
-    for container in as_list(spec.get("initContainers")):
-        container = as_mapping(container)
-        role = "sidecar" if container.get("restartPolicy") == "Always" else "init"
-        parts.append(_container_part(container, role))
-    for container in as_list(spec.get("containers")):
-        parts.append(_container_part(as_mapping(container), "container"))
-    return tuple(parts)
+    """A Pod's containers in start order as parts of its node: init containers (native sidecars marked), then the
+    main ones."""
+    return tuple(_container_part(c) for c in containers(spec, ephemeral=False))
 
 
-def _container_part(container: Mapping[str, Any], role: str) -> Part:
-    name = str(container.get("name", "?"))
-    ports = [str(p.get("containerPort")) for p in map(as_mapping, as_list(container.get("ports")))
-             if p.get("containerPort") is not None]
+def _container_part(container: Container) -> Part:
+    ports = [str(p.get("containerPort")) for p in container.ports if p.get("containerPort") is not None]
+    name = container.name
     label = f"{name} :{','.join(ports)}" if ports else name.strip() or "?"  # a row is never blank
-    return Part(id=name, label=label, role=role)
+    return Part(id=name, label=label, role=container.role)
 
 
 def derive_workload_chain(inventory: Inventory) -> WorkloadChain:
@@ -111,8 +82,8 @@ def _derive_children(
 ) -> None:
     namespace, name = resource.namespace, resource.name
     parent = resource.ref
-    if resource.kind in ("Deployment", "CronJob"):
-        middle_kind = "ReplicaSet" if resource.kind == "Deployment" else "Job"
+    middle_kind = MIDDLE_KIND.get(resource.kind)
+    if middle_kind is not None:
         middle = Ref(middle_kind, namespace, name)
         facts.nodes.append(GraphNode(middle, NodeState.DERIVED, resource.source, app))
         facts.edges.append(GraphEdge(parent, middle, Relation.OWNS))
@@ -122,7 +93,7 @@ def _derive_children(
     if count == 0:
         return
     spec = as_mapping(template.get("spec"))
-    labels = string_map(as_mapping(template.get("metadata")).get("labels"))
+    labels = template_labels(template)
     parts = containers_of(spec)
     instances: list[tuple[Ref, int, tuple[str, ...]]]
     if resource.kind == "DaemonSet":
@@ -186,6 +157,4 @@ def _app_of_ref(ref: Ref, inventory: Inventory) -> str | None:
     resource = inventory.get(ref)
     if resource is None:
         return None
-    template = pod_template(resource)
-    template_labels = string_map(as_mapping(template.get("metadata")).get("labels")) if template else {}
-    return app_of(resource.labels) or app_of(template_labels)
+    return app_of(resource.labels) or app_of(template_labels(pod_template(resource)))
