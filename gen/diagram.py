@@ -1,11 +1,36 @@
-"""The neutral diagram a view produces and the renderer draws: boxes, links and groups with style names.
+"""The neutral diagram a view produces and a backend draws: boxes, links and groups in a closed vocabulary.
 
-Nothing here knows Kubernetes or Graphviz; the view layer maps resources onto it, the renderer maps it onto dot.
+Nothing here knows Kubernetes or Graphviz. Views map resources onto it; the Graphviz backend (`gen.render`) maps
+it onto dot, and another backend (Mermaid, D2, draw.io) could be written against this module alone. `category`
+fields are free words a backend may write out for stylesheets (an SVG class), never interpret.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+# Outlines. `table` is a rectangle whose rows links can start from.
+Shape = Literal[
+    "rectangle", "rounded", "ellipse", "circle", "double-circle", "dot", "diamond", "hexagon", "cylinder",
+    "document", "folder", "tab", "stack", "component", "arrow", "table", "plain",
+]
+# Colour families; each backend has a palette (fill, border, badge) for each.
+Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", "grey", "brown", "red", "neutral"]
+# real: drawn solid; derived: what the input implies but does not hold (dashed); missing: referenced, absent (red)
+State = Literal["real", "derived", "missing"]
+Line = Literal["solid", "dashed", "dotted", "bold"]
+Direction = Literal["LR", "TB"]
+# outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing
+GroupStyle = Literal["outer", "inner", "copies"]
+# A row's tone: plain, or muted (a helper part, such as a step that runs before the others)
+Tone = Literal["plain", "muted"]
+
+SHAPES: tuple[str, ...] = get_args(Shape)
+COLOURS: tuple[str, ...] = get_args(Colour)
+LINES: tuple[str, ...] = get_args(Line)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
+GROUP_STYLES: tuple[str, ...] = get_args(GroupStyle)
 
 
 @dataclass(frozen=True)
@@ -14,22 +39,23 @@ class Row:
 
     id: str
     text: str
-    style: str = ""  # e.g. "init", "sidecar"
+    tone: Tone = "plain"
 
 
 @dataclass(frozen=True)
 class Box:
-    id: str  # unique; becomes the Graphviz node name and the SVG <title>
+    id: str  # unique; the name a backend gives the node (the SVG <title>)
     title: str
     badge: str = ""  # a short type name shown above the title
-    shape: str = "box"  # box | box3d | ellipse | note | cylinder | component | folder | tab | cds | table
-    style: str = "other"  # colour family, see the renderer's palette
-    state: str = "real"  # real | derived (computed, not in the input: drawn dashed) | missing (referenced, absent)
+    shape: Shape = "rectangle"
+    colour: Colour = "neutral"
+    state: State = "real"
     details: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
     group: str | None = None
     tooltip: str = ""
     rank: int | None = None  # column in the flow direction; links get their minimum length from it
+    category: str = ""  # a free word for stylesheets (written as a class), never interpreted
 
 
 @dataclass(frozen=True)
@@ -37,12 +63,16 @@ class Link:
     source: str
     target: str
     label: str = ""
-    style: str = "default"
+    colour: Colour = "grey"
+    line: Line = "solid"
     source_row: str | None = None
     target_row: str | None = None
-    missing: bool = False
-    source_group: str | None = None  # drawn as leaving this group's border (one link stands for the group)
-    target_group: str | None = None  # drawn as entering this group's border
+    missing: bool = False  # leads to a missing box: drawn red and dashed whatever its colour
+    # One link stands for every member of a group: drawn as leaving (entering) this group's border.
+    source_group: str | None = None
+    target_group: str | None = None
+    category: str = ""  # a free word for stylesheets, never interpreted
+    arrow: bool = True  # False: an undirected association (a line without a head)
 
 
 @dataclass(frozen=True)
@@ -50,7 +80,8 @@ class Group:
     id: str
     label: str
     parent: str | None = None
-    style: str = "group"
+    style: GroupStyle = "inner"
+    category: str = ""
 
 
 @dataclass
@@ -58,5 +89,7 @@ class Diagram:
     boxes: list[Box] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
-    direction: str = "LR"
+    direction: Direction = "LR"
     empty_message: str = "nothing to draw"
+    # Boxes that stand side by side across the flow (the same column), as lists of box ids.
+    aligned: list[tuple[str, ...]] = field(default_factory=list)

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, ClassVar, Literal
 
-from .model import Diagnostic, Ref, Source
+from .diagram import Colour, Line
+from .model import Diagnostic, Inventory, Ref, Source
 
 
 class NodeState(StrEnum):
@@ -18,14 +20,45 @@ class NodeState(StrEnum):
     MISSING = "missing"  # referenced by the input but not in it
 
 
-class Relation(StrEnum):
-    OWNS = "owns"  # controller → what it creates (Deployment → ReplicaSet → Pod)
-    CREATES = "creates"  # a Job or operator that produces an object at run time (a certificate Secret)
-    ROUTES = "routes"  # Ingress → Service
-    SELECTS = "selects"  # Service → Pod, by label selector
-    MOUNTS = "mounts"  # container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)
-    ENV = "env"  # container → ConfigMap / Secret through env or envFrom
-    USES = "uses"  # Pod → ServiceAccount, image pull Secret; Ingress → TLS Secret, IngressClass
+# What a relationship is about; views choose relationships by family.
+RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A kind of relationship, with all a view and the renderer need to know of it: its family (which views show
+    it) and how its links look. A new relationship is one more instance, here or in a rule's module."""
+
+    name: str
+    family: RelationFamily
+    colour: Colour
+    line: Line
+    description: str = ""
+
+    OWNS: ClassVar[Relation]
+    CREATES: ClassVar[Relation]
+    ROUTES: ClassVar[Relation]
+    SELECTS: ClassVar[Relation]
+    MOUNTS: ClassVar[Relation]
+    ENV: ClassVar[Relation]
+    USES: ClassVar[Relation]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Relation.OWNS = Relation("owns", "ownership", "green", "solid", "controller → what it creates (ReplicaSet, Pod)")
+Relation.CREATES = Relation("creates", "ownership", "orange", "dashed",
+                            "a Job or operator that produces an object at run time (a certificate Secret)")
+Relation.ROUTES = Relation("routes", "traffic", "blue", "solid", "Ingress → Service")
+Relation.SELECTS = Relation("selects", "traffic", "blue", "solid", "Service → Pod, by label selector")
+Relation.MOUNTS = Relation("mounts", "storage", "teal", "solid",
+                           "container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)")
+Relation.ENV = Relation("env", "configuration", "purple", "dashed", "container → ConfigMap / Secret by env")
+Relation.USES = Relation("uses", "reference", "neutral", "dashed",
+                         "Pod → ServiceAccount, pull Secret; Ingress → TLS Secret, IngressClass")
+RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
+                                   Relation.MOUNTS, Relation.ENV, Relation.USES)
 
 
 @dataclass(frozen=True)
@@ -59,6 +92,18 @@ class GraphEdge:
     target_part: str | None = None
 
 
+@dataclass(frozen=True)
+class PodInstance:
+    """A Pod node with the spec it runs: real (kind Pod) or derived from a template."""
+
+    ref: Ref
+    spec: Mapping[str, Any]
+    labels: Mapping[str, str]
+    source: Source  # the Pod or the workload whose template it comes from
+    workload: Ref  # the top controller (or the Pod itself): findings name it
+    app: str | None
+
+
 @dataclass
 class Facts:
     """What one rule contributes: nodes it creates, edges it finds, findings it reports."""
@@ -71,7 +116,9 @@ class Facts:
 class Graph:
     """Nodes by identity (first writer wins, except that a real node replaces a missing one), edges deduplicated."""
 
-    def __init__(self) -> None:
+    def __init__(self, inventory: Inventory | None = None) -> None:
+        self.inventory = inventory if inventory is not None else Inventory([])  # what the graph was derived from
+        self.pods: list[PodInstance] = []  # every Pod, real or derived, with the spec it runs
         self.nodes: dict[Ref, GraphNode] = {}
         self.edges: list[GraphEdge] = []
         self.findings: list[Diagnostic] = []

@@ -16,12 +16,10 @@ PNG_DPI = 192
 
 def render_diagram(diagram: Diagram, output_format: str = "svg") -> bytes:
     """Render to `svg`, `png` or `dot` bytes. Raises RenderError when dot is missing or fails."""
-    source = diagram_to_dot(diagram)
+    # A bitmap at screen resolution blurs 8-point badges: draw it at 2x (vector SVG needs no such thing).
+    source = diagram_to_dot(diagram, dpi=PNG_DPI if output_format == "png" else None)
     if output_format == "dot":
         return source.encode("utf-8")
-    if output_format == "png":
-        # A bitmap at screen resolution blurs 8-point badges: draw it at 2x (vector SVG needs no such thing).
-        source = source.replace("digraph kubedocs {", f"digraph kubedocs {{\n  graph [dpi={PNG_DPI}];", 1)
     output = run_dot(source, output_format)
     if output_format == "svg":
         return clean_svg(output.decode("utf-8")).encode("utf-8")

@@ -1,10 +1,10 @@
-"""Diagram → DOT source. Knows colours, shapes and fonts; knows nothing of Kubernetes."""
+"""Diagram → DOT source. Knows colours, shapes and fonts; nothing of what the boxes stand for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diagram import Box, Diagram, Group, Link
+from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
 from .quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
 
 # Hangul needs a CJK font at layout time for dot to size labels right; browsers get a fallback list.
@@ -21,45 +21,45 @@ class Palette:
     badge: str
 
 
-PALETTES: dict[str, Palette] = {
-    "network": Palette("#ddf4ff", "#0969da", "#0550ae"),
-    "workload": Palette("#dafbe1", "#1a7f37", "#116329"),
-    "controller": Palette("#eefbf0", "#4c9a5e", "#116329"),
-    "pod": Palette("#fff8c5", "#9a6700", "#7d4e00"),
-    "config": Palette("#fbefff", "#8250df", "#6639ba"),
-    "secret": Palette("#fff1e5", "#bc4c00", "#953800"),
-    "storage": Palette("#e0f7fa", "#00838f", "#006064"),
-    "identity": Palette("#f0f3f6", "#57606a", "#424a53"),
-    "volume": Palette("#ffffff", "#8c6d5a", "#6d4c41"),
-    "other": Palette("#f6f8fa", "#6e7781", "#424a53"),
+PALETTES: dict[Colour, Palette] = {
+    "blue": Palette("#ddf4ff", "#0969da", "#0550ae"),
+    "green": Palette("#dafbe1", "#1a7f37", "#116329"),
+    "mint": Palette("#eefbf0", "#4c9a5e", "#116329"),
+    "yellow": Palette("#fff8c5", "#9a6700", "#7d4e00"),
+    "purple": Palette("#fbefff", "#8250df", "#6639ba"),
+    "orange": Palette("#fff1e5", "#bc4c00", "#953800"),
+    "teal": Palette("#e0f7fa", "#00838f", "#006064"),
+    "grey": Palette("#f0f3f6", "#57606a", "#424a53"),
+    "brown": Palette("#ffffff", "#8c6d5a", "#6d4c41"),
+    "red": Palette("#ffebe9", MISSING, MISSING),
+    "neutral": Palette("#f6f8fa", "#6e7781", "#424a53"),
 }
-MISSING_PALETTE = Palette("#ffebe9", MISSING, MISSING)
-
-LINK_COLOURS: dict[str, tuple[str, str]] = {  # style name → (colour, dot style)
-    "traffic": ("#0969da", "solid"),
-    "owns": ("#1a7f37", "solid"),
-    "creates": ("#bc4c00", "dashed"),
-    "mount": ("#00838f", "solid"),
-    "env": ("#8250df", "dashed"),
-    "uses": ("#6e7781", "dashed"),
-    "default": ("#6e7781", "solid"),
-    "invisible": ("#ffffff", "invis"),
+MISSING_PALETTE = PALETTES["red"]
+# A link is drawn in its family's border colour.
+LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold"}
+# The neutral outlines as dot shapes; `rounded` is a box with rounded corners.
+DOT_SHAPES: dict[Shape, str] = {
+    "rectangle": "box", "rounded": "box", "ellipse": "ellipse", "circle": "circle", "double-circle": "doublecircle",
+    "dot": "point", "diamond": "diamond", "hexagon": "hexagon", "cylinder": "cylinder", "document": "note",
+    "folder": "folder", "tab": "tab", "stack": "box3d", "component": "component", "arrow": "cds",
+    "table": "plain", "plain": "plaintext",
 }
-GROUP_STYLES: dict[str, tuple[str, str]] = {  # style name → (fill, border)
-    "namespace": ("#f6f8fa", "#8c959f"),
-    "app": ("#ffffff", "#d0d7de"),
-    "group": ("#ffffff", "#d0d7de"),
-    "replicas": ("#fffdf0", "#d4a72c"),
+GROUP_STYLES: dict[GroupStyle, tuple[str, str, str]] = {  # style → (fill, border, dot style)
+    "outer": ("#f6f8fa", "#8c959f", "rounded,filled"),
+    "inner": ("#ffffff", "#d0d7de", "rounded,filled"),
+    "copies": ("#fffdf0", "#d4a72c", "rounded,filled,dashed"),
 }
 LABEL_WIDTH = 16  # characters per line of an edge label
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
 ROW_FONT = '<FONT POINT-SIZE="9">'
-ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}
+MUTED_ROW_FONT = f'<FONT POINT-SIZE="9" COLOR="{MUTED}">'
 
 
-def diagram_to_dot(diagram: Diagram) -> str:
+def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
+    """DOT source for a diagram; `dpi` sets the resolution of bitmap output (SVG needs none)."""
     lines = [
         "digraph kubedocs {",
+        *([f"  graph [dpi={dpi}];"] if dpi else []),
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
@@ -86,17 +86,24 @@ def diagram_to_dot(diagram: Diagram) -> str:
     lines.extend(_box_line(box, "  ") for box in boxes_by_group.get(None, []))
     for group in children.get(None, []):
         lines.extend(_group_lines(group, children, boxes_by_group, "  ", clusters))
-    lines.extend(_link_line(link, ports, ranks, clusters) for link in diagram.links)
+    members: dict[str, list[str]] = {}
+    for box in diagram.boxes:
+        if box.group is not None:
+            members.setdefault(box.group, []).append(box.id)
+    for link in diagram.links:
+        lines.append(_link_line(link, ports, ranks, clusters))
+        lines.extend(_placement_lines(link, members, ports))
+    for row in diagram.aligned:
+        lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: dict[str | None, list[Box]],
                  indent: str, clusters: dict[str, str]) -> list[str]:
-    fill, border = GROUP_STYLES.get(group.style, GROUP_STYLES["group"])
+    fill, border, style = GROUP_STYLES[group.style]
     font = f'<FONT POINT-SIZE="10" COLOR="{MUTED}">'
     label = f"<{_styled(group.label, font, '</FONT>')}>"
-    style = "rounded,filled,dashed" if group.style == "replicas" else "rounded,filled"
     lines = [
         f"{indent}subgraph {clusters[group.id]} {{",
         f'{indent}  graph [label={label}, style="{style}", fillcolor="{fill}", color="{border}"];',
@@ -109,18 +116,18 @@ def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: d
 
 
 def _box_line(box: Box, indent: str) -> str:
-    palette = MISSING_PALETTE if box.state == "missing" else PALETTES.get(box.style, PALETTES["other"])
+    palette = MISSING_PALETTE if box.state == "missing" else PALETTES[box.colour]
     dashed = box.state in ("derived", "missing")
     if box.shape == "table" or box.rows:
         attrs = f"shape=plain, label={_table_label(box, palette, dashed)}"
     else:
         style = "filled,dashed" if dashed else "filled"
-        if box.shape == "box":
+        if box.shape == "rounded":
             style += ",rounded"
-        attrs = (f'shape={box.shape}, style="{style}", fillcolor="{palette.fill}", color="{palette.border}", '
-                 f"label={_plain_label(box, palette)}")
-    # SVG classes name the box's family and state ("pod derived"), for stylesheets and readers of the SVG.
-    classes = dot_id(f"{box.style} {box.state}")
+        attrs = (f'shape={DOT_SHAPES[box.shape]}, style="{style}", fillcolor="{palette.fill}", '
+                 f'color="{palette.border}", label={_plain_label(box, palette)}')
+    # SVG classes name the box's category and state, for stylesheets and readers of the SVG.
+    classes = dot_id(" ".join(filter(None, (box.category, box.state))))
     return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_id(box.tooltip or box.id)}];"
 
 
@@ -156,16 +163,16 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
     rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_badge(box, palette)} {_title(box)}'
             f"{_details(box)}</TD></TR>"]
     for index, row in enumerate(box.rows):
-        text = ROW_PREFIX.get(row.style, "") + row.text
+        font = MUTED_ROW_FONT if row.tone == "muted" else ROW_FONT
         rows.append(f'<TR><TD PORT="r{index}" ALIGN="LEFT" BGCOLOR="#ffffff" BORDER="1" COLOR="{palette.border}">'
-                    f"{_styled(text, ROW_FONT, '</FONT>') or ' '}</TD></TR>")
+                    f"{_styled(row.text, font, '</FONT>') or ' '}</TD></TR>")
     return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" STYLE="{style}" '
             f'BGCOLOR="{palette.fill}" COLOR="{palette.border}">{"".join(rows)}</TABLE>>')
 
 
 def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
                clusters: dict[str, str]) -> str:
-    colour, style = LINK_COLOURS.get(link.style, LINK_COLOURS["default"])
+    colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
     tail = dot_id(link.source)
@@ -174,8 +181,10 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     head = dot_id(link.target)
     if link.target_row and link.target_row in ports.get(link.target, {}):
         head += f":{ports[link.target][link.target_row]}:w"
-    classes = dot_id(f"{link.style} missing" if link.missing else link.style)
+    classes = dot_id(" ".join(filter(None, (link.category, "missing" if link.missing else ""))))
     attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
+    if not link.arrow:
+        attrs.append("dir=none")
     source_rank, target_rank = ranks.get(link.source), ranks.get(link.target)
     if source_rank is not None and target_rank is not None and target_rank - source_rank > 1:
         attrs.append(f"minlen={target_rank - source_rank}")
@@ -189,3 +198,22 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     if link.target_group in clusters:
         attrs.append(f"lhead={clusters[link.target_group]}")
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
+
+
+def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]]) -> list[str]:
+    """A link that stands for a whole group is drawn once; the other members get invisible copies of it so that
+    dot still places each of them beside the far end (a layout device of this backend only)."""
+    lines: list[str] = []
+    for group, end in ((link.source_group, "source"), (link.target_group, "target")):
+        for member in members.get(group or "", []):
+            if member in (link.source, link.target):
+                continue
+            tail, head = (member, link.target) if end == "source" else (link.source, member)
+            tail_row, head_row = link.source_row, link.target_row
+            tail_id, head_id = dot_id(tail), dot_id(head)
+            if tail_row and tail_row in ports.get(tail, {}):
+                tail_id += f":{ports[tail][tail_row]}:e"
+            if head_row and head_row in ports.get(head, {}):
+                head_id += f":{ports[head][head_row]}:w"
+            lines.append(f'  {tail_id} -> {head_id} [style="invis"];')
+    return lines

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..graph import Facts, Graph, GraphNode, app_of
+from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
-from .workloads import PodInstance, derive_workload_chain
+from .workloads import derive_workload_chain
 
 Rule = Callable[[Inventory, list[PodInstance]], Facts]
 
@@ -44,8 +44,9 @@ RULES: tuple[Rule, ...] = (
 
 def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES) -> Graph:
     """The one derived graph every view selects from."""
-    graph = Graph()
+    graph = Graph(inventory)
     chain = derive_workload_chain(inventory)
+    graph.pods = chain.pods
     graph.add(chain.facts)
     for rule in rules:
         graph.add(rule(inventory, chain.pods))

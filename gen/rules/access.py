@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..graph import Facts, GraphEdge, Relation
+from ..graph import Facts, GraphEdge, PodInstance, Relation
 from ..model import Inventory, Ref, as_list, as_mapping
-from .workloads import PodInstance
 
 
 def derive_rbac_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation, app_of
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
 from ..kube import serving_containers, usable_name
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping, string_map
 from ..selectors import parse_map_selector
-from .workloads import PodInstance
 
 
 def derive_service_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:

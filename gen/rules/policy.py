@@ -3,11 +3,10 @@ that select Pods (PodDisruptionBudget). These use full LabelSelectors, matchExpr
 
 from __future__ import annotations
 
-from ..graph import Facts, GraphEdge, Relation
+from ..graph import Facts, GraphEdge, PodInstance, Relation
 from ..kube import SELECTOR_KINDS, pod_template, template_labels
 from ..model import Diagnostic, Inventory, Severity
 from ..selectors import parse_label_selector, parse_map_selector
-from .workloads import PodInstance
 
 
 def derive_selector_checks(inventory: Inventory, pods: list[PodInstance]) -> Facts:

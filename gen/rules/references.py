@@ -9,11 +9,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph import Facts, GraphEdge, GraphNode, NodeState, Relation
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
 from ..kube import containers, pod_spec_of, usable_name
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
-from .workloads import PodInstance
 
 # Volume sources that are not objects of their own: drawn with the Pod, their type as the detail.
 LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs", "csi", "iscsi", "image")

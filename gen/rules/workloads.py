@@ -10,23 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, Relation, app_of
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, PodInstance, Relation, app_of
 from ..kube import CONTROLLER_KINDS, MIDDLE_KIND, Container, containers, pod_template, replica_count, template_labels
-from ..model import Inventory, Ref, Resource, Source, as_list, as_mapping
+from ..model import Inventory, Ref, Resource, as_list, as_mapping
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
-
-
-@dataclass(frozen=True)
-class PodInstance:
-    """A Pod node with the spec it runs: real (kind Pod) or derived from a template."""
-
-    ref: Ref
-    spec: Mapping[str, Any]
-    labels: Mapping[str, str]
-    source: Source  # the Pod or the workload whose template it comes from
-    workload: Ref  # the top controller (or the Pod itself): findings name it
-    app: str | None
 
 
 @dataclass

@@ -123,7 +123,7 @@ def test_missing_links_are_red_and_dashed(sample_graph: Graph) -> None:
 
 def test_missing_link_style_wins_over_its_kind() -> None:
     diagram = Diagram(boxes=[Box(id="a", title="a"), Box(id="b", title="b", state="missing")],
-                      links=[Link("a", "b", style="traffic", missing=True)])
+                      links=[Link("a", "b", colour="blue", missing=True)])
     (attrs,) = [attrs for _, _, attrs in LINK.findall(diagram_to_dot(diagram))]
     assert f'color="{MISSING}"' in attrs and 'style="dashed"' in attrs
 
@@ -143,8 +143,8 @@ def test_row_links_use_ports() -> None:
 
 def test_groups_become_clusters() -> None:
     diagram = Diagram(boxes=[Box(id="a", title="a", group="ns/x/app/y")],
-                      groups=[Group("ns/x", "namespace x", style="namespace"),
-                              Group("ns/x/app/y", "app y", parent="ns/x", style="app")])
+                      groups=[Group("ns/x", "namespace x", style="outer"),
+                              Group("ns/x/app/y", "app y", parent="ns/x", style="inner")])
     source = diagram_to_dot(diagram)
     assert source.count("subgraph cluster_") == 2
     assert source.index("namespace x") < source.index("app y") < source.index('"a" [')
@@ -203,7 +203,7 @@ def test_control_characters_render() -> None:
 
 
 def test_svg_classes_name_each_box_family_and_state() -> None:
-    diagram = Diagram(boxes=[Box(id="p", title="p", style="pod", state="derived"), Box(id="s", title="s")],
-                      links=[Link("p", "s", style="mount")])
+    diagram = Diagram(boxes=[Box(id="p", title="p", category="pod", state="derived"), Box(id="s", title="s")],
+                      links=[Link("p", "s", category="mount")])
     source = diagram_to_dot(diagram)
-    assert 'class="pod derived"' in source and 'class="other real"' in source and 'class="mount"' in source
+    assert 'class="pod derived"' in source and 'class="real"' in source and 'class="mount"' in source

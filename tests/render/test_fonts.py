@@ -32,8 +32,8 @@ def test_the_layout_font_has_hangul() -> None:
 
 
 def test_a_hangul_label_gets_a_box_as_wide_as_its_text() -> None:
-    hangul = Box(id="ko", title="가나다라마바사아자차", shape="box")  # 10 full-width syllables
-    latin = Box(id="en", title="abcdefghij", shape="box")  # 10 narrow letters
+    hangul = Box(id="ko", title="가나다라마바사아자차", shape="rounded")  # 10 full-width syllables
+    latin = Box(id="en", title="abcdefghij", shape="rounded")  # 10 narrow letters
     svg = render_diagram(Diagram(boxes=[hangul, latin]), "svg").decode("utf-8")
     hangul_width, latin_width = _box_width(svg, "ko"), _box_width(svg, "en")
     # Hangul syllables are square: about one em each at 11 pt, well over the Latin line.

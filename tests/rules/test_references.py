@@ -75,7 +75,7 @@ def _run(inventory_of: InventoryOf, text: str, rule: Callable[..., Facts]) -> Fa
 
 
 def _edges(facts: Facts) -> set[tuple[str, str, str, str, str | None]]:
-    return {(e.source.id, e.target.id, e.relation.value, e.label, e.source_part) for e in facts.edges}
+    return {(e.source.id, e.target.id, e.relation.name, e.label, e.source_part) for e in facts.edges}
 
 
 POD = "Pod/shop/app-1"

@@ -1,114 +1,39 @@
-"""Views: which part of the one derived graph a figure shows, and how each kind looks.
-
-A view is a selection (kinds and relations) plus the Kubernetes-aware presentation of what it keeps. It returns a
-neutral Diagram; it knows nothing of Graphviz.
+"""Selection views: topology, network and storage each keep some kinds and some relationship families of the one
+derived graph, and draw them in traffic order, grouped by namespace and application.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import partial
 
-from .diagram import Box, Diagram, Group, Link, Row
-from .graph import Graph, GraphEdge, GraphNode, NodeState, Relation
-from .model import Ref
-
-
-@dataclass(frozen=True)
-class KindStyle:
-    short: str  # the short name kubectl prints
-    shape: str
-    style: str  # colour family
-    column: int  # position in traffic order, left to right
-
-
-KIND_STYLES: dict[str, KindStyle] = {
-    "Ingress": KindStyle("ing", "cds", "network", 0),
-    "Gateway": KindStyle("gtw", "cds", "network", 0),
-    "HTTPRoute": KindStyle("httproute", "cds", "network", 0),
-    "IngressClass": KindStyle("ingressclass", "tab", "network", 1),
-    "External": KindStyle("external", "box", "other", 2),  # a host outside the cluster (ExternalName)
-    "Service": KindStyle("svc", "ellipse", "network", 1),
-    "Deployment": KindStyle("deploy", "box3d", "workload", 2),
-    "StatefulSet": KindStyle("sts", "box3d", "workload", 2),
-    "DaemonSet": KindStyle("ds", "box3d", "workload", 2),
-    "CronJob": KindStyle("cj", "box3d", "workload", 2),
-    "ReplicationController": KindStyle("rc", "box3d", "workload", 2),
-    "HorizontalPodAutoscaler": KindStyle("hpa", "box", "workload", 1),
-    "ReplicaSet": KindStyle("rs", "box", "controller", 3),
-    "Job": KindStyle("job", "box", "controller", 3),
-    "Pod": KindStyle("po", "table", "pod", 4),
-    "Volume": KindStyle("vol", "folder", "volume", 5),
-    "ConfigMap": KindStyle("cm", "note", "config", 5),
-    "Secret": KindStyle("secret", "note", "secret", 5),
-    "PersistentVolumeClaim": KindStyle("pvc", "cylinder", "storage", 5),
-    "ServiceAccount": KindStyle("sa", "component", "identity", 5),
-    "ValidatingWebhookConfiguration": KindStyle("webhook", "cds", "network", 0),
-    "MutatingWebhookConfiguration": KindStyle("webhook", "cds", "network", 0),
-    "APIService": KindStyle("apiservice", "cds", "network", 0),
-    "PersistentVolume": KindStyle("pv", "cylinder", "storage", 6),
-    "StorageClass": KindStyle("sc", "tab", "storage", 7),
-    "RoleBinding": KindStyle("rolebinding", "box", "identity", 6),
-    "ClusterRoleBinding": KindStyle("clusterrolebinding", "box", "identity", 6),
-    "Role": KindStyle("role", "box", "identity", 7),
-    "ClusterRole": KindStyle("clusterrole", "box", "identity", 7),
-    "NetworkPolicy": KindStyle("netpol", "box", "network", 1),
-    "PodDisruptionBudget": KindStyle("pdb", "box", "workload", 3),
-    "CustomResourceDefinition": KindStyle("crd", "box", "other", 7),
-}
-# Namespace objects are drawn as the group that holds their resources, never as a box.
-NOT_DRAWN = frozenset({"Namespace"})
-
-CONTROLLERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicationController",
-                         "ReplicaSet", "Job"})
-
-
-def kind_style(kind: str) -> KindStyle:
-    return KIND_STYLES.get(kind, KindStyle(kind.lower(), "box", "other", 6))
+from ..diagram import Box, Diagram, Group, Link, Row, State
+from ..graph import Graph, GraphEdge, GraphNode, NodeState, Relation, RelationFamily
+from ..kube import CONTROLLER_KINDS
+from ..model import Ref
+from .base import Filters, ViewSpec
+from .kinds import NOT_DRAWN, kind_style
 
 
 @dataclass(frozen=True)
-class ViewSpec:
-    name: str
-    description: str
+class Selection:
     kinds: frozenset[str] | None  # None: every kind
-    relations: frozenset[Relation]
+    families: frozenset[RelationFamily] | None  # None: every relationship
 
 
-VIEWS: dict[str, ViewSpec] = {
-    spec.name: spec
-    for spec in (
-        ViewSpec("topology", "everything: traffic, ownership, configuration and storage", None, frozenset(Relation)),
-        ViewSpec("network", "Ingress → Service → workloads → Pods",
-                 frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLERS}),
-                 frozenset({Relation.ROUTES, Relation.SELECTS, Relation.OWNS, Relation.USES})),
-        ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC",
-                 frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
-                            "StorageClass", *CONTROLLERS}),
-                 frozenset({Relation.OWNS, Relation.MOUNTS, Relation.ENV, Relation.CREATES, Relation.USES})),
-    )
-}
+TOPOLOGY = Selection(None, None)
+NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS}),
+                    frozenset({"traffic", "ownership", "reference"}))
+STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
+                               "StorageClass", *CONTROLLER_KINDS}),
+                    frozenset({"ownership", "storage", "configuration", "reference"}))
 
 
-@dataclass
-class Filters:
-    """Optional narrowing of a view: only these namespaces, kinds or names (empty means all)."""
-
-    namespaces: set[str] = field(default_factory=set)
-    kinds: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-
-    def keeps(self, ref: Ref) -> bool:
-        # Kinds and names are applied after selection, so that what hangs off a kept resource stays.
-        return not self.namespaces or ref.namespace is None or ref.namespace in self.namespaces
-
-
-def build_view(graph: Graph, view: str = "topology", filters: Filters | None = None) -> Diagram:
-    spec = VIEWS[view]
-    filters = filters or Filters()
-    nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, spec, filters)}
+def build_selection(selection: Selection, view: str, graph: Graph, filters: Filters) -> Diagram:
+    nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, selection, filters)}
     edges = [e for e in graph.edges
-             if e.relation in spec.relations and e.source in nodes and e.target in nodes]
+             if _shows(selection, e.relation) and e.source in nodes and e.target in nodes]
     # A node whose every relationship leads outside the view (the TLS Secret of an Ingress in the storage view)
     # belongs to another view; a node with no relationship at all (an unused ConfigMap) is still shown.
     related = {ref for e in graph.edges for ref in (e.source, e.target)}
@@ -145,7 +70,7 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
         pods = sorted(pods)
         outer = boxes[pods[0]].group
         group_id = f"{outer or ''}/replicas/{parent.id}"
-        groups.append(Group(group_id, f"{len(pods)} replicas", outer, "replicas"))
+        groups.append(Group(group_id, f"{len(pods)} replicas", outer, "copies", "replicas"))
         for pod in pods:
             boxes[pod] = replace(boxes[pod], group=group_id)
             group_of[pod.id] = (group_id, [p.id for p in pods])
@@ -154,7 +79,7 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
         """What a link looks like from a replica's side: which end, the other node, style, label, row."""
         other = link.target if end == "source" else link.source
         row = link.source_row if end == "source" else link.target_row
-        return (end, other, link.style, link.label, row or "")
+        return (end, other, link.category, link.label, row or "")
 
     having: dict[tuple[str, ...], set[str]] = {}  # (group, *shape) → replicas that have such a link
     for link in links:
@@ -172,20 +97,22 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
             if having.get((group_id, *shape(link, end))) != set(members):
                 continue  # not every replica has it (its own emptyDir): drawn as it is
             if pod_id != members[0]:
-                # The first replica's link, drawn from the group's border, stands for this one; an invisible
-                # link keeps this replica in its place in the layout.
-                link = replace(link, style="invisible", label="")
-                break
+                break  # the first replica's link, drawn from the group's border, stands for this one
             link = replace(link, source_group=group_id) if end == "source" else replace(link, target_group=group_id)
-        kept.append(link)
+        else:
+            kept.append(link)
     return groups, kept
 
 
-def _selected(node: GraphNode, spec: ViewSpec, filters: Filters) -> bool:
+def _shows(selection: Selection, relation: Relation) -> bool:
+    return selection.families is None or relation.family in selection.families
+
+
+def _selected(node: GraphNode, selection: Selection, filters: Filters) -> bool:
     kind = node.ref.kind
     if kind in NOT_DRAWN:
         return False
-    if spec.kinds is not None and kind not in spec.kinds:
+    if selection.kinds is not None and kind not in selection.kinds:
         return False
     return filters.keeps(node.ref)
 
@@ -238,9 +165,9 @@ def _groups(nodes: Iterable[GraphNode], apps: dict[Ref, str]) -> list[Group]:
         namespace_group, app_group = _group_ids(node.ref, apps.get(node.ref))
         if namespace_group:
             groups.setdefault(namespace_group, Group(namespace_group, f"namespace {node.ref.namespace}",
-                                                     style="namespace"))
+                                                     style="outer", category="namespace"))
         if app_group:
-            groups.setdefault(app_group, Group(app_group, f"app {apps[node.ref]}", namespace_group, "app"))
+            groups.setdefault(app_group, Group(app_group, f"app {apps[node.ref]}", namespace_group, "inner", "app"))
     return sorted(groups.values(), key=lambda g: g.id)
 
 
@@ -252,23 +179,24 @@ def _box(node: GraphNode, app: str | None) -> Box:
     details = list(node.details)
     if node.count > 1:
         title = f"{title} ×{node.count}"
-    state = node.state.value  # real | derived | missing
+    state = BOX_STATES[node.state]
     if node.state is NodeState.MISSING:
         details.append("missing")
     where = f" — {node.source}" if node.source and node.state is NodeState.REAL else ""
     derived = " (derived)" if node.state is NodeState.DERIVED else ""
-    rows = tuple(Row(part.id, part.label, part.role) for part in node.parts)
+    rows = tuple(Row(part.id, ROW_PREFIX.get(part.role, "") + part.label) for part in node.parts)
     return Box(
-        id=ref.id, title=title, badge=style.short, shape=style.shape, style=style.style, state=state,
+        id=ref.id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
         details=tuple(details), rows=rows, group=app_group or namespace_group,
-        tooltip=f"{ref.id}{derived}{where}", rank=style.column,
+        tooltip=f"{ref.id}{derived}{where}", rank=style.column, category=style.category,
     )
 
 
-LINK_STYLES: dict[Relation, str] = {
-    Relation.OWNS: "owns", Relation.CREATES: "creates", Relation.ROUTES: "traffic", Relation.SELECTS: "traffic",
-    Relation.MOUNTS: "mount", Relation.ENV: "env", Relation.USES: "uses",
-}
+BOX_STATES: dict[NodeState, State] = {NodeState.REAL: "real", NodeState.DERIVED: "derived",
+                                      NodeState.MISSING: "missing"}
+# Link classes as stylesheets knew them before relations carried their own look.
+LINK_CATEGORY = {"routes": "traffic", "selects": "traffic", "mounts": "mount", "owns": "owns"}
+ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}  # a container's role, before its name
 
 
 MAX_LABEL_LINES = 3  # an edge that carries 40 env keys says how many, not which
@@ -280,6 +208,16 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode]) -> Link:
     label = edge.label
     if len(lines) > MAX_LABEL_LINES:
         label = "\n".join([*lines[:MAX_LABEL_LINES - 1], f"… +{len(lines) - MAX_LABEL_LINES + 1} more"])
-    return Link(edge.source.id, edge.target.id, label, LINK_STYLES[edge.relation],
-                edge.source_part, edge.target_part, target.state is NodeState.MISSING)
+    relation = edge.relation
+    return Link(edge.source.id, edge.target.id, label, relation.colour, relation.line, edge.source_part,
+                edge.target_part, target.state is NodeState.MISSING,
+                category=LINK_CATEGORY.get(relation.name, relation.name))
 
+
+
+SELECTION_VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("topology", "everything: traffic, ownership, configuration and storage",
+             partial(build_selection, TOPOLOGY, "topology")),
+    ViewSpec("network", "Ingress → Service → workloads → Pods", partial(build_selection, NETWORK, "network")),
+    ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC", partial(build_selection, STORAGE, "storage")),
+)

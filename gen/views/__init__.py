@@ -1,0 +1,26 @@
+"""Views: which part of the derived graph a figure shows, and how each kind looks.
+
+Each view is a function from the derived graph (and the figure's filters) to a neutral Diagram; views know
+nothing of Graphviz. One module per family of views, registered in VIEWS:
+
+- `selection`: topology, network, storage (selections of the graph's nodes and relationships)
+
+To add a view, write `build_something(graph, filters) -> Diagram` in a module here and add its ViewSpec below.
+"""
+
+from __future__ import annotations
+
+from ..diagram import Diagram
+from ..graph import Graph
+from .base import Filters, ViewSpec
+from .kinds import KIND_STYLES, NOT_DRAWN, KindStyle, kind_style
+from .selection import SELECTION_VIEWS
+
+__all__ = ["KIND_STYLES", "NOT_DRAWN", "VIEWS", "Filters", "KindStyle", "ViewSpec", "build_view", "kind_style"]
+
+VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (*SELECTION_VIEWS,)}
+
+
+def build_view(graph: Graph, view: str = "topology", filters: Filters | None = None) -> Diagram:
+    """The diagram of one view; raises KeyError for an unknown view name (callers validate names first)."""
+    return VIEWS[view].build(graph, filters or Filters())
