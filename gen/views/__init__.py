@@ -4,6 +4,9 @@ Each view is a function from the derived graph (and the figure's filters) to a n
 nothing of Graphviz. One module per family of views, registered in VIEWS:
 
 - `selection`: topology, network, storage (selections of the graph's nodes and relationships)
+- `pod`, `images`: one Pod's inside (containers, volumes, network namespace); registries → images → containers
+- `lifecycle`, `states`: a Pod's life as a timeline; its phase, condition and container state machines
+- `declarative`: diagrams written as data (kind Diagram) for what no manifest can express
 
 To add a view, write `build_something(graph, filters) -> Diagram` in a module here and add its ViewSpec below.
 """
@@ -14,11 +17,22 @@ from ..diagram import Diagram
 from ..graph import Graph
 from .base import Filters, ViewSpec
 from .kinds import KIND_STYLES, NOT_DRAWN, KindStyle, kind_style
+from . import declarative, images, lifecycle, pod, states
 from .selection import SELECTION_VIEWS
 
 __all__ = ["KIND_STYLES", "NOT_DRAWN", "VIEWS", "Filters", "KindStyle", "ViewSpec", "build_view", "kind_style"]
 
-VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (*SELECTION_VIEWS,)}
+VIEWS: dict[str, ViewSpec] = {
+    spec.name: spec
+    for spec in (
+        *SELECTION_VIEWS,
+        *pod.VIEWS_HERE,
+        *images.VIEWS_HERE,
+        *lifecycle.VIEWS_HERE,
+        *states.VIEWS_HERE,
+        *declarative.VIEWS_HERE,
+    )
+}
 
 
 def build_view(graph: Graph, view: str = "topology", filters: Filters | None = None) -> Diagram:
