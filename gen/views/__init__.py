@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from ..diagram import Diagram
 from ..graph import Graph
+from . import declarative, images, lifecycle, pod, states
 from .base import Filters, ViewSpec
 from .kinds import KIND_STYLES, NOT_DRAWN, KindStyle, kind_style
-from . import declarative, images, lifecycle, pod, states
 from .selection import SELECTION_VIEWS
 
 __all__ = ["KIND_STYLES", "NOT_DRAWN", "VIEWS", "Filters", "KindStyle", "ViewSpec", "build_view", "kind_style"]
