@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report dangling references and unreadable input; exit 1 on any")
     check.add_argument("inputs", nargs="*", help="files, directories, globs or -; default: what the pages use")
+    check.add_argument("--config", "-f", default="mkdocs.yml",
+                       help="MkDocs config whose pages are checked when no paths are given (default: mkdocs.yml)")
     add_input_options(check)
 
     sub.add_parser("views", help="list the views")
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for spec in VIEWS.values():
                 print(f"{spec.name:10} {spec.description}")
             return EXIT_OK
-        from .site import build_figures, watch_figures
+        from .commands import build_figures, watch_figures
 
         config = getattr(args, "config", "mkdocs.yml")
         if args.command == "watch":
@@ -123,11 +125,14 @@ def _check(args: argparse.Namespace) -> int:
 
     inputs, root, page_problems = args.inputs, None, []
     if not inputs:
-        from .site import page_inputs
+        from .commands import page_inputs
+        from .site import ConfigError, read_layout
 
-        pages = page_inputs("mkdocs.yml")
-        if pages is None:
-            return _usage("no paths given and no mkdocs.yml here to find the pages' manifests")
+        try:
+            layout = read_layout(args.config)
+        except ConfigError as exc:
+            return _usage(f"no paths given and {exc}: cannot find the pages' manifests")
+        pages = page_inputs(layout)
         inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
     loaded, graph = analyse(inputs, args.namespace, relative_to=root)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)

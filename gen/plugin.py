@@ -9,15 +9,16 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
-from .figures import SpecError, find_blocks, parse_spec
 from .model import Severity
-from .site import SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, log, render_site_figure
+from .site import FigureResult, SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, page_figures
+
+log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
 
 _PLACEHOLDER = re.compile(r"(?:<p>)?<!-- kubedocs-figure-(\d+) -->(?:</p>)?")
 
@@ -36,9 +37,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        self.layout = SiteLayout(root, Path(config.docs_dir), root / self.config.manifests,
-                                 root / self.config.cache_dir)
+        self.layout = SiteLayout.of(config, self.config)
         self.cache = FigureCache(self.layout.cache_dir)
         return config
 
@@ -53,12 +52,12 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.layout is not None and self.cache is not None
-        name = page.file.src_uri
-        blocks = list(find_blocks(markdown))
-        self.figures[name] = [self._figure(page, block.line, block.body, i) for i, block in enumerate(blocks)]
+        results = list(page_figures(page.file.src_uri, markdown, self.layout, self.cache))
+        self.figures[page.file.src_uri] = [self._figure_html(page, result) for result in results]
         lines = markdown.split("\n")
-        for index, block in reversed(list(enumerate(blocks))):  # from the end, so earlier indexes stay valid
-            lines[block.start:block.end + 1] = ["", f"{block.indent}<!-- kubedocs-figure-{index} -->", ""]
+        for result in reversed(results):  # from the end, so earlier indexes stay valid
+            block = result.block
+            lines[block.start:block.end + 1] = ["", f"{block.indent}<!-- kubedocs-figure-{result.index} -->", ""]
         return "\n".join(lines)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -71,23 +70,20 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(svg, encoding="utf-8")
 
-    def _figure(self, page: Page, line: int, body: str, index: int) -> str:
-        assert self.layout is not None and self.cache is not None
-        where = f"{page.file.src_uri}:{line}"
-        try:
-            spec = parse_spec(body)
-        except SpecError as exc:
-            log.warning(f"{where}: kubedocs figure: {exc}")
-            return error_box(str(exc), where)
-        figure = render_site_figure(spec, self.layout, self.cache)
+    def _figure_html(self, page: Page, result: FigureResult) -> str:
+        assert self.layout is not None
+        if result.figure is None:
+            log.warning(f"{result.where}: kubedocs figure: {result.error}")
+            return error_box(str(result.error), result.where)
+        figure, spec = result.figure, result.figure.spec
         for diagnostic in figure.diagnostics:
             # Errors and findings are warnings, so `mkdocs build --strict` fails; notes are informational.
             level = log.info if diagnostic.severity is Severity.NOTE else log.warning
-            level(f"{where}: figure '{spec.caption or spec.manifests[0]}': {diagnostic}")
+            level(f"{result.where}: figure '{spec.caption or spec.manifests[0]}': {diagnostic}")
         href = None
         if figure.svg is not None:
             name = full_size_name(figure.svg)
             self.full_size[name] = figure.svg
             href = get_relative_url(name, page.url)
-        return figure_html(figure, figure_id_prefix(page.file.src_uri, index), self.layout, self.config.show_source,
-                           href)
+        return figure_html(figure, figure_id_prefix(page.file.src_uri, result.index), self.layout,
+                           self.config.show_source, href)

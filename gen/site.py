@@ -1,21 +1,19 @@
-"""Figures of an MkDocs site: find them in the pages, render them through the cache, turn them into HTML.
+"""Figures of an MkDocs site: read the site's configuration, find the figures in its pages, render them through
+the cache, and turn them into HTML.
 
-Shared by the MkDocs plugin and by `gen` / `gen check` / `gen watch` in the shell.
+A library shared by the MkDocs plugin and by `gen` / `gen check` / `gen watch` (gen/commands.py): both walk the
+pages' figures through `page_figures`/`site_figures` and differ only in how they report (log or print).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import io
 import logging
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
@@ -23,7 +21,10 @@ from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
 from .redact import redact_manifest
 
-log = logging.getLogger("mkdocs.plugins.kubedocs")
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .plugin import KubedocsConfig
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,53 @@ class SiteLayout:
     cache_dir: Path
 
     @classmethod
-    def at(cls, root: Path, docs_dir: str = "docs", manifests: str = "manifests",
-           cache_dir: str = ".cache/kubedocs") -> SiteLayout:
-        return cls(root, root / docs_dir, root / manifests, root / cache_dir)
+    def of(cls, config: MkDocsConfig, options: KubedocsConfig) -> SiteLayout:
+        """The layout of a validated MkDocs configuration and the plugin's validated options."""
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir)
+
+
+class ConfigError(Exception):
+    """mkdocs.yml is missing or invalid; the message says which and why."""
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.messages.append(record.getMessage())
+
+
+def read_layout(config_file: str) -> SiteLayout:
+    """The site's layout as `mkdocs build` sees it: MkDocs' own loader (so `!ENV`, `INHERIT` and defaults agree)
+    and the kubedocs plugin's validated options (its defaults when the site does not list the plugin)."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    from .plugin import KubedocsPlugin
+
+    if not Path(config_file).is_file():
+        raise ConfigError(f"no {config_file} here")
+    # MkDocs logs what is wrong and raises a bare "Aborted": keep its words for our message instead.
+    problems = _LogCollector()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(problems)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        config = load_config(config_file)
+    except (exceptions.ConfigurationError, exceptions.Abort, OSError) as exc:
+        raise ConfigError(f"{config_file}: {'; '.join(problems.messages) or exc}") from exc
+    finally:
+        logger.removeHandler(problems)
+        logger.propagate = propagate
+    plugin = config.plugins.get("kubedocs")
+    if not isinstance(plugin, KubedocsPlugin):
+        plugin = KubedocsPlugin()
+        plugin.load_config({})
+    return SiteLayout.of(config, plugin.config)
 
 
 @dataclass
@@ -144,122 +189,41 @@ def error_box(message: str, where: str) -> str:
             f"</strong></p><ul><li><code>{html.escape(where)}</code>: {html.escape(message)}</li></ul></div>")
 
 
-# --- the shell side: gen, gen check, gen watch ---------------------------------------------------------------
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without executing anything: `!!python/...` and `!ENV` tags become None."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def read_layout(config: str) -> SiteLayout | None:
-    path = Path(config)
-    if not path.is_file():
-        return None
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except yaml.YAMLError:
-        return None
-    options: dict[str, object] = {}
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("kubedocs"), dict):
-            options = plugin["kubedocs"]
-    return SiteLayout.at(path.resolve().parent, str(data.get("docs_dir", "docs")),
-                         str(options.get("manifests", "manifests")), str(options.get("cache_dir", ".cache/kubedocs")))
-
-
-def page_figures(layout: SiteLayout) -> Iterator[tuple[str, FigureBlock, FigureSpec | SpecError]]:
-    for page in sorted(layout.docs_dir.rglob("*.md")):
-        name = page.relative_to(layout.root).as_posix()
-        for block in find_blocks(page.read_text(encoding="utf-8")):
-            try:
-                yield name, block, parse_spec(block.body)
-            except SpecError as exc:
-                yield name, block, exc
 
 
 @dataclass
-class PageInputs:
-    layout: SiteLayout
-    files: list[str]  # every manifest under manifests/ and every file a figure names
-    problems: list[Diagnostic]  # figure declarations that are wrong or name nothing, at their page and line
+class FigureResult:
+    """One figure declared in a page, and what became of it: a rendered figure, or the declaration's error."""
+
+    page: str  # the page, relative to docs_dir
+    line: int  # the opening fence's line
+    index: int  # its position among the page's figures
+    block: FigureBlock
+    figure: RenderedFigure | None = None
+    error: SpecError | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
 
 
-def page_inputs(config: str) -> PageInputs | None:
-    """What `gen check` without paths checks: the pages' figure declarations and every manifest they can use."""
-    layout = read_layout(config)
-    if layout is None:
-        return None
-    files: set[str] = set()
-    problems: list[Diagnostic] = []
-    for page, block, spec in page_figures(layout):
-        where = Source(page, block.line)
-        if isinstance(spec, SpecError):
-            problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {spec}", "figure-declaration"))
+def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
+    """Every figure a page declares, rendered (through the cache) or with its declaration error."""
+    for index, block in enumerate(find_blocks(markdown)):
+        try:
+            spec = parse_spec(block.body)
+        except SpecError as exc:
+            yield FigureResult(page, block.line, index, block, error=exc)
             continue
-        found, missing = figure_inputs(spec, layout)
-        files.update(str(layout.root / name) for name in found)
-        problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
-                                   "figure-declaration") for m in missing)
-    if layout.manifests_dir.is_dir():
-        files.add(str(layout.manifests_dir))
-    return PageInputs(layout, sorted(files), problems)
+        yield FigureResult(page, block.line, index, block, figure=render_site_figure(spec, layout, cache))
 
 
-def build_figures(config: str) -> int:
-    """`gen` with no arguments: render every figure the pages declare and say what changed."""
-    layout = read_layout(config)
-    if layout is None:
-        print(f"gen: error: no {config} here; give manifests with `gen render PATHS`", file=sys.stderr)
-        return 2
-    cache = FigureCache(layout.cache_dir)
-    counts = {"rendered": 0, "unchanged": 0, "failed": 0}
-    for page, block, spec in page_figures(layout):
-        where = f"{page}:{block.line}"
-        if isinstance(spec, SpecError):
-            print(f"{where}: error: {spec}", file=sys.stderr)
-            counts["failed"] += 1
-            continue
-        figure = render_site_figure(spec, layout, cache)
-        state = "failed" if figure.svg is None else "unchanged" if figure.cached else "rendered"
-        counts[state] += 1
-        if state != "unchanged":
-            print(f"{where}: {state}: {spec.caption or ', '.join(spec.manifests)} ({spec.view})")
-        for diagnostic in figure.diagnostics:
-            if diagnostic.severity is not Severity.NOTE:
-                print(f"  {diagnostic}", file=sys.stderr)
-    print(f"gen: {counts['rendered']} rendered, {counts['unchanged']} unchanged, {counts['failed']} failed")
-    return 1 if counts["failed"] else 0
+def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
+    """The site's Markdown pages (relative to docs_dir, as MkDocs names them) in a stable order."""
+    for path in sorted(layout.docs_dir.rglob("*.md")):
+        yield path.relative_to(layout.docs_dir).as_posix(), path
 
 
-def _snapshot(layout: SiteLayout) -> dict[str, float]:
-    stamps: dict[str, float] = {}
-    for directory in (layout.manifests_dir, layout.docs_dir):
-        if directory.is_dir():
-            for path in directory.rglob("*"):
-                try:
-                    if path.is_file():
-                        stamps[str(path)] = path.stat().st_mtime
-                except OSError:
-                    continue  # gone since it was listed: an editor's temporary file
-    return stamps
-
-
-def watch_figures(config: str, interval: float = 1.0) -> int:
-    """Re-render on every change under manifests/ or docs/ until interrupted (polling: no extra dependency)."""
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(line_buffering=True)  # each change is reported at once, even through a pipe
-    layout = read_layout(config)
-    if layout is None:
-        return build_figures(config)  # says what is wrong
-    before = _snapshot(layout)  # taken first: a change made during the first build is not missed
-    build_figures(config)
-    print(f"gen watch: watching {layout.manifests_dir} and {layout.docs_dir}; Ctrl-C stops", file=sys.stderr)
-    while True:
-        time.sleep(interval)
-        now = _snapshot(layout)
-        if now != before:
-            before = now
-            build_figures(config)
+def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
+    for page, path in site_pages(layout):
+        yield from page_figures(page, path.read_text(encoding="utf-8"), layout, cache)

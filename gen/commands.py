@@ -1,0 +1,106 @@
+"""The shell side of a site's figures: `gen` (render every figure the pages declare), `gen watch`, and the inputs of
+`gen check` without paths. Printing and exit codes live here; gen/site.py does the work."""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from dataclasses import dataclass
+
+from .cache import FigureCache
+from .model import Diagnostic, Severity, Source
+from .site import ConfigError, SiteLayout, figure_inputs, read_layout, site_figures, site_pages
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class PageInputs:
+    layout: SiteLayout
+    files: list[str]  # every manifest under manifests/ and every file a figure names
+    problems: list[Diagnostic]  # figure declarations that are wrong or name nothing, at their page and line
+
+
+def page_inputs(layout: SiteLayout) -> PageInputs:
+    """What `gen check` without paths checks: the pages' figure declarations and every manifest they can use."""
+    from .figures import SpecError, find_blocks, parse_spec
+
+    files: set[str] = set()
+    problems: list[Diagnostic] = []
+    docs = layout.docs_dir.relative_to(layout.root) if layout.docs_dir.is_relative_to(layout.root) else None
+    for page, path in site_pages(layout):
+        shown = (docs / page).as_posix() if docs is not None else page
+        for block in find_blocks(path.read_text(encoding="utf-8")):
+            where = Source(shown, block.line)
+            try:
+                spec = parse_spec(block.body)
+            except SpecError as exc:
+                problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {exc}", "figure-declaration"))
+                continue
+            found, missing = figure_inputs(spec, layout)
+            files.update(str(layout.root / name) for name in found)
+            problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
+                                       "figure-declaration") for m in missing)
+    if layout.manifests_dir.is_dir():
+        files.add(str(layout.manifests_dir))
+    return PageInputs(layout, sorted(files), problems)
+
+
+def build_figures(config: str) -> int:
+    """`gen` with no arguments: render every figure the pages declare and say what changed."""
+    try:
+        layout = read_layout(config)
+    except ConfigError as exc:
+        print(f"gen: error: {exc}; give manifests with `gen render PATHS`", file=sys.stderr)
+        return EXIT_USAGE
+    docs = layout.docs_dir.relative_to(layout.root) if layout.docs_dir.is_relative_to(layout.root) else None
+    counts = {"rendered": 0, "unchanged": 0, "failed": 0}
+    for result in site_figures(layout, FigureCache(layout.cache_dir)):
+        where = f"{(docs / result.page).as_posix() if docs is not None else result.page}:{result.line}"
+        if result.error is not None or result.figure is None:
+            print(f"{where}: error: {result.error}", file=sys.stderr)
+            counts["failed"] += 1
+            continue
+        figure, spec = result.figure, result.figure.spec
+        state = "failed" if figure.svg is None else "unchanged" if figure.cached else "rendered"
+        counts[state] += 1
+        if state != "unchanged":
+            print(f"{where}: {state}: {spec.caption or ', '.join(spec.manifests)} ({spec.view})")
+        for diagnostic in figure.diagnostics:
+            if diagnostic.severity is not Severity.NOTE:
+                print(f"  {diagnostic}", file=sys.stderr)
+    print(f"gen: {counts['rendered']} rendered, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    return EXIT_FAILED if counts["failed"] else EXIT_OK
+
+
+def _snapshot(layout: SiteLayout) -> dict[str, float]:
+    stamps: dict[str, float] = {}
+    for directory in (layout.manifests_dir, layout.docs_dir):
+        if directory.is_dir():
+            for path in directory.rglob("*"):
+                try:
+                    if path.is_file():
+                        stamps[str(path)] = path.stat().st_mtime
+                except OSError:
+                    continue  # gone since it was listed: an editor's temporary file
+    return stamps
+
+
+def watch_figures(config: str, interval: float = 1.0) -> int:
+    """Re-render on every change under manifests/ or docs/ until interrupted (polling: no extra dependency)."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # each change is reported at once, even through a pipe
+    try:
+        layout = read_layout(config)
+    except ConfigError:
+        return build_figures(config)  # says what is wrong
+    before = _snapshot(layout)  # taken first: a change made during the first build is not missed
+    build_figures(config)
+    print(f"gen watch: watching {layout.manifests_dir} and {layout.docs_dir}; Ctrl-C stops", file=sys.stderr)
+    while True:
+        time.sleep(interval)
+        now = _snapshot(layout)
+        if now != before:
+            before = now
+            build_figures(config)
