@@ -15,7 +15,7 @@ from typing import IO
 
 import pytest
 
-pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
+pytestmark = pytest.mark.exe  # skipped without dot, except in CI (tests/conftest.py)
 
 GOOD_SITE = Path(__file__).resolve().parent / "site" / "good"
 SUMMARY = re.compile(r"^gen: (\d+) rendered, (\d+) unchanged, (\d+) failed$")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
+pytestmark = pytest.mark.exe  # skipped without dot, except in CI (tests/conftest.py)
 
 # Distinctive values in tests/site/good/manifests/app/: a Secret's stringData and an env literal.
 SECRET_CANARY = "kdcanary-secret-9f4e21b7"
