@@ -90,9 +90,12 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     for box in diagram.boxes:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
+    # Edge statements in one stable order (dot's layout depends on it): by tail, head, tail row and label.
+    edges = [((link.source, link.target, link.source_row or "", link.label), _link_line(link, ports, ranks, clusters))
+             for link in diagram.links]
     for link in diagram.links:
-        lines.append(_link_line(link, ports, ranks, clusters))
-        lines.extend(_placement_lines(link, members, ports))
+        edges.extend(_placement_lines(link, members, ports, ranks))
+    lines.extend(line for _, line in sorted(edges, key=lambda edge: edge[0]))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     lines.append("}")
@@ -185,9 +188,7 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
     if not link.arrow:
         attrs.append("dir=none")
-    source_rank, target_rank = ranks.get(link.source), ranks.get(link.target)
-    if source_rank is not None and target_rank is not None and target_rank - source_rank > 1:
-        attrs.append(f"minlen={target_rank - source_rank}")
+    attrs.extend(_minimum_length(link.source, link.target, ranks))
     if link.label:
         # Long labels wrap at separators: a label's width widens the gap between two whole columns.
         lines = link.label.split("\n")
@@ -200,10 +201,19 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
 
 
-def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]]) -> list[str]:
+def _minimum_length(source: str, target: str, ranks: dict[str, int | None]) -> list[str]:
+    """A link across several columns keeps them apart (minlen), so that columns line up across the figure."""
+    source_rank, target_rank = ranks.get(source), ranks.get(target)
+    if source_rank is not None and target_rank is not None and target_rank - source_rank > 1:
+        return [f"minlen={target_rank - source_rank}"]
+    return []
+
+
+def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],
+                     ranks: dict[str, int | None]) -> list[tuple[tuple[str, str, str, str], str]]:
     """A link that stands for a whole group is drawn once; the other members get invisible copies of it so that
     dot still places each of them beside the far end (a layout device of this backend only)."""
-    lines: list[str] = []
+    lines: list[tuple[tuple[str, str, str, str], str]] = []
     for group, end in ((link.source_group, "source"), (link.target_group, "target")):
         for member in members.get(group or "", []):
             if member in (link.source, link.target):
@@ -215,5 +225,7 @@ def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str,
                 tail_id += f":{ports[tail][tail_row]}:e"
             if head_row and head_row in ports.get(head, {}):
                 head_id += f":{ports[head][head_row]}:w"
-            lines.append(f'  {tail_id} -> {head_id} [style="invis"];')
+            attrs = ['style="invis"', *_minimum_length(tail, head, ranks)]
+            key = (tail, head, tail_row or "", "")
+            lines.append((key, f"  {tail_id} -> {head_id} [{', '.join(attrs)}];"))
     return lines
