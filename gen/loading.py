@@ -19,7 +19,9 @@ from typing import Any
 import yaml
 
 from .model import (
+    BUILTIN_KINDS,
     CLUSTER_SCOPED_KINDS,
+    KNOWN_CUSTOM_SCOPES,
     Diagnostic,
     Inventory,
     Ref,
@@ -143,8 +145,8 @@ def load(
     with _collector_paused():
         for path in paths:
             _load_path(path, result, default_namespace, stdin_text, relative_to)
-    _report_duplicates(result)
     _apply_crd_scopes(result)
+    _report_duplicates(result)
     return result
 
 
@@ -268,12 +270,15 @@ def _collect_objects(
     if not isinstance(name, str) or not name.strip():
         result.diagnostics.append(_note(source, f"skipped: {api_version} {kind} has no metadata.name"))
         return
+    declared = metadata.get("namespace")
+    builtin = kind in BUILTIN_KINDS
+    namespace: str | None = str(declared) if declared else default_namespace
     if kind in CLUSTER_SCOPED_KINDS:
-        namespace: str | None = None
-    else:
-        declared = metadata.get("namespace")
-        namespace = str(declared) if declared else default_namespace
-    result.resources.append(Resource(Ref(kind, namespace, name), api_version, data, source))
+        namespace = None
+    ref = Ref(kind, namespace, name, "" if builtin else group)
+    # A custom resource without a namespace: its scope is settled once every CRD is loaded (_apply_crd_scopes).
+    scope_known = builtin or bool(declared) or kind in CLUSTER_SCOPED_KINDS
+    result.resources.append(Resource(ref, api_version, data, source, scope_known))
 
 
 def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:
@@ -299,20 +304,28 @@ def _report_duplicates(result: LoadResult) -> None:
 
 
 def _apply_crd_scopes(result: LoadResult) -> None:
-    """Custom resources of a cluster-scoped CRD in the input lose the namespace they were given."""
-    cluster_kinds = {
-        str(as_mapping(r.spec.get("names")).get("kind"))
-        for r in result.resources
-        if r.kind == "CustomResourceDefinition" and r.spec.get("scope") == "Cluster"
-    }
-    if not cluster_kinds:
-        return
-    result.resources = [
-        Resource(Ref(r.kind, None, r.name), r.api_version, r.body, r.source)
-        if r.kind in cluster_kinds and r.namespace is not None
-        else r
-        for r in result.resources
-    ]
+    """Custom resources take the scope of their CRD in the input (or of a widely used kind we know): those of a
+    cluster-scoped kind lose the namespace they were given; those of an unknown scope are put in no namespace,
+    with a note, rather than in an invented one."""
+    scopes = dict(KNOWN_CUSTOM_SCOPES)
+    for crd in result.resources:
+        if crd.kind == "CustomResourceDefinition":
+            names = as_mapping(crd.spec.get("names"))
+            scopes[(str(crd.spec.get("group", "")), str(names.get("kind")))] = str(crd.spec.get("scope"))
+    settled: list[Resource] = []
+    for r in result.resources:
+        scope = scopes.get((r.ref.group, r.kind))
+        if scope == "Cluster" and r.namespace is not None:
+            r = Resource(r.ref._replace(namespace=None), r.api_version, r.body, r.source)
+        elif not r.scope_known and scope == "Namespaced":
+            r = Resource(r.ref, r.api_version, r.body, r.source)
+        elif not r.scope_known:
+            r = Resource(r.ref._replace(namespace=None), r.api_version, r.body, r.source, scope_known=False)
+            result.diagnostics.append(_note(r.source, f"{r.api_version} {r.kind} {r.name}: its scope is unknown "
+                                                      "(no CustomResourceDefinition in the input): shown in no "
+                                                      "namespace"))
+        settled.append(r)
+    result.resources = settled
 
 
 def relative_path(path: str, root: Path | None) -> str:

@@ -23,12 +23,45 @@ CLUSTER_SCOPED_KINDS = frozenset(
 )
 
 
+# Built-in kinds, named by kind alone: their references (a Pod's Secret, an HPA's Deployment) carry no group.
+BUILTIN_KINDS = frozenset(
+    {
+        "Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node",
+        "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController", "ResourceQuota",
+        "Secret", "Service", "ServiceAccount",
+        "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "CronJob", "Job",
+        "HorizontalPodAutoscaler", "Ingress", "IngressClass", "NetworkPolicy", "PodDisruptionBudget",
+        "PodSecurityPolicy", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "CSIDriver", "CSINode",
+        "CSIStorageCapacity", "StorageClass", "VolumeAttachment", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+        "CustomResourceDefinition", "APIService", "PriorityClass", "RuntimeClass", "EndpointSlice", "Lease",
+        "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration",
+    }
+)
+# Scopes of widely used custom kinds, for inputs that hold their resources but not their CRDs.
+KNOWN_CUSTOM_SCOPES: dict[tuple[str, str], str] = {
+    **{("monitoring.coreos.com", kind): "Namespaced" for kind in (
+        "Prometheus", "Alertmanager", "ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ThanosRuler",
+        "AlertmanagerConfig", "PrometheusAgent", "ScrapeConfig")},
+    ("cert-manager.io", "Certificate"): "Namespaced", ("cert-manager.io", "Issuer"): "Namespaced",
+    ("cert-manager.io", "CertificateRequest"): "Namespaced", ("cert-manager.io", "ClusterIssuer"): "Cluster",
+    **{("gateway.networking.k8s.io", kind): "Namespaced" for kind in (
+        "Gateway", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "ReferenceGrant")},
+    ("gateway.networking.k8s.io", "GatewayClass"): "Cluster",
+    **{("networking.istio.io", kind): "Namespaced" for kind in (
+        "Gateway", "VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "WorkloadEntry")},
+    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"): "Namespaced", ("argoproj.io", "Rollout"): "Namespaced",
+}
+
+
 class Ref(NamedTuple):
-    """Identity of a resource: kind, namespace (None when cluster-scoped) and name."""
+    """Identity of a resource: kind, namespace (None when cluster-scoped or unknown), name, and the API group of a
+    kind that is not built in (two custom kinds may share a name: Istio's and Gateway API's Gateway)."""
 
     kind: str
     namespace: str | None
     name: str
+    group: str = ""
 
     @property
     def id(self) -> str:
@@ -36,6 +69,11 @@ class Ref(NamedTuple):
         if self.namespace is None:
             return f"{self.kind}/{self.name}"
         return f"{self.kind}/{self.namespace}/{self.name}"
+
+    @property
+    def qualified_id(self) -> str:
+        """`group/Kind/namespace/name`: the node name when two kinds of one name meet in a figure."""
+        return f"{self.group}/{self.id}" if self.group else self.id
 
     def __str__(self) -> str:
         return self.id
@@ -88,6 +126,7 @@ class Resource:
     api_version: str
     body: Mapping[str, Any] = field(repr=False, compare=False)
     source: Source
+    scope_known: bool = True  # False: a custom kind whose CRD is not in the input and whose scope is not known
 
     @property
     def kind(self) -> str:

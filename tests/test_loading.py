@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,8 +152,71 @@ def test_cluster_scoped_kinds_have_no_namespace(loading: Path) -> None:
     assert Ref("ClusterRole", None, "reader") in refs
     assert Ref("CustomResourceDefinition", None, "clusterwidgets.example.com") in refs
     # A custom resource whose CRD (in the input) says `scope: Cluster`.
-    assert Ref("ClusterWidget", None, "global") in refs
+    assert Ref("ClusterWidget", None, "global", "example.com") in refs
     assert all(ref.namespace is None for ref in refs if ref.kind in ("Namespace", "ClusterRole", "ClusterWidget"))
+
+
+TWO_GATEWAYS = """\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: helloworld-gateway}
+spec: {selector: {istio: ingressgateway}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: helloworld-gateway}
+spec: {gatewayClassName: istio, listeners: [{name: http, port: 80, protocol: HTTP}]}
+"""
+
+
+def test_two_kinds_of_one_name_in_different_groups_are_two_resources(load_text: Callable[..., LoadResult]) -> None:
+    loaded = load_text(TWO_GATEWAYS)
+    assert {r.ref for r in loaded.resources} == {
+        Ref("Gateway", "default", "helloworld-gateway", "networking.istio.io"),
+        Ref("Gateway", "default", "helloworld-gateway", "gateway.networking.k8s.io"),
+    }
+    assert not [d for d in loaded.diagnostics if d.check == "duplicate-resource"]
+    assert len(loaded.inventory()) == 2
+
+
+def test_a_custom_resource_of_unknown_scope_gets_no_invented_namespace(
+        load_text: Callable[..., LoadResult]) -> None:
+    loaded = load_text("""\
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w}
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: placed, namespace: team-a}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: known}
+        """)
+    refs = {r.name: r for r in loaded.resources}
+    assert refs["w"].namespace is None and not refs["w"].scope_known
+    assert [d.message for d in loaded.diagnostics if "scope is unknown" in d.message] == [
+        "example.com/v1 Widget w: its scope is unknown (no CustomResourceDefinition in the input): shown in no "
+        "namespace"]
+    assert refs["placed"].namespace == "team-a"  # a declared namespace says it is namespaced
+    assert refs["known"].namespace == "default" and refs["known"].scope_known  # a kind whose scope we know
+
+
+def test_a_namespaced_crd_in_the_input_settles_the_scope(load_text: Callable[..., LoadResult]) -> None:
+    loaded = load_text("""\
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec: {group: example.com, scope: Namespaced, names: {kind: Widget, plural: widgets}}
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w}
+        """)
+    widget = next(r for r in loaded.resources if r.kind == "Widget")
+    assert widget.ref == Ref("Widget", "default", "w", "example.com") and widget.scope_known
+    assert not [d for d in loaded.diagnostics if "scope" in d.message]
 
 
 def test_node_id_is_kind_namespace_name() -> None:

@@ -142,3 +142,25 @@ def test_a_node_related_only_outside_the_view_is_left_out(inventory_of: Callable
     assert "Secret/shop/web-tls" not in storage  # only the Ingress, outside this view, uses it
     assert "ConfigMap/shop/unused" in storage  # related to nothing: still part of the storage picture
     assert "Secret/shop/web-tls" in {box.id for box in build_view(graph, "topology").boxes}
+
+
+def test_two_kinds_of_one_name_are_two_boxes_named_by_group(graph_of: Callable[..., Graph]) -> None:
+    graph = graph_of("""\
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: helloworld-gateway}
+        spec: {selector: {istio: ingressgateway}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: helloworld-gateway}
+        spec: {gatewayClassName: istio}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: alone}
+        """)
+    ids = {box.id for box in build_view(graph).boxes}
+    assert {"networking.istio.io/Gateway/default/helloworld-gateway",
+            "gateway.networking.k8s.io/Gateway/default/helloworld-gateway"} <= ids
+    assert "Service/default/alone" in ids  # names stay short where nothing collides

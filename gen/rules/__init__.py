@@ -21,8 +21,10 @@ Rule = Callable[[Inventory, list[PodInstance]], Facts]
 
 
 def derive_resource_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:
-    """Every loaded resource is a node, whatever its kind (the fallback for kinds no rule knows)."""
-    return Facts(nodes=[GraphNode(r.ref, source=r.source, app=app_of(r.labels)) for r in inventory])
+    """Every loaded resource is a node, whatever its kind (the fallback for kinds no rule knows); a custom resource
+    whose scope is unknown says so rather than sit in an invented namespace."""
+    return Facts(nodes=[GraphNode(r.ref, source=r.source, app=app_of(r.labels),
+                                  details=() if r.scope_known else ("scope unknown",)) for r in inventory])
 
 
 # Order matters only for nodes: the first rule to create a node decides its details.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..graph import Facts, GraphEdge, PodInstance, Relation
-from ..model import Inventory, Ref, as_list, as_mapping
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
+from ..kube import usable_name
+from ..model import BUILTIN_KINDS, Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping
 
 
 def derive_rbac_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
@@ -49,13 +50,31 @@ def _service_edge(inventory: Inventory, facts: Facts, source: Ref, service: obje
 
 
 def derive_autoscaler_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
-    """HorizontalPodAutoscaler → the workload it scales."""
+    """HorizontalPodAutoscaler → the workload it scales. A target not in the input is drawn missing and reported
+    (`dangling-hpa`); two autoscalers of one workload fight over its replicas (`duplicate-hpa`)."""
     facts = Facts()
+    scalers: dict[Ref, list[Resource]] = {}
     for autoscaler in inventory.of_kind("HorizontalPodAutoscaler"):
         target = as_mapping(autoscaler.spec.get("scaleTargetRef"))
         kind, name = target.get("kind"), target.get("name")
-        if isinstance(kind, str) and isinstance(name, str) and Ref(kind, autoscaler.namespace, name) in inventory:
-            bounds = f"{autoscaler.spec.get('minReplicas', 1)}–{autoscaler.spec.get('maxReplicas', '?')}"
-            facts.edges.append(GraphEdge(autoscaler.ref, Ref(kind, autoscaler.namespace, name), Relation.USES,
-                                         f"scales {bounds}"))
+        if not usable_name(kind) or not usable_name(name):
+            continue
+        group = str(target.get("apiVersion") or "").rpartition("/")[0]
+        ref = Ref(kind, autoscaler.namespace, name, "" if kind in BUILTIN_KINDS else group)
+        bounds = f"{autoscaler.spec.get('minReplicas', 1)}–{autoscaler.spec.get('maxReplicas', '?')}"
+        facts.edges.append(GraphEdge(autoscaler.ref, ref, Relation.USES, f"scales {bounds}"))
+        scalers.setdefault(ref, []).append(autoscaler)
+        if ref not in inventory:
+            facts.nodes.append(GraphNode(ref, NodeState.MISSING, autoscaler.source, app_of(autoscaler.labels)))
+            facts.findings.append(Diagnostic(
+                autoscaler.source, Severity.WARNING,
+                f"HorizontalPodAutoscaler {autoscaler.name} scales {kind} {name}, which is not in the input",
+                "dangling-hpa"))
+    for ref, autoscalers in scalers.items():
+        for extra in autoscalers[1:]:
+            facts.findings.append(Diagnostic(
+                extra.source, Severity.WARNING,
+                f"HorizontalPodAutoscaler {extra.name} scales {ref.kind} {ref.name}, as "
+                f"HorizontalPodAutoscaler {autoscalers[0].name} ({autoscalers[0].source}) already does",
+                "duplicate-hpa"))
     return facts

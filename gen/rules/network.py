@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,12 +55,12 @@ def derive_service_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
         for pod in selected:
             labels = []
             for port in map(as_mapping, as_list(spec.get("ports"))):
-                label, problem = _port_mapping(port, pod.spec)
+                label, problem, severity = _port_mapping(port, pod.spec)
                 labels.append(label)
                 if problem and problem not in reported:
                     reported.add(problem)
                     facts.findings.append(Diagnostic(
-                        service.source, Severity.WARNING,
+                        service.source, severity,
                         f"Service {service.name}: {problem} in {pod.workload.kind} {pod.workload.name}",
                         "invalid-target-ports"))
             facts.edges.append(GraphEdge(service.ref, pod.ref, Relation.SELECTS, "\n".join(labels)))
@@ -70,8 +71,12 @@ def _container_ports(pod_spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [port for container in serving_containers(pod_spec) for port in container.ports]
 
 
-def _port_mapping(port: Mapping[str, Any], pod_spec: Mapping[str, Any]) -> tuple[str, str | None]:
-    """The edge label for one Service port and, when its target is not exposed, the problem."""
+def _port_mapping(port: Mapping[str, Any], pod_spec: Mapping[str, Any]) -> tuple[str, str | None, Severity]:
+    """The edge label for one Service port and, when its target is not exposed, the problem and its weight.
+
+    A named targetPort must name a container port (a warning otherwise). A numeric one need not be declared:
+    programs listen on ports given by flags (`--port 18080`), so it is only a note, and only when the number
+    appears nowhere in the serving containers' ports, args, command or env."""
     number = port.get("port")
     target = port.get("targetPort", number)
     protocol = str(port.get("protocol") or "TCP")
@@ -79,12 +84,26 @@ def _port_mapping(port: Mapping[str, Any], pod_spec: Mapping[str, Any]) -> tuple
     if isinstance(target, str) and not target.isdigit():
         matches = [p for p in declared if p.get("name") == target]
         if not matches:
-            return f"{number}→{target}/{protocol}", f"targetPort {target!r} is not a named port of any container"
-        return f"{number}→{target}({matches[0].get('containerPort')})/{protocol}", None
+            return (f"{number}→{target}/{protocol}", f"targetPort {target!r} is not a named port of any container",
+                    Severity.WARNING)
+        return f"{number}→{target}({matches[0].get('containerPort')})/{protocol}", None, Severity.NOTE
     numbers = {str(p.get("containerPort")) for p in declared}
-    if declared and str(target) not in numbers:
-        return f"{number}→{target}/{protocol}", f"targetPort {target} is not a port of any container"
-    return f"{number}→{target}/{protocol}", None
+    if declared and str(target) not in numbers and not _port_mentioned(str(target), pod_spec):
+        return (f"{number}→{target}/{protocol}",
+                f"targetPort {target} is neither a declared port nor mentioned in any container's args or env",
+                Severity.NOTE)
+    return f"{number}→{target}/{protocol}", None, Severity.NOTE
+
+
+def _port_mentioned(number: str, pod_spec: Mapping[str, Any]) -> bool:
+    """The port number in a serving container's args, command or env values (`--port=8443`, `:8443`)."""
+    pattern = re.compile(rf"(?<!\d){re.escape(number)}(?!\d)")
+    for container in serving_containers(pod_spec):
+        words = [*as_list(container.spec.get("args")), *as_list(container.spec.get("command")),
+                 *(as_mapping(env).get("value") for env in as_list(container.spec.get("env")))]
+        if any(pattern.search(str(word)) for word in words if word is not None):
+            return True
+    return False
 
 
 def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:

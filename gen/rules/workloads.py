@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, PodInstance, Relation, app_of
-from ..kube import CONTROLLER_KINDS, MIDDLE_KIND, Container, containers, pod_template, replica_count, template_labels
+from ..kube import (
+    CONTROLLER_KINDS,
+    MIDDLE_KIND,
+    Container,
+    containers,
+    pod_template,
+    replica_count,
+    template_labels,
+    usable_name,
+)
 from ..model import Inventory, Ref, Resource, as_list, as_mapping
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
@@ -100,8 +109,15 @@ def _derive_children(
 
 
 def _pod_labels(resource: Resource, labels: dict[str, str], pod: Ref, count: int) -> dict[str, str]:
-    """The template's labels plus those the controller adds: a StatefulSet labels each Pod with its name (a
-    per-Pod Service selects on it). A collapsed node stands for several Pods, so it gets no per-Pod label."""
+    """The template's labels plus those the controller adds, which Services select on: a Job labels its Pods with
+    its name (and its uid, where the input says it); a StatefulSet labels each Pod with its name and index. A
+    collapsed node stands for several Pods, so it gets no per-Pod label."""
+    if resource.kind == "Job":
+        added = {"job-name": resource.name, "batch.kubernetes.io/job-name": resource.name}
+        uid = resource.metadata.get("uid")
+        if usable_name(uid):
+            added |= {"controller-uid": uid, "batch.kubernetes.io/controller-uid": uid}
+        return {**labels, **added}
     if resource.kind != "StatefulSet" or count != 1:
         return labels
     index = pod.name.rsplit("-", 1)[-1]

@@ -44,8 +44,9 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     apps = _apps(nodes, edges)
     diagram = Diagram(empty_message=f"no resources for the {view} view")
     groups = _groups(nodes.values(), apps)
-    boxes = {ref: _box(node, apps.get(ref)) for ref, node in nodes.items()}
-    links = [_link(e, nodes) for e in edges]
+    ids = node_ids(nodes)
+    boxes = {ref: _box(node, apps.get(ref), ids[ref]) for ref, node in nodes.items()}
+    links = [_link(e, nodes, ids) for e in edges]
     replica_groups, links = _replica_groups(nodes, edges, boxes, links)
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
@@ -69,11 +70,11 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
             continue
         pods = sorted(pods)
         outer = boxes[pods[0]].group
-        group_id = f"{outer or ''}/replicas/{parent.id}"
+        group_id = f"{outer or ''}/replicas/{parent.qualified_id}"
         groups.append(Group(group_id, f"{len(pods)} replicas", outer, "copies", "replicas"))
         for pod in pods:
             boxes[pod] = replace(boxes[pod], group=group_id)
-            group_of[pod.id] = (group_id, [p.id for p in pods])
+            group_of[boxes[pod].id] = (group_id, [boxes[p].id for p in pods])
 
     def shape(link: Link, end: str) -> tuple[str, str, str, str, str]:
         """What a link looks like from a replica's side: which end, the other node, style, label, row."""
@@ -171,7 +172,17 @@ def _groups(nodes: Iterable[GraphNode], apps: dict[Ref, str]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: g.id)
 
 
-def _box(node: GraphNode, app: str | None) -> Box:
+def node_ids(refs: Iterable[Ref]) -> dict[Ref, str]:
+    """Each node's name: `Kind/namespace/name`, or `group/Kind/namespace/name` for kinds of one name from two
+    groups in the same figure (Istio's and Gateway API's Gateway)."""
+    refs = list(refs)
+    groups_of_kind: dict[str, set[str]] = {}
+    for ref in refs:
+        groups_of_kind.setdefault(ref.kind, set()).add(ref.group)
+    return {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
+
+
+def _box(node: GraphNode, app: str | None, box_id: str) -> Box:
     ref = node.ref
     style = kind_style(ref.kind)
     namespace_group, app_group = _group_ids(ref, app)
@@ -184,11 +195,13 @@ def _box(node: GraphNode, app: str | None) -> Box:
         details.append("missing")
     where = f" — {node.source}" if node.source and node.state is NodeState.REAL else ""
     derived = " (derived)" if node.state is NodeState.DERIVED else ""
+    if ref.group:
+        details.append(ref.group)
     rows = tuple(Row(part.id, ROW_PREFIX.get(part.role, "") + part.label) for part in node.parts)
     return Box(
-        id=ref.id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
+        id=box_id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
         details=tuple(details), rows=rows, group=app_group or namespace_group,
-        tooltip=f"{ref.id}{derived}{where}", rank=style.column, category=style.category,
+        tooltip=f"{ref.qualified_id}{derived}{where}", rank=style.column, category=style.category,
     )
 
 
@@ -202,14 +215,14 @@ ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}  # a container's role, bef
 MAX_LABEL_LINES = 3  # an edge that carries 40 env keys says how many, not which
 
 
-def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode]) -> Link:
+def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> Link:
     target = nodes[edge.target]
     lines = edge.label.split("\n")
     label = edge.label
     if len(lines) > MAX_LABEL_LINES:
         label = "\n".join([*lines[:MAX_LABEL_LINES - 1], f"… +{len(lines) - MAX_LABEL_LINES + 1} more"])
     relation = edge.relation
-    return Link(edge.source.id, edge.target.id, label, relation.colour, relation.line, edge.source_part,
+    return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
                 category=LINK_CATEGORY.get(relation.name, relation.name))
 

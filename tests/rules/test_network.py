@@ -131,8 +131,24 @@ def test_named_target_port_no_container_has(inventory_of: InventoryOf) -> None:
     assert finding.source == Source("<stdin>", _line(text, "apiVersion: v1\nkind: Service"))
 
 
-def test_numeric_target_port_no_container_declares(inventory_of: InventoryOf) -> None:
+def test_numeric_target_port_no_container_declares_is_only_a_note(inventory_of: InventoryOf) -> None:
     facts = _run(inventory_of, WEB + _service("web", "{app: web}", "[{port: 80, targetPort: 8443}]"),
+                 derive_service_edges)
+    assert _checks(facts) == ["invalid-target-ports"]
+    assert [f.severity for f in facts.findings] == [Severity.NOTE]  # Kubernetes does not require declaring it
+
+
+def test_numeric_target_port_given_by_a_flag_or_env_is_no_finding(inventory_of: InventoryOf) -> None:
+    for where in ("args: ['--metrics-bind-address=:8443']", "command: [app, --port, '8443']",
+                  "env: [{name: PORT, value: '8443'}]"):
+        text = WEB.replace("          image: nginx\n", f"          image: nginx\n          {where}\n")
+        assert where in text
+        facts = _run(inventory_of, text + _service("web", "{app: web}", "[{port: 80, targetPort: 8443}]"),
+                     derive_service_edges)
+        assert facts.findings == [], where
+    # A longer number that merely contains it is not a mention.
+    text = WEB.replace("          image: nginx\n", "          image: nginx\n          args: ['--port=18443']\n")
+    facts = _run(inventory_of, text + _service("web", "{app: web}", "[{port: 80, targetPort: 8443}]"),
                  derive_service_edges)
     assert _checks(facts) == ["invalid-target-ports"]
 
@@ -155,6 +171,19 @@ def test_native_sidecar_ports_serve_traffic(inventory_of: InventoryOf) -> None:
     facts = _run(inventory_of, text, derive_service_edges)
     assert set(_edges(facts, Relation.SELECTS).values()) == {"80→proxy(15001)/TCP"}
     assert facts.findings == []
+
+
+def test_a_service_selecting_a_jobs_pods_by_the_controllers_labels(inventory_of: InventoryOf) -> None:
+    job = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: train, namespace: shop, uid: 1234-abcd}\n"
+           "spec: {completions: 2, parallelism: 2, template: {spec: {restartPolicy: Never, "
+           "containers: [{name: w, image: trainer}]}}}\n")
+    for selector in ("{job-name: train}", "{batch.kubernetes.io/job-name: train}", "{controller-uid: 1234-abcd}",
+                     "{batch.kubernetes.io/controller-uid: 1234-abcd}"):
+        facts = _run(inventory_of, job + _service("workers", selector, "[{port: 29500}]", ", clusterIP: None"),
+                     derive_service_edges)
+        assert _checks(facts) == [], selector
+        assert set(_edges(facts, Relation.SELECTS)) == {("Service/shop/workers", "Pod/shop/train-1"),
+                                                        ("Service/shop/workers", "Pod/shop/train-2")}, selector
 
 
 def test_dangling_service_gets_a_missing_pod(inventory_of: InventoryOf) -> None:
