@@ -272,7 +272,8 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
 
 def build_lifecycle(graph: Graph, filters: Filters) -> Diagram:
     diagram = Diagram(direction="LR", empty_message="no Pod or Pod template for the lifecycle view")
-    for subject in pod_subjects(graph, filters):
+    # dot stacks the frames of a left-to-right figure bottom-up: emitted last-first, they read in input order.
+    for subject in reversed(pod_subjects(graph, filters)):
         timeline = build_timeline(subject)
         diagram.boxes.extend(timeline.boxes)
         diagram.links.extend(timeline.links)
