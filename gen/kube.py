@@ -102,3 +102,113 @@ def serving_containers(spec: Mapping[str, Any]) -> Iterator[Container]:
 def volumes(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """A Pod spec's volumes by name."""
     return {v["name"]: v for v in map(as_mapping, as_list(spec.get("volumes"))) if usable_name(v.get("name"))}
+
+
+# --- A Pod's life: restart policy, grace period, readiness gates, lifecycle hooks and probes ---------------------
+
+RestartPolicy = Literal["Always", "OnFailure", "Never"]
+RESTART_POLICIES: tuple[RestartPolicy, ...] = ("Always", "OnFailure", "Never")
+DEFAULT_GRACE_SECONDS = 30
+
+
+def restart_policy(spec: Mapping[str, Any]) -> tuple[RestartPolicy, bool]:
+    """The Pod's restartPolicy and whether the spec writes it (Always when it does not, or writes nonsense)."""
+    value = spec.get("restartPolicy")
+    for policy in RESTART_POLICIES:
+        if value == policy:
+            return policy, True
+    return "Always", False
+
+
+def grace_period(spec: Mapping[str, Any]) -> tuple[int, bool]:
+    """terminationGracePeriodSeconds and whether the spec writes it (30 when it does not)."""
+    value = spec.get("terminationGracePeriodSeconds")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value, True
+    return DEFAULT_GRACE_SECONDS, False
+
+
+def active_deadline(spec: Mapping[str, Any]) -> int | None:
+    """activeDeadlineSeconds: how long the Pod may be active before it is failed, if the spec limits it."""
+    value = spec.get("activeDeadlineSeconds")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def readiness_gates(spec: Mapping[str, Any]) -> list[str]:
+    """The condition types a Pod's readinessGates add to its readiness."""
+    gates = (as_mapping(gate).get("conditionType") for gate in as_list(spec.get("readinessGates")))
+    return [gate for gate in gates if usable_name(gate)]
+
+
+HandlerKind = Literal["exec", "httpGet", "tcpSocket", "grpc", "sleep"]
+HANDLER_KINDS: tuple[HandlerKind, ...] = ("exec", "httpGet", "tcpSocket", "grpc", "sleep")
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What a hook or probe does: run a command, GET a path, open a TCP or gRPC connection, or sleep. Values are
+    as written (an exec command is unmasked here: views mask it before drawing)."""
+
+    kind: HandlerKind
+    command: tuple[str, ...] = ()  # exec
+    path: str = ""  # httpGet
+    port: str = ""  # httpGet, tcpSocket, grpc: a number or a port name
+    host: str = ""  # httpGet, tcpSocket, when not the Pod's IP
+    scheme: str = ""  # httpGet: HTTP (default) or HTTPS
+    seconds: int | None = None  # sleep
+
+
+def handler_of(value: object) -> Handler | None:
+    """The handler a hook or probe mapping holds (its first known action), or None."""
+    mapping = as_mapping(value)
+    for kind in HANDLER_KINDS:
+        action = mapping.get(kind)
+        if not isinstance(action, Mapping):
+            continue
+        port = action.get("port")
+        port_text = "" if port is None or isinstance(port, Mapping | list) else str(port)
+        if kind == "exec":
+            return Handler(kind, command=tuple(str(a) for a in as_list(action.get("command"))))
+        if kind == "sleep":
+            seconds = action.get("seconds")
+            return Handler(kind, seconds=seconds if isinstance(seconds, int) else None)
+        return Handler(kind, path=str(action.get("path") or ""), port=port_text, host=str(action.get("host") or ""),
+                       scheme=str(action.get("scheme") or ""))
+    return None
+
+
+HookKind = Literal["postStart", "preStop"]
+
+
+def hook(container: Container, kind: HookKind) -> Handler | None:
+    """A container's postStart or preStop hook."""
+    return handler_of(as_mapping(container.spec.get("lifecycle")).get(kind))
+
+
+ProbeKind = Literal["startup", "liveness", "readiness"]
+PROBE_KINDS: tuple[ProbeKind, ...] = ("startup", "liveness", "readiness")  # the startup probe gates the others
+# Kubernetes' defaults for a probe's timings.
+PROBE_DEFAULTS: dict[str, int] = {"initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 1,
+                                  "failureThreshold": 3, "successThreshold": 1}
+
+
+@dataclass(frozen=True)
+class Probe:
+    kind: ProbeKind
+    handler: Handler | None
+    timings: Mapping[str, int]  # every field of PROBE_DEFAULTS: the written value, else the default
+    written: frozenset[str]  # the timing fields the spec writes
+
+
+def probes(container: Container) -> list[Probe]:
+    """A container's probes, startup first (it gates the others), then liveness, readiness."""
+    found = []
+    for kind in PROBE_KINDS:
+        spec = container.spec.get(f"{kind}Probe")
+        if not isinstance(spec, Mapping):
+            continue
+        written = {key for key in PROBE_DEFAULTS
+                   if isinstance(spec.get(key), int) and not isinstance(spec.get(key), bool)}
+        timings = {key: spec[key] if key in written else default for key, default in PROBE_DEFAULTS.items()}
+        found.append(Probe(kind, handler_of(spec), timings, frozenset(written)))
+    return found
