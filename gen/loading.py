@@ -273,7 +273,8 @@ def _collect_objects(
     else:
         declared = metadata.get("namespace")
         namespace = str(declared) if declared else default_namespace
-    result.resources.append(Resource(Ref(kind, namespace, name), api_version, data, source))
+    kept = node if group == "kubedocs.dev" else None  # a declarative diagram's errors name lines inside it
+    result.resources.append(Resource(Ref(kind, namespace, name), api_version, data, source, kept))
 
 
 def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import yaml
 
 # Kinds that never live in a namespace. Custom resources are decided by their CRD when the input holds it.
 CLUSTER_SCOPED_KINDS = frozenset(
@@ -88,6 +91,8 @@ class Resource:
     api_version: str
     body: Mapping[str, Any] = field(repr=False, compare=False)
     source: Source
+    # The document's composed YAML, kept only where messages must name lines inside it (kubedocs.dev diagrams).
+    node: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     @property
     def kind(self) -> str:

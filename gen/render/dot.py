@@ -60,6 +60,8 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     lines = [
         "digraph kubedocs {",
         *([f"  graph [dpi={dpi}];"] if dpi else []),
+        # Bottom-up layout flips a group's "bottom" to the top: this keeps group labels above their members.
+        *(["  graph [labelloc=b];"] if diagram.direction == "BT" else []),
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
