@@ -360,15 +360,17 @@ def node_positions(root: yaml.Node) -> tuple[dict[DocPath, Position], list[Probl
                                           "write the value out"))
             continue
         seen.add(id(node))
+        children: list[tuple[DocPath, yaml.Node]] = []
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = (*path, key.value if isinstance(key, yaml.ScalarNode) else "?")
                 positions.setdefault(child, _position(key))
-                pending.append((child, value))
+                children.append((child, value))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 positions.setdefault((*path, index), _position(item))
-                pending.append(((*path, index), item))
+                children.append(((*path, index), item))
+        pending.extend(reversed(children))  # visited in document order: the alias, not its anchor, is reported
     return positions, problems
 
 
