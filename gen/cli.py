@@ -117,7 +117,7 @@ def _render(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(figure.output)
     else:
         sys.stdout.buffer.write(figure.output)
-    return EXIT_FAILED if figure.load.failed else EXIT_OK
+    return EXIT_FAILED if any(d.severity is Severity.ERROR for d in figure.diagnostics) else EXIT_OK  # bad input
 
 
 def _check(args: argparse.Namespace) -> int:

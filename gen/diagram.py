@@ -20,7 +20,8 @@ Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", 
 # real: drawn solid; derived: what the input implies but does not hold (dashed); missing: referenced, absent (red)
 State = Literal["real", "derived", "missing"]
 Line = Literal["solid", "dashed", "dotted", "bold"]
-Direction = Literal["LR", "TB"]
+# BT: layers stacked from the bottom up (hardware under the OS under the applications)
+Direction = Literal["LR", "TB", "BT"]
 # outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing
 GroupStyle = Literal["outer", "inner", "copies"]
 # A row's tone: plain, or muted (a helper part, such as a step that runs before the others)

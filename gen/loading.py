@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -278,7 +278,8 @@ def _collect_objects(
     ref = Ref(kind, namespace, name, "" if builtin else group)
     # A custom resource without a namespace: its scope is settled once every CRD is loaded (_apply_crd_scopes).
     scope_known = builtin or bool(declared) or kind in CLUSTER_SCOPED_KINDS
-    result.resources.append(Resource(ref, api_version, data, source, scope_known))
+    kept = node if group == "kubedocs.dev" else None  # a declarative diagram's errors name lines inside it
+    result.resources.append(Resource(ref, api_version, data, source, scope_known, node=kept))
 
 
 def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:
@@ -316,11 +317,11 @@ def _apply_crd_scopes(result: LoadResult) -> None:
     for r in result.resources:
         scope = scopes.get((r.ref.group, r.kind))
         if scope == "Cluster" and r.namespace is not None:
-            r = Resource(r.ref._replace(namespace=None), r.api_version, r.body, r.source)
+            r = replace(r, ref=r.ref._replace(namespace=None), scope_known=True)
         elif not r.scope_known and scope == "Namespaced":
-            r = Resource(r.ref, r.api_version, r.body, r.source)
+            r = replace(r, scope_known=True)
         elif not r.scope_known:
-            r = Resource(r.ref._replace(namespace=None), r.api_version, r.body, r.source, scope_known=False)
+            r = replace(r, ref=r.ref._replace(namespace=None))
             result.diagnostics.append(_note(r.source, f"{r.api_version} {r.kind} {r.name}: its scope is unknown "
                                                       "(no CustomResourceDefinition in the input): shown in no "
                                                       "namespace"))

@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import yaml
 
 # Kinds that never live in a namespace. Custom resources are decided by their CRD when the input holds it.
 CLUSTER_SCOPED_KINDS = frozenset(
@@ -50,7 +53,9 @@ KNOWN_CUSTOM_SCOPES: dict[tuple[str, str], str] = {
     ("gateway.networking.k8s.io", "GatewayClass"): "Cluster",
     **{("networking.istio.io", kind): "Namespaced" for kind in (
         "Gateway", "VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "WorkloadEntry")},
-    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"): "Namespaced", ("argoproj.io", "Rollout"): "Namespaced",
+    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"): "Namespaced",
+    ("argoproj.io", "Rollout"): "Namespaced",
+    ("kubedocs.dev", "Diagram"): "Cluster",  # our declarative diagrams: drawings, in no namespace
 }
 
 
@@ -127,6 +132,8 @@ class Resource:
     body: Mapping[str, Any] = field(repr=False, compare=False)
     source: Source
     scope_known: bool = True  # False: a custom kind whose CRD is not in the input and whose scope is not known
+    # The document's composed YAML, kept only where messages must name lines inside it (kubedocs.dev diagrams).
+    node: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     @property
     def kind(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
@@ -60,6 +61,8 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     lines = [
         "digraph kubedocs {",
         *([f"  graph [dpi={dpi}];"] if dpi else []),
+        # Bottom-up layout flips a group's "bottom" to the top: this keeps group labels above their members.
+        *(["  graph [labelloc=b];"] if diagram.direction == "BT" else []),
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
@@ -90,12 +93,17 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     for box in diagram.boxes:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
-    # Edge statements in one stable order (dot's layout depends on it): by tail, head, tail row and label.
-    edges = [((link.source, link.target, link.source_row or "", link.label), _link_line(link, ports, ranks, clusters))
-             for link in diagram.links]
+    # Links in the diagram's order (dot's layout depends on it); each invisible placement edge goes where its
+    # (tail, head, row) would sort among them.
+    keys = [(link.source, link.target, link.source_row or "", link.label) for link in diagram.links]
+    placed: dict[int, list[tuple[tuple[str, str, str, str], str]]] = {}
     for link in diagram.links:
-        edges.extend(_placement_lines(link, members, ports, ranks))
-    lines.extend(line for _, line in sorted(edges, key=lambda edge: edge[0]))
+        for key, line in _placement_lines(link, members, ports, ranks):
+            placed.setdefault(bisect.bisect_right(keys, key), []).append((key, line))
+    for index in range(len(diagram.links) + 1):
+        lines.extend(line for _, line in sorted(placed.get(index, [])))
+        if index < len(diagram.links):
+            lines.append(_link_line(diagram.links[index], ports, ranks, clusters))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     lines.append("}")

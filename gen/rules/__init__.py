@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..declarative import is_declared
 from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
+from .declarative import check_declared_diagrams
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
@@ -21,10 +23,12 @@ Rule = Callable[[Inventory, list[PodInstance]], Facts]
 
 
 def derive_resource_nodes(inventory: Inventory, pods: list[PodInstance]) -> Facts:
-    """Every loaded resource is a node, whatever its kind (the fallback for kinds no rule knows); a custom resource
+    """Every loaded resource is a node, whatever its kind (the fallback for kinds no rule knows), except declarative
+    diagrams: they are drawings, not cluster objects, and only the `diagram` view reads them. A custom resource
     whose scope is unknown says so rather than sit in an invented namespace."""
     return Facts(nodes=[GraphNode(r.ref, source=r.source, app=app_of(r.labels),
-                                  details=() if r.scope_known else ("scope unknown",)) for r in inventory])
+                                  details=() if r.scope_known else ("scope unknown",))
+                        for r in inventory if not is_declared(r)])
 
 
 # Order matters only for nodes: the first rule to create a node decides its details.
@@ -40,6 +44,7 @@ RULES: tuple[Rule, ...] = (
     derive_autoscaler_edges,
     derive_disruption_budget_edges,
     derive_selector_checks,
+    check_declared_diagrams,
     derive_resource_nodes,
 )
 

@@ -1,7 +1,51 @@
-"""Views of this module (to be written): see gen/views/__init__.py."""
+"""The `diagram` view: diagrams written as data (apiVersion kubedocs.dev/v1, kind Diagram; see gen/declarative.py)
+for what no manifest can express, mapped one to one onto the neutral Diagram.
+
+Several Diagram documents in one figure are drawn side by side; each id is prefixed with its diagram's name, so
+ids never collide and every SVG <title> says which diagram a box comes from. The `names` filter picks diagrams by
+`metadata.name`. Problems are reported by the rule in gen/rules/declarative.py; this view draws the valid part.
+"""
 
 from __future__ import annotations
 
-from .base import ViewSpec
+from ..declarative import DeclaredDiagram, is_declared, parse_diagram
+from ..diagram import Box, Diagram, Group, Link
+from ..graph import Graph
+from .base import Filters, ViewSpec
 
-VIEWS_HERE: tuple[ViewSpec, ...] = ()
+CATEGORY = "declared"  # the SVG class of every box, link and group drawn from a Diagram document
+
+
+def build_declared(graph: Graph, filters: Filters) -> Diagram:
+    declared = [parse_diagram(r.body)[0] for r in graph.inventory
+                if is_declared(r) and (not filters.names or r.name in filters.names)]
+    diagram = Diagram(empty_message="no Diagram documents (apiVersion: kubedocs.dev/v1, kind: Diagram) "
+                                    "in this figure's input")
+    if declared:
+        diagram.direction = declared[0].direction
+    for one in declared:
+        _add(diagram, one)
+    return diagram
+
+
+def _add(diagram: Diagram, declared: DeclaredDiagram) -> None:
+    def scoped(identifier: str) -> str:
+        return f"{declared.name}/{identifier}"
+
+    diagram.groups.extend(
+        Group(scoped(g.id), g.label, scoped(g.parent) if g.parent else None, g.style, CATEGORY)
+        for g in declared.groups)
+    diagram.boxes.extend(
+        Box(scoped(n.id), n.label, badge=n.badge, shape=n.shape, colour=n.colour, state=n.state, details=n.details,
+            group=scoped(n.group) if n.group else None, tooltip=n.label, category=CATEGORY)
+        for n in declared.nodes)
+    diagram.links.extend(
+        Link(scoped(e.source), scoped(e.target), e.label, e.colour, e.line, category=CATEGORY, arrow=e.arrow)
+        for e in declared.edges)
+    diagram.aligned.extend(tuple(scoped(i) for i in row) for row in declared.aligned)
+
+
+VIEWS_HERE: tuple[ViewSpec, ...] = (
+    ViewSpec("diagram", "a diagram written as data (kind Diagram) for what no manifest can express",
+             build_declared),
+)
