@@ -44,10 +44,16 @@ DOT_SHAPES: dict[Shape, str] = {
     "folder": "folder", "tab": "tab", "stack": "box3d", "component": "component", "arrow": "cds",
     "table": "plain", "plain": "plaintext",
 }
+# Outlines whose usable area is smaller than their box get wider margins, so that no text crosses a border: dot
+# draws `cds` a third lower than the node it sizes (and the tip eats into its right side), and box3d's raised
+# edges run across the top and right of its label area.
+DEFAULT_MARGIN = "0.12,0.05"
+SHAPE_MARGINS: dict[Shape, str] = {"arrow": "0.2,0.14", "stack": "0.14,0.08"}
 GROUP_STYLES: dict[GroupStyle, tuple[str, str, str]] = {  # style → (fill, border, dot style)
     "outer": ("#f6f8fa", "#8c959f", "rounded,filled"),
     "inner": ("#ffffff", "#d0d7de", "rounded,filled"),
     "copies": ("#fffdf0", "#d4a72c", "rounded,filled,dashed"),
+    "accent": ("#fffbea", "#9a6700", "rounded,filled,bold"),
 }
 LABEL_WIDTH = 16  # characters per line of an edge label
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
@@ -63,7 +69,7 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
-        f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="0.12,0.05", penwidth=1.2];',
+        f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="{DEFAULT_MARGIN}", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',
     ]
     if not diagram.boxes:
@@ -126,6 +132,8 @@ def _box_line(box: Box, indent: str) -> str:
             style += ",rounded"
         attrs = (f'shape={DOT_SHAPES[box.shape]}, style="{style}", fillcolor="{palette.fill}", '
                  f'color="{palette.border}", label={_plain_label(box, palette)}')
+        if box.shape in SHAPE_MARGINS:
+            attrs += f', margin="{SHAPE_MARGINS[box.shape]}"'
     # SVG classes name the box's category and state, for stylesheets and readers of the SVG.
     classes = dot_id(" ".join(filter(None, (box.category, box.state))))
     return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_id(box.tooltip or box.id)}];"
