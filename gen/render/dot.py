@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
 from .quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
@@ -97,8 +97,7 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
     for link in diagram.links:
-        lines.append(_link_line(link, ports, ranks, clusters))
-        lines.extend(_placement_lines(link, members, ports))
+        lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     lines.append("}")
@@ -179,7 +178,7 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
 
 
 def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
-               clusters: dict[str, str]) -> str:
+               clusters: dict[str, str], extra: str = "") -> str:
     colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
@@ -205,23 +204,35 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
         attrs.append(f"ltail={clusters[link.source_group]}")
     if link.target_group in clusters:
         attrs.append(f"lhead={clusters[link.target_group]}")
+    if extra:
+        attrs.append(extra)
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
 
 
-def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]]) -> list[str]:
-    """A link that stands for a whole group is drawn once; the other members get invisible copies of it so that
-    dot still places each of them beside the far end (a layout device of this backend only)."""
-    lines: list[str] = []
-    for group, end in ((link.source_group, "source"), (link.target_group, "target")):
-        for member in members.get(group or "", []):
-            if member in (link.source, link.target):
-                continue
-            tail, head = (member, link.target) if end == "source" else (link.source, member)
-            tail_row, head_row = link.source_row, link.target_row
-            tail_id, head_id = dot_id(tail), dot_id(head)
-            if tail_row and tail_row in ports.get(tail, {}):
-                tail_id += f":{ports[tail][tail_row]}:e"
-            if head_row and head_row in ports.get(head, {}):
-                head_id += f":{ports[head][head_row]}:w"
-            lines.append(f'  {tail_id} -> {head_id} [style="invis"];')
+def _group_link_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],
+                      ranks: dict[str, int | None], clusters: dict[str, str]) -> list[str]:
+    """A link that stands for every member of a group. Entering the group, it is drawn once, its head on the
+    group's border (the arrowhead says "all of them"); the other members get invisible copies so that dot still
+    places each beside the far end. Leaving the group, nothing at a line's start says "all of them", so it is drawn
+    from every member, the copies meeting at the far end and labelled once: no member looks different."""
+    lines = [_link_line(link, ports, ranks, clusters)]
+    for member in members.get(link.target_group or "", []):
+        if member not in (link.source, link.target):
+            lines.append(f"  {_end(link.source, link.source_row, ports, 'e')} -> "
+                         f"{_end(member, link.target_row, ports, 'w')} [style=\"invis\"];")
+    leaving = [m for m in members.get(link.source_group or "", []) if m not in (link.source, link.target)]
+    if leaving:
+        # Each copy starts at its member itself: clipped at the group's border it would seem to come from
+        # whatever else the group holds beside the member.
+        meeting = f"samehead={clusters[link.source_group or '']}"
+        own = replace(link, source_group=None)
+        lines[0] = _link_line(own, ports, ranks, clusters, meeting)
+        lines.extend(_link_line(replace(own, source=m, label=""), ports, ranks, clusters, meeting) for m in leaving)
     return lines
+
+
+def _end(box: str, row: str | None, ports: dict[str, dict[str, str]], side: str) -> str:
+    """A link's end in dot: the box, or one of its rows on the given side."""
+    if row and row in ports.get(box, {}):
+        return f"{dot_id(box)}:{ports[box][row]}:{side}"
+    return dot_id(box)
