@@ -218,7 +218,7 @@ class _PodDrawing:
             replicas = "one per node"
         else:
             replicas = f"×{drawn.replicas} replica" + ("" if drawn.replicas == 1 else "s")
-        return f"pod {drawn.name} — {drawn.kind} {drawn.name}의 Pod template · {replicas}"
+        return f"pod {drawn.name} ({drawn.kind}의 template, {replicas})"
 
     def _pod_ip(self, pod: PodInstance) -> str:
         resource = self.graph.inventory.get(pod.ref)

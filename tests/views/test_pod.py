@@ -81,7 +81,7 @@ def test_one_pod_per_workload_with_its_replicas_as_a_detail(diagram: Diagram) ->
     groups = {g.id: g for g in diagram.groups}
     assert set(groups) == {P, f"{P}/node", f"{P}/network"}
     assert groups[P].style == "accent" and groups[P].parent == f"{P}/node"
-    assert "×3 replicas" in groups[P].label and "Deployment web" in groups[P].label
+    assert groups[P].label == "pod web (Deployment의 template, ×3 replicas)"
     assert groups[f"{P}/network"].parent == P and "Pod IP" in groups[f"{P}/network"].label
 
 
