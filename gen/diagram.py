@@ -22,8 +22,9 @@ State = Literal["real", "derived", "missing"]
 Line = Literal["solid", "dashed", "dotted", "bold"]
 # BT: layers stacked from the bottom up (hardware under the OS under the applications)
 Direction = Literal["LR", "TB", "BT"]
-# outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing
-GroupStyle = Literal["outer", "inner", "copies"]
+# outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing;
+# accent: the one frame a figure is about, set off from the frames around and inside it (warm, bold border)
+GroupStyle = Literal["outer", "inner", "copies", "accent"]
 # A row's tone: plain, or muted (a helper part, such as a step that runs before the others)
 Tone = Literal["plain", "muted"]
 

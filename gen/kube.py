@@ -212,3 +212,95 @@ def probes(container: Container) -> list[Probe]:
         timings = {key: spec[key] if key in written else default for key, default in PROBE_DEFAULTS.items()}
         found.append(Probe(kind, handler_of(spec), timings, frozenset(written)))
     return found
+
+
+def mounts(container: Container) -> list[Mapping[str, Any]]:
+    """A container's volumeMounts that name a volume."""
+    return [m for m in map(as_mapping, as_list(container.spec.get("volumeMounts"))) if usable_name(m.get("name"))]
+
+
+def volume_type(volume: Mapping[str, Any]) -> str:
+    """The source a volume reads from: emptyDir, hostPath, configMap, secret, persistentVolumeClaim… (the first key
+    besides its name), or "emptyDir" when it names none (the API's default)."""
+    return next((key for key in volume if key != "name"), "emptyDir")
+
+
+# Image references (the grammar of distribution/reference): [host[:port]/]path[:tag][@digest]. The host is the
+# first component when it holds a "." or ":" or is "localhost"; otherwise the image is on Docker Hub, whose
+# one-component names are official images under "library/".
+DEFAULT_REGISTRY = "docker.io"
+DEFAULT_TAG = "latest"
+_HUB_ALIASES = ("index.docker.io", "registry-1.docker.io")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image reference with the implicit parts made explicit: registry (docker.io), the `library/` namespace of
+    Docker Hub's official images, and the tag `latest` when neither a tag nor a digest is given."""
+
+    registry: str  # host, with its port when it has one
+    repository: str  # the path inside the registry
+    tag: str | None  # None when only a digest pins the image
+    digest: str | None  # algorithm:hex; when present it wins over the tag
+    original: str  # as written in the manifest
+
+    @property
+    def version(self) -> str:
+        """What is pulled: the tag, the digest, or both (the digest decides)."""
+        digest = _short_digest(self.digest) if self.digest else ""
+        if self.tag and digest:
+            return f"{self.tag}@{digest}"
+        return self.tag or digest
+
+    @property
+    def full_name(self) -> str:
+        tag = f":{self.tag}" if self.tag else ""
+        digest = f"@{self.digest}" if self.digest else ""
+        return f"{self.registry}/{self.repository}{tag}{digest}"
+
+
+def _short_digest(digest: str) -> str:
+    algorithm, _, value = digest.partition(":")
+    return f"{algorithm}:{value[:12]}…" if len(value) > 12 else digest
+
+
+def parse_image(reference: object) -> ImageRef | None:
+    """Parse an image reference; None for what no runtime could pull (empty, spaces, a template left unrendered)."""
+    if not usable_name(reference):
+        return None
+    text = reference.strip()
+    if any(c.isspace() for c in text) or "{{" in text:
+        return None
+    name, _, digest = text.partition("@")
+    if "@" in text and ":" not in digest:
+        return None
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        registry, path = first, rest
+    else:
+        registry, path = DEFAULT_REGISTRY, name
+    if registry in _HUB_ALIASES:
+        registry = DEFAULT_REGISTRY
+    # A tag is a colon in the last path component (a colon before it belongs to the host's port).
+    last = path.rsplit("/", 1)[-1]
+    tag: str | None = None
+    if ":" in last:
+        path, _, tag = path.rpartition(":")
+    if not path or not path.strip("/") or tag == "":
+        return None
+    if registry == DEFAULT_REGISTRY and "/" not in path:
+        path = f"library/{path}"
+    if tag is None and not digest:
+        tag = DEFAULT_TAG
+    return ImageRef(registry, path, tag, digest or None, text)
+
+
+def pod_metadata(resource: Resource) -> Mapping[str, Any]:
+    """The metadata a resource's Pods carry: a Pod's own, or its controller's template metadata."""
+    if resource.kind == "Pod":
+        return resource.metadata
+    return as_mapping(as_mapping(pod_template(resource)).get("metadata"))
+
+
+# kubectl's annotation naming the container `kubectl logs/exec` default to: the Pod's primary container.
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"

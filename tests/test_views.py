@@ -84,7 +84,7 @@ def test_storage_view_keeps_configuration_and_volumes(graph: Graph) -> None:
 def test_every_view_is_listed() -> None:
     # other families register theirs beside these
     assert {"topology", "network", "storage", "lifecycle", "states", "phases", "conditions",
-            "container-states", "diagram"} <= set(VIEWS)
+            "container-states", "diagram", "pod", "images"} <= set(VIEWS)
 
 
 def test_box_states(graph: Graph) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
 from .quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
@@ -45,10 +44,16 @@ DOT_SHAPES: dict[Shape, str] = {
     "folder": "folder", "tab": "tab", "stack": "box3d", "component": "component", "arrow": "cds",
     "table": "plain", "plain": "plaintext",
 }
+# Outlines whose usable area is smaller than their box get wider margins, so that no text crosses a border: dot
+# draws `cds` a third lower than the node it sizes (and the tip eats into its right side), and box3d's raised
+# edges run across the top and right of its label area.
+DEFAULT_MARGIN = "0.12,0.05"
+SHAPE_MARGINS: dict[Shape, str] = {"arrow": "0.2,0.14", "stack": "0.14,0.08"}
 GROUP_STYLES: dict[GroupStyle, tuple[str, str, str]] = {  # style → (fill, border, dot style)
     "outer": ("#f6f8fa", "#8c959f", "rounded,filled"),
     "inner": ("#ffffff", "#d0d7de", "rounded,filled"),
     "copies": ("#fffdf0", "#d4a72c", "rounded,filled,dashed"),
+    "accent": ("#fffbea", "#9a6700", "rounded,filled,bold"),
 }
 LABEL_WIDTH = 16  # characters per line of an edge label
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
@@ -66,7 +71,7 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
         f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
-        f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="0.12,0.05", penwidth=1.2];',
+        f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="{DEFAULT_MARGIN}", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',
     ]
     if not diagram.boxes:
@@ -93,17 +98,8 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     for box in diagram.boxes:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
-    # Links in the diagram's order (dot's layout depends on it); each invisible placement edge goes where its
-    # (tail, head, row) would sort among them.
-    keys = [(link.source, link.target, link.source_row or "", link.label) for link in diagram.links]
-    placed: dict[int, list[tuple[tuple[str, str, str, str], str]]] = {}
-    for link in diagram.links:
-        for key, line in _placement_lines(link, members, ports, ranks):
-            placed.setdefault(bisect.bisect_right(keys, key), []).append((key, line))
-    for index in range(len(diagram.links) + 1):
-        lines.extend(line for _, line in sorted(placed.get(index, [])))
-        if index < len(diagram.links):
-            lines.append(_link_line(diagram.links[index], ports, ranks, clusters))
+    for link in diagram.links:  # in the diagram's order: dot's layout depends on it
+        lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     lines.append("}")
@@ -137,6 +133,8 @@ def _box_line(box: Box, indent: str) -> str:
             style += ",rounded"
         attrs = (f'shape={DOT_SHAPES[box.shape]}, style="{style}", fillcolor="{palette.fill}", '
                  f'color="{palette.border}", label={_plain_label(box, palette)}')
+        if box.shape in SHAPE_MARGINS:
+            attrs += f', margin="{SHAPE_MARGINS[box.shape]}"'
     # SVG classes name the box's category and state, for stylesheets and readers of the SVG.
     classes = dot_id(" ".join(filter(None, (box.category, box.state))))
     return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_id(box.tooltip or box.id)}];"
@@ -182,7 +180,7 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
 
 
 def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
-               clusters: dict[str, str]) -> str:
+               clusters: dict[str, str], extra: str = "") -> str:
     colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
@@ -206,6 +204,8 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
         attrs.append(f"ltail={clusters[link.source_group]}")
     if link.target_group in clusters:
         attrs.append(f"lhead={clusters[link.target_group]}")
+    if extra:
+        attrs.append(extra)
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
 
 
@@ -217,23 +217,30 @@ def _minimum_length(source: str, target: str, ranks: dict[str, int | None]) -> l
     return []
 
 
-def _placement_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],
-                     ranks: dict[str, int | None]) -> list[tuple[tuple[str, str, str, str], str]]:
-    """A link that stands for a whole group is drawn once; the other members get invisible copies of it so that
-    dot still places each of them beside the far end (a layout device of this backend only)."""
-    lines: list[tuple[tuple[str, str, str, str], str]] = []
-    for group, end in ((link.source_group, "source"), (link.target_group, "target")):
-        for member in members.get(group or "", []):
-            if member in (link.source, link.target):
-                continue
-            tail, head = (member, link.target) if end == "source" else (link.source, member)
-            tail_row, head_row = link.source_row, link.target_row
-            tail_id, head_id = dot_id(tail), dot_id(head)
-            if tail_row and tail_row in ports.get(tail, {}):
-                tail_id += f":{ports[tail][tail_row]}:e"
-            if head_row and head_row in ports.get(head, {}):
-                head_id += f":{ports[head][head_row]}:w"
-            attrs = ['style="invis"', *_minimum_length(tail, head, ranks)]
-            key = (tail, head, tail_row or "", "")
-            lines.append((key, f"  {tail_id} -> {head_id} [{', '.join(attrs)}];"))
+def _group_link_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],
+                      ranks: dict[str, int | None], clusters: dict[str, str]) -> list[str]:
+    """A link that stands for every member of a group. Entering the group, it is drawn once, its head on the
+    group's border (the arrowhead says "all of them"); the other members get invisible copies so that dot still
+    places each beside the far end. Leaving the group, nothing at a line's start says "all of them", so it is drawn
+    from every member, the copies meeting at the far end and labelled once: no member looks different."""
+    lines = [_link_line(link, ports, ranks, clusters)]
+    for member in members.get(link.target_group or "", []):
+        if member not in (link.source, link.target):
+            lines.append(f"  {_end(link.source, link.source_row, ports, 'e')} -> "
+                         f"{_end(member, link.target_row, ports, 'w')} [style=\"invis\"];")
+    leaving = [m for m in members.get(link.source_group or "", []) if m not in (link.source, link.target)]
+    if leaving:
+        # Each copy starts at its member itself: clipped at the group's border it would seem to come from
+        # whatever else the group holds beside the member.
+        meeting = f"samehead={clusters[link.source_group or '']}"
+        own = replace(link, source_group=None)
+        lines[0] = _link_line(own, ports, ranks, clusters, meeting)
+        lines.extend(_link_line(replace(own, source=m, label=""), ports, ranks, clusters, meeting) for m in leaving)
     return lines
+
+
+def _end(box: str, row: str | None, ports: dict[str, dict[str, str]], side: str) -> str:
+    """A link's end in dot: the box, or one of its rows on the given side."""
+    if row and row in ports.get(box, {}):
+        return f"{dot_id(box)}:{ports[box][row]}:{side}"
+    return dot_id(box)

@@ -1,7 +1,80 @@
-"""Views of this module (to be written): see gen/views/__init__.py."""
+"""The images view: registries → images (repository, tag or digest) → the containers that run them.
+
+Every container of every Pod spec in the input counts once per workload (replicas run the same spec). The parts a
+manifest may leave implicit are written out: the registry docker.io, Docker Hub's `library/` namespace for official
+images and the tag `latest`, so that `nginx` reads as what a node really pulls.
+"""
 
 from __future__ import annotations
 
-from .base import ViewSpec
+from dataclasses import dataclass
 
-VIEWS_HERE: tuple[ViewSpec, ...] = ()
+from ..diagram import Box, Diagram, Group, Link
+from ..graph import Graph
+from ..kube import ImageRef, containers, parse_image
+from .base import Filters, ViewSpec
+from .pod import pods_to_draw
+
+ROLE_BADGES = {"init": "init container", "sidecar": "native sidecar", "container": "container",
+               "ephemeral": "ephemeral container"}
+
+
+@dataclass(frozen=True)
+class ImageUse:
+    image: ImageRef | None  # None: a reference no runtime could pull (drawn as such)
+    written: str
+    namespace: str | None
+    workload: str
+    container: str
+    role: str
+
+
+def image_uses(graph: Graph, filters: Filters) -> list[ImageUse]:
+    """Each container of each drawn Pod with the image it runs, in input order."""
+    uses: list[ImageUse] = []
+    for drawn in pods_to_draw(graph, filters):
+        for container in containers(drawn.pod.spec):
+            written = str(container.spec.get("image", ""))
+            uses.append(ImageUse(parse_image(written), written, drawn.pod.ref.namespace, drawn.name,
+                                 container.name, container.role))
+    return uses
+
+
+def build_images(graph: Graph, filters: Filters) -> Diagram:
+    diagram = Diagram(empty_message="no containers for the images view")
+    registries: dict[str, Group] = {}
+    images: dict[str, Box] = {}
+    runners: dict[str, Box] = {}
+    for use in image_uses(graph, filters):
+        container_id = f"container/{use.namespace or ''}/{use.workload}/{use.container}"
+        runners.setdefault(container_id, Box(container_id, f"{use.workload}/{use.container}", ROLE_BADGES[use.role],
+                                 "rounded", "yellow", rank=2, category="container",
+                                 tooltip=f"{use.workload}/{use.container}: {use.written or '(no image)'}"))
+        if use.image is None:
+            image_id = f"image/invalid/{use.written}"
+            images.setdefault(image_id, Box(image_id, use.written or "(no image)", "image", "stack", "red",
+                                            "missing", ("not a pullable reference",), rank=1, category="image"))
+        else:
+            image = use.image
+            registry_id = f"registry/{image.registry}"
+            registries.setdefault(registry_id, Group(registry_id, f"registry {image.registry}", style="outer",
+                                                     category="registry"))
+            image_id = f"image/{image.full_name}"
+            details = (f"tag {image.tag}" if image.tag else "", f"digest {image.version.rpartition('@')[2]}"
+                       if image.digest else "")
+            images.setdefault(image_id, Box(image_id, image.repository, "image", "stack", "purple",
+                                            details=tuple(d for d in details if d), group=registry_id, rank=1,
+                                            category="image", tooltip=f"{image.full_name} (written {use.written})"))
+        link = Link(image_id, container_id, "runs", "purple", category="runs")
+        if link not in diagram.links:
+            diagram.links.append(link)
+    diagram.groups = sorted(registries.values(), key=lambda g: g.id)
+    diagram.boxes = sorted([*images.values(), *runners.values()], key=lambda b: (b.rank or 0, b.group or "", b.id))
+    diagram.links.sort(key=lambda link: (link.source, link.target))
+    return diagram
+
+
+VIEWS_HERE: tuple[ViewSpec, ...] = (
+    ViewSpec("images", "registries → images (repository, tag or digest) → the containers that run them",
+             build_images),
+)

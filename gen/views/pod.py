@@ -1,7 +1,298 @@
-"""Views of this module (to be written): see gen/views/__init__.py."""
+"""The pod view: one Pod's inside, as the report's "Pod", "Volume", "Sidecar Containers" and "Init Container"
+sections describe it.
+
+Each drawn Pod sits in a `node` frame. Inside the Pod frame, a network-namespace frame holds its containers: they
+share one Pod IP and one port space, so each lists its own ports. With `hostNetwork: true` the Pod has no network
+namespace of its own: the frame is then the node's, drawn around the Pod. Init containers are numbered and linked
+"then" in start order before the main containers. Volumes sit inside the Pod frame with a mount link (path, "(ro)")
+from every container that mounts them; a hostPath volume lies on the node's disk, so it is drawn in the node frame
+outside the Pod; configMap, secret and persistentVolumeClaim volumes are linked to their objects outside the node.
+
+Container roles:
+- init container: an initContainer; runs to completion, one at a time, in order.
+- native sidecar: an initContainer with `restartPolicy: Always` (Kubernetes ≥ 1.29): started in the init order,
+  then kept running beside the main containers.
+- main container: the primary container, the one named by the `kubectl.kubernetes.io/default-container`
+  annotation, else the first of `containers` whose name does not say "sidecar".
+- classic sidecar: another entry of `containers` that supports the primary one: it shares a volume with it, or its
+  name says "sidecar". Any other entry of `containers` is a peer (a second application in the same Pod).
+
+One Pod is drawn per workload (its template: replicas run the same spec, their number is a detail) and every real
+Pod; the filters `names` and `kinds` choose by the workload's (or Pod's) name and kind.
+"""
 
 from __future__ import annotations
 
-from .base import ViewSpec
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
-VIEWS_HERE: tuple[ViewSpec, ...] = ()
+from ..diagram import Box, Colour, Diagram, Group, Link
+from ..graph import Graph, NodeState, PodInstance
+from ..kube import (
+    DEFAULT_CONTAINER_ANNOTATION,
+    Container,
+    containers,
+    mounts,
+    pod_metadata,
+    replica_count,
+    usable_name,
+    volume_type,
+    volumes,
+)
+from ..model import Ref, as_list, as_mapping, string_map
+from .base import Filters, ViewSpec
+from .kinds import kind_style
+
+
+@dataclass(frozen=True)
+class DrawnPod:
+    """A Pod the view draws: a real Pod, or the template of a workload (standing for its replicas)."""
+
+    pod: PodInstance
+    name: str  # the workload's name (the Pod's own for a real Pod)
+    kind: str  # the workload's kind ("Pod" for a real Pod)
+    replicas: int  # how many Pods it stands for (1 for a real Pod)
+    real: bool
+
+    @property
+    def id(self) -> str:
+        return f"pod/{self.pod.ref.id}" if self.real else f"pod/{self.pod.workload.id}"
+
+
+def pods_to_draw(graph: Graph, filters: Filters) -> list[DrawnPod]:
+    """Every real Pod and one Pod per workload that creates them, in input order, as the filters allow."""
+    drawn: list[DrawnPod] = []
+    seen: set[Ref] = set()
+    for pod in graph.pods:
+        node = graph.nodes.get(pod.ref)
+        real = node is None or node.state is NodeState.REAL
+        if not real and pod.workload in seen:
+            continue
+        seen.add(pod.workload)
+        name, kind = (pod.ref.name, "Pod") if real else (pod.workload.name, pod.workload.kind)
+        if not filters.keeps(pod.ref):
+            continue
+        if filters.kinds and kind not in filters.kinds and pod.workload.kind not in filters.kinds:
+            continue
+        if filters.names and name not in filters.names and pod.workload.name not in filters.names:
+            continue
+        workload = graph.inventory.get(pod.workload)
+        replicas = replica_count(workload) if workload is not None and not real else 1
+        drawn.append(DrawnPod(pod, name, kind, replicas, real))
+    return drawn
+
+
+@dataclass(frozen=True)
+class Role:
+    badge: str
+    colour: Colour
+    detail: str = ""
+
+
+def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> dict[str, Role]:
+    """Each container's role in the Pod, by name (see the module's docstring for the rules)."""
+    roles: dict[str, Role] = {}
+    entries = list(containers(spec, ephemeral=False))
+    main = [c for c in entries if c.role == "container"]
+    named = annotations.get(DEFAULT_CONTAINER_ANNOTATION)
+    primary = next((c for c in main if c.name == named), None)
+    primary = primary or next((c for c in main if not _named_sidecar(c)), main[0] if main else None)
+    primary_volumes = {str(m["name"]) for m in mounts(primary)} if primary else set()
+    step = 0
+    for container in entries:
+        if container.role in ("init", "sidecar"):
+            step += 1
+            if container.role == "init":
+                roles[container.name] = Role(f"init container {step}", "grey", "runs to completion")
+            else:
+                roles[container.name] = Role(f"native sidecar ({step})", "teal", "restartPolicy: Always")
+        elif container is primary:
+            roles[container.name] = Role("main container", "yellow")
+        else:
+            shared = sorted(primary_volumes & {str(m["name"]) for m in mounts(container)})
+            if shared:
+                roles[container.name] = Role("sidecar (classic)", "orange", f"shares {', '.join(shared)}")
+            elif _named_sidecar(container):
+                roles[container.name] = Role("sidecar (classic)", "orange")
+            else:
+                roles[container.name] = Role("container", "yellow")
+    return roles
+
+
+def _named_sidecar(container: Container) -> bool:
+    return "sidecar" in container.name.lower()
+
+
+def _ports(container: Container, host_network: bool) -> list[str]:
+    lines = []
+    for port in container.ports:
+        number = port.get("containerPort")
+        if number is None:
+            continue
+        name = f"{port['name']} " if usable_name(port.get("name")) else ""
+        line = f"{name}:{number}/{port.get('protocol', 'TCP')}"
+        if port.get("hostPort") is not None and not host_network:
+            line += f" (hostPort {port['hostPort']})"
+        lines.append(line)
+    return lines
+
+
+# Volume sources backed by an object of their own: (key in the volume, key of the name, kind).
+BACKING_OBJECTS = (("configMap", "name", "ConfigMap"), ("secret", "secretName", "Secret"),
+                   ("persistentVolumeClaim", "claimName", "PersistentVolumeClaim"))
+# Where a volume's data lives, by its source type.
+VOLUME_NOTES = {
+    "emptyDir": "Pod와 함께 삭제",
+    "hostPath": "node의 디스크",
+    "configMap": "ConfigMap의 내용",
+    "secret": "Secret의 내용",
+    "persistentVolumeClaim": "PVC의 스토리지",
+    "projected": "여러 소스를 한 디렉터리에",
+    "downwardAPI": "Pod 자신의 정보",
+}
+
+
+def _backing(volume: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The objects (kind, name) a volume's data comes from."""
+    found = []
+    for key, name_key, kind in BACKING_OBJECTS:
+        name = as_mapping(volume.get(key)).get(name_key)
+        if usable_name(name):
+            found.append((kind, name))
+    for source in map(as_mapping, as_list(as_mapping(volume.get("projected")).get("sources"))):
+        for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+            name = as_mapping(source.get(key)).get("name")
+            if usable_name(name):
+                found.append((kind, name))
+    return found
+
+
+class _PodDrawing:
+    """Accumulates one figure: boxes, groups and links for every drawn Pod (shared objects once)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.diagram = Diagram(empty_message="no Pods for the pod view")
+        self.objects: dict[str, Box] = {}
+
+    def add(self, drawn: DrawnPod) -> None:
+        pod, spec = drawn.pod, drawn.pod.spec
+        resource = self.graph.inventory.get(pod.ref) or self.graph.inventory.get(pod.workload)
+        annotations = string_map(pod_metadata(resource).get("annotations")) if resource is not None else {}
+        host_network = spec.get("hostNetwork") is True
+        node_group, pod_group, net_group = f"{drawn.id}/node", drawn.id, f"{drawn.id}/network"
+        groups = self.diagram.groups
+        groups.append(Group(node_group, "node", style="outer", category="node"))
+        if host_network:
+            groups.append(Group(net_group, "node의 network namespace · hostNetwork: true (node IP를 공유)",
+                                node_group, "inner", "network hostnetwork"))
+            groups.append(Group(pod_group, self._pod_label(drawn), net_group, "accent", "pod"))
+            container_group = pod_group
+        else:
+            groups.append(Group(pod_group, self._pod_label(drawn), node_group, "accent", "pod"))
+            ip = " ".join(filter(None, ["Pod IP", self._pod_ip(pod)]))
+            groups.append(Group(net_group, f"network namespace · {ip} 하나 (port space 공유)",
+                                pod_group, "inner", "network"))
+            container_group = net_group
+
+        roles = container_roles(spec, annotations)
+        entries = list(containers(spec, ephemeral=False))
+        for container in entries:
+            role = roles[container.name]
+            details = tuple(filter(None, [*_ports(container, host_network), role.detail]))
+            self.diagram.boxes.append(Box(
+                self._container_id(drawn, container.name), container.name, role.badge, "rounded", role.colour,
+                details=details, group=container_group, category="container",
+                tooltip=f"{drawn.name}/{container.name}: {container.spec.get('image', '')}"))
+        self._start_order(drawn, entries)
+
+        for name, volume in volumes(spec).items():
+            self._volume(drawn, name, volume, entries, pod_group, node_group)
+
+    def _pod_label(self, drawn: DrawnPod) -> str:
+        if drawn.real:
+            return f"pod {drawn.name}"
+        if drawn.kind == "DaemonSet":
+            replicas = "one per node"
+        else:
+            replicas = f"×{drawn.replicas} replica" + ("" if drawn.replicas == 1 else "s")
+        return f"pod {drawn.name} ({drawn.kind}의 template, {replicas})"
+
+    def _pod_ip(self, pod: PodInstance) -> str:
+        resource = self.graph.inventory.get(pod.ref)
+        ip = as_mapping(resource.body.get("status")).get("podIP") if resource is not None else None
+        return str(ip) if usable_name(ip) else ""
+
+    @staticmethod
+    def _container_id(drawn: DrawnPod, name: str) -> str:
+        return f"{drawn.id}/container/{name}"
+
+    def _start_order(self, drawn: DrawnPod, entries: list[Container]) -> None:
+        """Init containers (and native sidecars) one after another, then the main containers."""
+        steps = [c for c in entries if c.role in ("init", "sidecar")]
+        mains = [c for c in entries if c.role == "container"]
+        for before, after in pairwise(steps):
+            self.diagram.links.append(Link(self._container_id(drawn, before.name),
+                                           self._container_id(drawn, after.name), "then", "grey", "dashed",
+                                           category="then"))
+        if steps:
+            for main in mains:
+                self.diagram.links.append(Link(self._container_id(drawn, steps[-1].name),
+                                               self._container_id(drawn, main.name), "then", "grey", "dashed",
+                                               category="then"))
+
+    def _volume(self, drawn: DrawnPod, name: str, volume: Mapping[str, Any], entries: list[Container],
+                pod_group: str, node_group: str) -> None:
+        kind = volume_type(volume)
+        details = [kind]
+        if kind == "hostPath":
+            details = [f"hostPath {as_mapping(volume.get('hostPath')).get('path', '')}".strip()]
+        if kind == "emptyDir" and as_mapping(volume.get("emptyDir")).get("medium") == "Memory":
+            details = ["emptyDir (Memory)"]
+        if kind in VOLUME_NOTES:
+            details.append(VOLUME_NOTES[kind])
+        volume_id = f"{drawn.id}/volume/{name}"
+        # hostPath data is on the node's disk: outside the Pod, inside the node; the rest lives with the Pod.
+        group = node_group if kind == "hostPath" else pod_group
+        self.diagram.boxes.append(Box(volume_id, name, "volume", "folder", "brown", details=tuple(details),
+                                      group=group, category=f"volume {kind}"))
+        for container in entries:
+            for mount in mounts(container):
+                if mount["name"] != name:
+                    continue
+                label = str(mount.get("mountPath", ""))
+                if usable_name(mount.get("subPath")):
+                    label += f" (subPath {mount['subPath']})"
+                if mount.get("readOnly") is True:
+                    label += " (ro)"
+                self.diagram.links.append(Link(self._container_id(drawn, container.name), volume_id, label,
+                                               "teal", category="mount"))
+        for object_kind, object_name in _backing(volume):
+            ref = Ref(object_kind, drawn.pod.ref.namespace, object_name)
+            present = ref in self.graph.inventory
+            style = kind_style(object_kind)
+            self.objects.setdefault(ref.id, Box(
+                ref.id, object_name, style.short, style.shape, style.colour, "real" if present else "missing",
+                () if present else ("missing",), category=style.category, tooltip=ref.id))
+            self.diagram.links.append(Link(volume_id, ref.id, "backed by", "grey", "dashed", missing=not present,
+                                           category="backed-by"))
+
+    def finish(self) -> Diagram:
+        diagram = self.diagram
+        diagram.boxes.extend(sorted(self.objects.values(), key=lambda b: b.id))
+        return diagram
+
+
+def build_pod(graph: Graph, filters: Filters) -> Diagram:
+    drawing = _PodDrawing(graph)
+    for drawn in pods_to_draw(graph, filters):
+        drawing.add(drawn)
+    return drawing.finish()
+
+
+VIEWS_HERE: tuple[ViewSpec, ...] = (
+    ViewSpec("pod", "one Pod's inside: network namespace, containers in start order, sidecars, volumes and "
+             "where their data lives", build_pod),
+)

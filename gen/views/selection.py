@@ -56,8 +56,9 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
 
 def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link]
                     ) -> tuple[list[Group], list[Link]]:
-    """Derived replicas of one template (2 or 3 Pods) share a group; a link that every replica has alike is drawn
-    once, from or to the group's border, instead of once per replica."""
+    """Derived replicas of one template (2 or 3 Pods) share a group; a link that every replica has alike stands for
+    the whole group (the renderer draws it entering the group's border, or leaving every replica alike). Each
+    replica's own volume (emptyDir, hostPath…) stays a box of its own beside it: the cluster makes one per Pod."""
     siblings: dict[Ref, list[Ref]] = {}
     for edge in edges:
         target = nodes[edge.target]

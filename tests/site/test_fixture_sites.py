@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from gen.views import VIEWS
+
 pytestmark = pytest.mark.exe  # skipped without dot, except in CI (tests/conftest.py)
 
 # Distinctive values in tests/site/good/manifests/app/: a Secret's stringData and an env literal.
@@ -204,7 +206,7 @@ def test_spec_errors_fail_a_strict_build(sites, fixture_site, tmp_path):
 
 
 @pytest.mark.parametrize(("page", "message"), [
-    ("unknown-view", "unknown view 'sideways'; views: "),  # the list grows as views are registered
+    ("unknown-view", f"unknown view 'sideways'; views: {', '.join(sorted(VIEWS))}"),
     ("no-manifests", "`manifests:` is required"),
 ])
 def test_spec_error_becomes_an_error_box(spec_lenient, page, message):

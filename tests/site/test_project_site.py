@@ -91,7 +91,7 @@ def test_objects_page_has_three_inline_figures(project_site):
     page = _soup(project_site / "04-objects" / "index.html")
     figures = page.select("figure.kubedocs-figure")
     assert len(figures) == 3
-    assert [f["data-view"] for f in figures] == ["topology", "network", "storage"]
+    assert [f["data-view"] for f in figures] == ["topology", "network", "pod"]
     assert [f["data-source"] for f in figures] == ["sample-app/", "service-types/", "volumes/"]
     for figure in figures:
         svg = figure.find("svg")
