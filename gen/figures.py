@@ -100,12 +100,16 @@ def parse_spec(body: str) -> FigureSpec:
     if not manifests:
         raise SpecError("`manifests:` is required: paths under manifests/ (a string or a list)")
     for path in manifests:
+        if not path.strip():
+            raise SpecError("a manifest path is blank: name a file or directory under manifests/")
         if path.startswith("/") or ".." in path.split("/"):
             raise SpecError(f"manifest path {path!r} must stay under manifests/")
     view = str(data.get("view", "topology"))
     if view not in VIEWS:
         raise SpecError(f"unknown view {view!r}; views: {', '.join(sorted(VIEWS))}")
     caption = data.get("caption", "")
+    if not isinstance(caption, str | int | float) or isinstance(caption, bool):
+        raise SpecError("`caption:` must be text")
     return FigureSpec(manifests, view, str(caption or ""), _strings(data, "namespace"), _strings(data, "kinds"),
                       _strings(data, "names"))
 
@@ -114,8 +118,11 @@ def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:
     value = data.get(key)
     if value is None:
         return ()
-    if isinstance(value, str | int):
+    # bool is an int to Python: YAML's `yes`/`on`/`true` would become the text "True", which names nothing.
+    if isinstance(value, str | int) and not isinstance(value, bool):
         return (str(value),)
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+    if isinstance(value, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
         return tuple(str(v) for v in value)
-    raise SpecError(f"`{key}:` must be a string or a list of strings")
+    values = value if isinstance(value, list) else [value]
+    hint = " (quote yes, no, on, off, true and false)" if any(isinstance(v, bool) for v in values) else ""
+    raise SpecError(f"`{key}:` must be a string or a list of strings{hint}")

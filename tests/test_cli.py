@@ -169,19 +169,61 @@ BAD_INPUTS = {
 }
 
 
+BAD_INPUTS["chart/templates/deployment.yaml"] = BAD_INPUTS["template.yaml"]
+
+# What the README promises for each: (`gen render` exit code, `gen check` exit code, a line gen prints about it).
+# render: 0 when it drew everything (warnings and skipped non-Kubernetes files allowed), 1 when an input could not
+# be read or parsed. check: 0 when clean, 1 on any unreadable input or finding.
+NOTHING = ""
+EXPECTED: dict[str, tuple[int, int, str]] = {
+    "bad-indent.yaml": (1, 1, "bad-indent.yaml:5:13: error: invalid YAML: "),
+    "tab.yaml": (1, 1, "tab.yaml:1:1: error: invalid YAML: "),
+    "nul.yaml": (1, 1, "nul.yaml: error: invalid YAML: unacceptable character #x0000"),
+    "latin1.yaml": (1, 1, "latin1.yaml: error: cannot read: not UTF-8 text"),
+    "binary.json": (1, 1, "binary.json: error: cannot read: not UTF-8 text"),
+    "empty.yaml": (0, 0, NOTHING),
+    "comments.yaml": (0, 0, NOTHING),
+    "scalar.yaml": (0, 0, "scalar.yaml:1: note: skipped: a str value, not a Kubernetes object"),
+    "unclosed.json": (1, 1, "unclosed.json:2:1: error: invalid YAML: "),
+    "deep.yaml": (1, 1, "deep.yaml:1: error: refused: flow collections nested more than 1000 deep"),
+    # A recursive alias is valid YAML (nothing expands it); the mapping it makes is no Kubernetes object.
+    "alias-loop.yaml": (0, 0, "alias-loop.yaml:1: note: skipped: no apiVersion and kind, not a Kubernetes object"),
+    # Outside a chart's templates/ a template is a file that does not parse ...
+    "template.yaml": (1, 1, "template.yaml:4:10: error: invalid YAML: "),
+    # ... inside one it is a Helm template, skipped with a note.
+    "chart/templates/deployment.yaml": (0, 0, "deployment.yaml:1: note: skipped: a Helm template"),
+    # Every object of the wrong types still loads or is skipped; one dangling Service is a finding.
+    "wrong-types.yaml": (0, 1, "wrong-types.yaml:26: warning: Ingress i routes 1/ to Service s, which is not in "
+                               "the input [dangling-ingress]"),
+    "blank-names.yaml": (0, 0, "blank-names.yaml:15: note: skipped: v1 ConfigMap has no metadata.name"),
+}
+
+
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_no_traceback_for_bad_input(root: Path, tmp_path: Path, name: str) -> None:
+def test_bad_input_exit_codes_and_messages(root: Path, tmp_path: Path, name: str) -> None:
+    render_code, check_code, message = EXPECTED[name]
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(BAD_INPUTS[name])
     output = tmp_path / "out.svg"
     result = gen(root, "render", str(path), SAMPLE, "-o", str(output))
     err = stderr(result)
     assert "Traceback" not in err
-    assert result.returncode in (0, 1), err
-    assert "Deployment/shop/web" in titles(output.read_bytes()), err
+    assert result.returncode == render_code, err
+    assert "Deployment/shop/web" in titles(output.read_bytes()), err  # the rest is drawn all the same
+    if message:
+        assert message in err
+    else:
+        assert err == ""  # nothing to say about a file that holds no document
     check = gen(root, "check", str(path))
-    assert "Traceback" not in stderr(check)
-    assert check.returncode in (0, 1)
+    check_err = stderr(check)
+    assert "Traceback" not in check_err
+    assert check.returncode == check_code, check_err
+    if message:
+        assert message in check_err
+    summary = check_err.splitlines()[-1]
+    assert summary.startswith("gen check: "), summary
+    assert summary.endswith(" 0 problems") == (check_code == 0), summary
 
 
 def test_two_runs_give_byte_identical_svg(root: Path, tmp_path: Path) -> None:

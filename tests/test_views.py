@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -81,10 +86,23 @@ def test_storage_view_keeps_configuration_and_volumes(graph: Graph) -> None:
     assert "Service/shop/web" not in ids
 
 
-def test_every_view_is_listed() -> None:
-    # other families register theirs beside these
-    assert {"topology", "network", "storage", "lifecycle", "states", "phases", "conditions",
-            "container-states", "diagram", "pod", "images"} <= set(VIEWS)
+def test_the_views_the_readme_promises_are_registered_and_listed(root: Path) -> None:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| view | shows |"):]
+    rows = [row.split("|")[1] for row in table[:table.index("\n\n")].splitlines()[2:]]
+    documented = [name for row in rows for name in re.findall(r"`([\w-]+)`", row)]
+    assert documented[:3] == ["topology", "network", "storage"]
+    assert sorted(documented) == sorted(VIEWS)  # every registered view is documented, and nothing else
+    listed = subprocess.run([sys.executable, "-m", "gen.cli", "views"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(VIEWS)
+    assert all(len(line.split(maxsplit=1)) == 2 for line in listed.stdout.splitlines())  # each with what it shows
+
+
+def test_an_unknown_view_name_is_a_key_error(graph: Graph) -> None:
+    with pytest.raises(KeyError):
+        build_view(graph, "sideways")
 
 
 def test_box_states(graph: Graph) -> None:
@@ -120,11 +138,41 @@ def test_kind_filter_keeps_what_hangs_off(graph: Graph) -> None:
     assert "Deployment/jobs/worker" not in ids and "Service/shop/web" not in ids
 
 
-def test_boxes_and_links_are_sorted(graph: Graph) -> None:
+def test_boxes_and_links_come_in_a_fixed_order(graph: Graph) -> None:
     diagram = build_view(graph)
-    assert diagram.links == sorted(diagram.links, key=lambda link: (link.source, link.target,
-                                                                     link.source_row or "", link.label))
-    assert build_view(graph) == diagram
+    # Boxes by group, then rank (traffic order: Service → Deployment → ReplicaSet → …), then name; a replica group
+    # sorts after its application's group.
+    assert [box.id for box in diagram.boxes] == [
+        "Deployment/jobs/worker", "ReplicaSet/jobs/worker", "Pod/jobs/worker",
+        "Service/shop/web", "Deployment/shop/web", "ReplicaSet/shop/web", "ConfigMap/shop/settings",
+        "Secret/shop/gone", "Volume/shop/web-1/cache", "Volume/shop/web-2/cache",
+        "Pod/shop/web-1", "Pod/shop/web-2",
+    ]
+    assert [(link.source, link.target, link.label) for link in diagram.links] == [
+        ("Deployment/jobs/worker", "ReplicaSet/jobs/worker", ""),
+        ("Deployment/shop/web", "ReplicaSet/shop/web", ""),
+        ("Pod/shop/web-1", "ConfigMap/shop/settings", "envFrom"),
+        ("Pod/shop/web-1", "Secret/shop/gone", "envFrom"),
+        ("Pod/shop/web-1", "Volume/shop/web-1/cache", "/cache"),
+        ("Pod/shop/web-2", "Volume/shop/web-2/cache", "/cache"),
+        ("ReplicaSet/jobs/worker", "Pod/jobs/worker", ""),
+        ("ReplicaSet/shop/web", "Pod/shop/web-1", ""),
+        ("Service/shop/web", "Pod/shop/web-1", "80→http(8080)/TCP"),
+    ]
+    assert [group.id for group in diagram.groups] == [
+        "ns/jobs", "ns/jobs/app/worker", "ns/shop", "ns/shop/app/web", "ns/shop/app/web/replicas/ReplicaSet/shop/web",
+    ]
+
+
+def test_the_order_of_the_input_does_not_change_the_diagram(graph: Graph,
+                                                            graph_of: Callable[..., Graph]) -> None:
+    documents = APP.strip().split("\n---\n")
+    assert len(documents) == 5
+    reversed_graph = graph_of("\n---\n".join(reversed(documents)))
+    forward, backward = build_view(graph), build_view(reversed_graph)
+    # Tooltips name each object's line in the input, which moved; everything else is the same.
+    assert [replace(box, tooltip="") for box in backward.boxes] == [replace(box, tooltip="") for box in forward.boxes]
+    assert backward.links == forward.links and backward.groups == forward.groups
 
 
 def test_only_shared_links_leave_the_replica_group(graph: Graph) -> None:

@@ -1,4 +1,5 @@
-"""`gen` and `gen watch` in a copy of the fixture site tests/site/good/ (three figures, two of them distinct)."""
+"""`gen` and `gen watch` in a copy of the fixture site tests/site/good/ (three figures, two of them distinct), and
+`gen`'s exit codes on the broken fixture sites."""
 
 from __future__ import annotations
 
@@ -64,6 +65,41 @@ def test_gen_renders_then_reports_everything_unchanged(site: Path) -> None:
 
     build = _gen(site, "build", "--config", "mkdocs.yml")  # the explicit form of the same
     assert _summary(build.stdout) == (0, 3, 0)
+
+
+SITES = Path(__file__).resolve().parent / "site"
+
+
+@pytest.mark.parametrize(("name", "failed", "message"), [
+    ("broken", 1, "manifests/broken/bad.yaml:11:6: error: invalid YAML"),
+    ("spec-errors", 2, "docs/unknown-view.md:3: error: unknown view 'sideways'"),
+])
+def test_gen_exits_1_when_a_figure_cannot_be_drawn(tmp_path: Path, name: str, failed: int, message: str) -> None:
+    site = tmp_path / name
+    shutil.copytree(SITES / name, site, ignore=shutil.ignore_patterns(".cache", "site"))
+    done = _gen(site)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert _summary(done.stdout) == (1, 0, failed)  # the good figure is drawn all the same
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_gen_exits_1_when_a_figure_names_a_missing_path(site: Path) -> None:
+    (site / "docs" / "missing.md").write_text("# Missing\n\n```kubedocs\nmanifests: [nope/]\ncaption: gone\n```\n",
+                                              encoding="utf-8")
+    done = _gen(site)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert _summary(done.stdout) == (2, 1, 1)
+    assert re.search(r"^docs/missing\.md:3: failed: gone \(topology\)$", done.stdout, re.M)
+    assert "manifests/nope: error: no such file or directory" in done.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["watch"], ["check"]])
+def test_no_site_is_a_usage_error(tmp_path: Path, command: list[str]) -> None:
+    done = _gen(tmp_path, *command)  # no mkdocs.yml here; `gen watch` says so instead of watching nothing
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no mkdocs.yml here" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 class _Lines:

@@ -53,7 +53,9 @@ def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES) -> Graph:
     """The one derived graph every view selects from."""
     graph = Graph(inventory)
     chain = derive_workload_chain(inventory)
-    graph.pods = chain.pods
+    # Pods in the order of their files' paths and lines: a function of the set of inputs, not of the order in
+    # which they were named (views draw Pods in this order).
+    graph.pods = sorted(chain.pods, key=lambda pod: (pod.source, pod.ref))
     graph.add(chain.facts)
     for rule in rules:
         graph.add(rule(inventory, chain.pods))

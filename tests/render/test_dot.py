@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -174,34 +178,87 @@ def test_empty_diagram_renders_a_visible_message() -> None:
     assert "<polygon" in svg or "<path" in svg  # the box around the message: never a blank picture
 
 
-def test_deterministic_source(sample_graph: Graph) -> None:
-    assert diagram_to_dot(build_view(sample_graph)) == diagram_to_dot(build_view(sample_graph))
+def test_deterministic_source(fixtures_dir: Path) -> None:
+    """The same DOT from the inputs in the other order, in interpreters with different hash seeds."""
+    root = fixtures_dir.parents[1]
+    inputs = [str(root / "manifests" / "sample-app"), str(fixtures_dir / "broken-app")]
+    program = ("import sys; from gen.loading import load; from gen.rules import derive; "
+               "from gen.views import build_view; from gen.render import diagram_to_dot; "
+               "sys.stdout.write(diagram_to_dot(build_view(derive(load(sys.argv[1:]).inventory()))))")
+    sources = []
+    for seed, order in (("1", inputs), ("2", inputs[::-1])):
+        done = subprocess.run([sys.executable, "-c", program, *order], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONHASHSEED=seed), check=True)
+        sources.append(done.stdout)
+    assert sources[0] == sources[1]
+    assert '"Deployment/shop/web" [' in sources[0] and '"Service/broken/checkout" [' in sources[0]
 
 
-# --- known renderer bugs ---------------------------------------------------------------------------------------
+# --- text that once broke the renderer: blank, or with control characters ----------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_nodes(svg: bytes) -> dict[str, list[str]]:
+    """Each node's <title> → the visible text of its <text> elements, from the SVG parsed as XML."""
+    tree = ElementTree.fromstring(svg)  # raises if the SVG is not well-formed XML
+    nodes = {}
+    for group in tree.iter(f"{SVG}g"):
+        if group.get("class", "").split()[:1] == ["node"]:
+            title = group.find(f"{SVG}title")
+            assert title is not None and title.text is not None
+            nodes[title.text] = ["".join(text.itertext()) for text in group.iter(f"{SVG}text")]
+    return nodes
+
 
 BLANK_TEXT = {
-    "title": Box(id="a", title=""),
-    "whitespace title": Box(id="a", title=" "),
-    "row": Box(id="a", title="t", rows=(Row("r", ""),)),
-    "detail": Box(id="a", title="t", details=("",)),
+    # a box must never be blank: a blank title shows "?"
+    "title": (Box(id="a", title=""), ["?"]),
+    "whitespace title": (Box(id="a", title=" "), ["?"]),
+    # a blank row keeps its cell (a port links may use), with nothing visible in it
+    "row": (Box(id="a", title="t", rows=(Row("r", ""),)), ["t"]),
+    # a blank detail line is left out
+    "detail": (Box(id="a", title="t", details=("",)), ["t"]),
 }
 
 
 @pytest.mark.exe
 @pytest.mark.parametrize("case", sorted(BLANK_TEXT))
 def test_blank_text_renders(case: str) -> None:
-    render_diagram(Diagram(boxes=[BLANK_TEXT[case]]), "svg")
+    box, visible = BLANK_TEXT[case]
+    nodes = _svg_nodes(render_diagram(Diagram(boxes=[box]), "svg"))
+    assert list(nodes) == ["a"]
+    assert [text for text in nodes["a"] if text.strip()] == visible
+
+
+@pytest.mark.exe
+def test_blank_row_keeps_its_port() -> None:
+    box = Box(id="a", title="t", rows=(Row("r", ""), Row("s", "log")))
+    diagram = Diagram(boxes=[box, Box(id="b", title="b")], links=[Link("a", "b", source_row="r")])
+    assert '"a":r0:e -> "b"' in diagram_to_dot(diagram)
+    svg = render_diagram(diagram, "svg")
+    assert [t for t in _svg_titles(svg) if "->" in t] == ["a:e->b"]  # the link is drawn from the row
+    assert [text for text in _svg_nodes(svg)["a"] if text.strip()] == ["t", "log"]
 
 
 @pytest.mark.exe
 def test_blank_group_label_renders() -> None:
-    render_diagram(Diagram(boxes=[Box(id="a", title="t", group="g")], groups=[Group("g", "")]), "svg")
+    svg = render_diagram(Diagram(boxes=[Box(id="a", title="t", group="g")], groups=[Group("g", "")]), "svg")
+    tree = ElementTree.fromstring(svg)
+    clusters = [g for g in tree.iter(f"{SVG}g") if g.get("class") == "cluster"]
+    assert len(clusters) == 1  # the group is still drawn, as a box without a label
+    assert ["".join(t.itertext()) for t in clusters[0].iter(f"{SVG}text")] == []
+    assert _svg_nodes(svg) == {"a": ["t"]}
 
 
 @pytest.mark.exe
 def test_control_characters_render() -> None:
-    render_diagram(Diagram(boxes=[Box(id="a\x01", title="bell\x07")]), "svg")
+    box = Box(id="a\x01", title="bell\x07", details=("esc\x1bape\x7f",), rows=(Row("r", "nul\x00l"),))
+    svg = render_diagram(Diagram(boxes=[box]), "svg")
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", svg)
+    nodes = _svg_nodes(svg)  # well-formed XML: a control character would make it unreadable
+    assert list(nodes) == ["a"]  # the node is named without them ...
+    assert [text for text in nodes["a"] if text.strip()] == ["bell", "escape", "null"]  # ... and labelled
 
 
 def test_svg_classes_name_each_box_family_and_state() -> None:

@@ -1,0 +1,307 @@
+"""The figure-block parser (gen/figures.py): which fenced blocks of a page are figures, where they are, and what a
+block's body may say."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from gen.figures import KEYS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from gen.views import VIEWS
+
+
+def _blocks(markdown: str) -> list[FigureBlock]:
+    return list(find_blocks(textwrap.dedent(markdown)))
+
+
+def _bodies(markdown: str) -> list[str]:
+    return [block.body for block in _blocks(markdown)]
+
+
+# --- find_blocks: which fences are figures -----------------------------------------------------------------------
+
+
+def test_a_block_and_its_position() -> None:
+    markdown = "# Title\n\nSome text.\n```kubedocs\nmanifests: [app/]\nview: network\n```\nMore text.\n"
+    (block,) = find_blocks(markdown)
+    assert block == FigureBlock(start=3, end=6, line=4, indent="", body="manifests: [app/]\nview: network")
+    assert markdown.split("\n")[block.line - 1] == "```kubedocs"  # `line` is 1-based: the page's own numbering
+
+
+def test_line_numbers_of_several_blocks() -> None:
+    markdown = textwrap.dedent("""\
+        # Page
+
+        ```kubedocs
+        manifests: [a/]
+        ```
+
+        ```python
+        print("not a figure")
+        ```
+
+        ~~~kubedocs
+        manifests: [b/]
+        ~~~
+        """)
+    blocks = list(find_blocks(markdown))
+    assert [(b.line, b.start, b.end) for b in blocks] == [(3, 2, 4), (11, 10, 12)]
+    assert [b.body for b in blocks] == ["manifests: [a/]", "manifests: [b/]"]
+
+
+def test_a_kubedocs_block_inside_a_longer_fence_is_an_example_not_a_figure() -> None:
+    markdown = """\
+        ````markdown
+        ```kubedocs
+        manifests: [example/]
+        ```
+        ````
+        ```kubedocs
+        manifests: [real/]
+        ```
+        """
+    blocks = _blocks(markdown)
+    assert [b.body for b in blocks] == ["manifests: [real/]"]
+    assert blocks[0].line == 6
+
+
+def test_a_kubedocs_block_inside_a_tilde_fence_is_an_example() -> None:
+    assert _blocks("""\
+        ~~~text
+        ```kubedocs
+        manifests: [example/]
+        ```
+        ~~~
+        """) == []
+
+
+def test_a_longer_fence_closes_only_with_as_long_a_fence() -> None:
+    body = _bodies("""\
+        ````kubedocs
+        manifests: [a/]
+        ```
+        caption: still inside
+        `````
+        after
+        """)
+    assert body == ["manifests: [a/]\n```\ncaption: still inside"]
+
+
+def test_a_tilde_fence_is_not_closed_by_backticks_nor_a_backtick_fence_by_tildes() -> None:
+    assert _bodies("~~~kubedocs\nmanifests: [a/]\n```\n~~~\n") == ["manifests: [a/]\n```"]
+    assert _bodies("```kubedocs\nmanifests: [a/]\n~~~\n```\n") == ["manifests: [a/]\n~~~"]
+
+
+def test_a_fence_line_with_text_after_it_does_not_close() -> None:
+    assert _bodies("```kubedocs\nmanifests: [a/]\n``` not a closing fence\n```\n") == [
+        "manifests: [a/]\n``` not a closing fence"]
+
+
+def test_an_unclosed_fence_is_no_figure() -> None:
+    assert _blocks("Text.\n```kubedocs\nmanifests: [a/]\ncaption: never closed\n") == []
+
+
+def test_a_closed_other_fence_before_a_figure_is_skipped_whole() -> None:
+    # The ```kubedocs line inside the python block is code; the python block ends at the first bare ```.
+    blocks = _blocks("""\
+        ```python
+        x = 1
+        ```kubedocs
+        manifests: [inside-code/]
+        ```
+        ```kubedocs
+        manifests: [figure/]
+        ```
+        """)
+    assert [(b.line, b.body) for b in blocks] == [(6, "manifests: [figure/]")]
+
+
+def test_only_the_kubedocs_info_string_makes_a_figure() -> None:
+    blocks = _blocks("""\
+        ```kubedocs title="x"
+        manifests: [a/]
+        ```
+        ```kubedocs-example
+        manifests: [b/]
+        ```
+        ```yaml
+        manifests: [c/]
+        ```
+        ```  kubedocs
+        manifests: [d/]
+        ```
+        """)
+    assert [b.body for b in blocks] == ["manifests: [a/]", "manifests: [d/]"]
+
+
+def test_an_indented_block_loses_its_indent() -> None:
+    markdown = "1. A step:\n\n    ```kubedocs\n    manifests: [a/]\n    caption: x\n    ```\n"
+    (block,) = find_blocks(markdown)
+    assert (block.line, block.indent, block.body) == (3, "    ", "manifests: [a/]\ncaption: x")
+    assert parse_spec(block.body) == FigureSpec(("a/",), caption="x")
+
+
+def test_an_empty_block_is_found_with_an_empty_body() -> None:
+    (block,) = find_blocks("```kubedocs\n```\n")
+    assert block.body == "" and (block.start, block.end, block.line) == (0, 1, 1)
+
+
+# --- parse_spec: a valid body ----------------------------------------------------------------------------------
+
+
+def test_a_full_declaration() -> None:
+    spec = parse_spec(textwrap.dedent("""\
+        manifests: [sample-app/, volumes/pod.yaml]
+        view: storage
+        caption: 샘플 애플리케이션
+        namespace: shop
+        kinds: [Deployment, Service]
+        names: web
+        """))
+    assert spec == FigureSpec(("sample-app/", "volumes/pod.yaml"), "storage", "샘플 애플리케이션", ("shop",),
+                              ("Deployment", "Service"), ("web",))
+    assert spec.options_key() == "storage|shop|Deployment,Service|web"
+
+
+def test_defaults() -> None:
+    assert parse_spec("manifests: app/") == FigureSpec(("app/",), "topology", "", (), (), ())
+
+
+def test_the_caption_does_not_change_the_options_key() -> None:
+    assert (parse_spec("manifests: a/\ncaption: one").options_key()
+            == parse_spec("manifests: a/\ncaption: two").options_key())
+    assert (parse_spec("manifests: a/\nnames: [x]").options_key()
+            != parse_spec("manifests: a/\nkinds: [x]").options_key())
+
+
+def test_a_number_is_read_as_the_path_it_spells() -> None:
+    # YAML reads an unquoted directory name such as 2024 as a number; it still names that directory.
+    assert parse_spec("manifests: 2024").manifests == ("2024",)
+    assert parse_spec("manifests: [2024, app/]\nnamespace: 7").namespaces == ("7",)
+
+
+# --- parse_spec: paths must stay under manifests/ --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [
+    "../../etc/passwd",
+    "..",
+    "../sibling/",
+    "app/../../outside.yaml",
+    "app/..",
+    "./../x",
+    "app//../../x",
+    "/etc/passwd",
+    "/",
+])
+def test_a_path_leaving_manifests_is_refused(path: str) -> None:
+    for body in (f"manifests: [{path!r}]", f"manifests: {path!r}", f"manifests: [ok/, {path!r}]"):
+        with pytest.raises(SpecError) as caught:
+            parse_spec(body)
+        assert str(caught.value) == f"manifest path {path!r} must stay under manifests/"
+
+
+@pytest.mark.parametrize("path", ["a..b/", "app/..hidden.yaml", "./app", "app/sub/", "...", "v1.2/x..y.yaml"])
+def test_dots_that_are_not_a_parent_directory_are_allowed(path: str) -> None:
+    assert parse_spec(f"manifests: [{path!r}]").manifests == (path,)
+
+
+# --- parse_spec: unknown keys, wrong types, empty or broken bodies ---------------------------------------------
+
+
+def test_an_unknown_key_is_named() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec("manifests: [a/]\nveiw: network\n")
+    assert str(caught.value) == f"unknown key(s) veiw; allowed: {', '.join(KEYS)}"
+
+
+def test_every_unknown_key_is_named_in_order() -> None:
+    with pytest.raises(SpecError, match=r"^unknown key\(s\) 1, filter, title; allowed: manifests, view, "):
+        parse_spec("title: x\nmanifests: [a/]\nfilter: y\n1: z\n")
+
+
+def test_an_unknown_key_is_reported_before_a_missing_manifests() -> None:
+    with pytest.raises(SpecError, match=r"^unknown key\(s\) manifest;"):
+        parse_spec("manifest: [a/]")  # the typo is the useful message
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    ("manifests: {app: yes}", "manifests"),
+    ("manifests: [[a/]]", "manifests"),
+    ("manifests: [a/, null]", "manifests"),
+    ("manifests: 1.5", "manifests"),
+    ("manifests: [a/]\nnames: {web: api}", "names"),
+    ("manifests: [a/]\nnames: [[web]]", "names"),
+    ("manifests: [a/]\nkinds: {Deployment: 1}", "kinds"),
+    ("manifests: [a/]\nnamespace: [shop, {x: y}]", "namespace"),
+])
+def test_a_wrong_type_names_its_key(body: str, key: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(body)
+    assert str(caught.value) == f"`{key}:` must be a string or a list of strings"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("[network]", "\"['network']\""),
+    ("{name: network}", "\"{'name': 'network'}\""),
+    ("5", "'5'"),
+    ("sideways", "'sideways'"),
+    ("Network", "'Network'"),
+])
+def test_a_view_that_is_not_a_view_name_is_refused(value: str, shown: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(f"manifests: [a/]\nview: {value}")
+    assert str(caught.value) == f"unknown view {shown}; views: {', '.join(sorted(VIEWS))}"
+
+
+@pytest.mark.parametrize("body", ["", "   \n\n", "# only a comment\n", "---\n", "null", "- a/\n- b/", "just text",
+                                  "42"])
+def test_an_empty_or_non_mapping_body_is_refused(body: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(body)
+    assert str(caught.value) == "the block must be a YAML mapping with at least `manifests:`"
+
+
+@pytest.mark.parametrize("body", ["view: network", "manifests:", "manifests: []", "manifests: null\ncaption: x"])
+def test_manifests_is_required(body: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(body)
+    assert str(caught.value) == "`manifests:` is required: paths under manifests/ (a string or a list)"
+
+
+def test_invalid_yaml_says_where_in_the_block() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec("manifests: [a/]\ncaption: x\nview: [network\n")
+    assert str(caught.value).startswith("the block is not valid YAML (block line 4): ")
+    with pytest.raises(SpecError, match=r"^the block is not valid YAML \(block line 2\): "):
+        parse_spec("manifests: [a/]\n  view: network: x\n")
+
+
+# --- bugs these tests found, now fixed ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["manifests: ''", "manifests: ['']", "manifests: [a/, '']"])
+def test_a_blank_manifest_path_is_refused(body: str) -> None:
+    with pytest.raises(SpecError):
+        parse_spec(body)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ("manifests: [a/]\nnames: [yes]", "names"),
+    ("manifests: [a/]\nnamespace: on", "namespaces"),
+    ("manifests: [a/]\nkinds: [true]", "kinds"),
+    ("manifests: yes", "manifests"),
+])
+def test_a_yaml_boolean_is_not_turned_into_python_text(body: str, field: str) -> None:
+    try:
+        spec = parse_spec(body)
+    except SpecError:
+        return  # refusing it is fine
+    assert not {"True", "False"} & set(getattr(spec, field))
+
+
+@pytest.mark.parametrize("caption", ["[first, second]", "{a: b}"])
+def test_a_caption_that_is_not_text_is_refused(caption: str) -> None:
+    with pytest.raises(SpecError, match="caption"):
+        parse_spec(f"manifests: [a/]\ncaption: {caption}")
