@@ -75,6 +75,9 @@ class Link:
     target_group: str | None = None
     category: str = ""  # a free word for stylesheets, never interpreted
     arrow: bool = True  # False: an undirected association (a line without a head)
+    # False: the link does not push its target further along the flow than its source (a timeline that wraps
+    # back to the start of its next row)
+    orders: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,6 @@ class Diagram:
     empty_message: str = "nothing to draw"
     # Boxes that stand side by side across the flow (the same column), as lists of box ids.
     aligned: list[tuple[str, ...]] = field(default_factory=list)
+    # Boxes in one column in this order across the flow (top to bottom in a left-to-right figure): the heads of
+    # rows that read one after another.
+    stacked: list[tuple[str, ...]] = field(default_factory=list)

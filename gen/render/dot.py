@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
@@ -102,6 +103,10 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
+    for column in diagram.stacked:
+        # One rank, kept in order by invisible edges within it (dot lays a rank's flat edges tail first).
+        lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in column)}}}")
+        lines.extend(f"  {dot_id(a)} -> {dot_id(b)} [style=invis];" for a, b in itertools.pairwise(column))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -194,7 +199,10 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
     if not link.arrow:
         attrs.append("dir=none")
-    attrs.extend(_minimum_length(link.source, link.target, ranks))
+    if link.orders:
+        attrs.extend(_minimum_length(link.source, link.target, ranks))
+    else:
+        attrs.append("constraint=false")
     if link.label:
         # Long labels wrap at separators: a label's width widens the gap between two whole columns.
         lines = link.label.split("\n")

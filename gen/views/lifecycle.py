@@ -93,6 +93,7 @@ class _Timeline:
     links: list[Link] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     aligned: list[tuple[str, ...]] = field(default_factory=list)
+    stacked: list[tuple[str, ...]] = field(default_factory=list)
 
     def id(self, *parts: str) -> str:
         return "/".join((self.subject.prefix, *parts))
@@ -105,8 +106,10 @@ class _Timeline:
         return box_id
 
     def link(self, source: str, target: str, label: str = "", *, colour: Colour = "grey", dashed: bool = False,
-             category: str = "step") -> None:
-        self.links.append(Link(source, target, label, colour, "dashed" if dashed else "solid", category=category))
+             category: str = "step", wraps: bool = False) -> None:
+        """A step of the timeline; `wraps`: it leads to the start of the next stage's row."""
+        self.links.append(Link(source, target, label, colour, "dashed" if dashed else "solid", category=category,
+                               orders=not wraps))
 
 
 def _timing_lines(probe: Probe) -> tuple[str, ...]:
@@ -185,7 +188,7 @@ def build_timeline(subject: PodSubject) -> _Timeline:
     for key, label in (("init", "Initialization Stage"), ("run", "Run Stage"), ("termination", "Termination Stage")):
         timeline.groups.append(Group(stages[key], label, pod_group, "inner", f"stage-{key}"))
 
-    start = timeline.box(timeline.id("created"), "Pod 생성", shape="dot", colour="grey", group=pod_group,
+    start = timeline.box(timeline.id("created"), "Pod 생성", shape="dot", colour="grey", group=stages["init"],
                          tooltip="Pod 생성: node에 배정됨", rank=0, category="start")
     previous, rank = start, 1
     all_containers = list(containers(spec, ephemeral=False))
@@ -215,29 +218,29 @@ def build_timeline(subject: PodSubject) -> _Timeline:
 
     lane_ends: list[str] = []
     starts: list[str] = []
-    next_rank = rank
     for container in (c for c in all_containers if c.role == "container"):
         lane = timeline.id("run", container.name)
         timeline.groups.append(Group(lane, f"container {container.name}", stages["run"], "inner", "container-lane"))
-        first, ends, after = _run_lane(timeline, container, lane, rank)
+        first, ends, _ = _run_lane(timeline, container, lane, rank)
         timeline.link(previous, first, "동시에 시작" if len(init) else "", colour="green", category="start")
         starts.append(first)
         lane_ends.extend(ends)
-        next_rank = max(next_rank, after)
     if len(starts) > 1:
         timeline.aligned.append(tuple(starts))
-    rank = next_rank
-
-    _termination(timeline, spec, all_containers, lane_ends or [previous], stages["termination"], rank)
+    # Initialization and Run read left to right on one row; the Termination Stage wraps to a row of its own
+    # below, so that a long life is about half as wide as all of its steps end to end.
+    deletion = _termination(timeline, spec, all_containers, lane_ends or [previous], stages["termination"], 0)
+    timeline.stacked.append((start, deletion))
     return timeline
 
 
 def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: list[Container], run_ends: list[str],
-                 group: str, rank: int) -> None:
+                 group: str, rank: int) -> str:
+    """The Termination Stage's row; returns its first box (the deletion request)."""
     delete = timeline.box(timeline.id("deletion"), "Pod 삭제 요청", colour="grey", group=group,
                           details=("kubectl delete, 축출, 스케일 다운",), rank=rank, category="event")
     for end in run_ends:
-        timeline.link(end, delete, colour="grey", dashed=True, category="end-of-run")
+        timeline.link(end, delete, colour="grey", dashed=True, category="end-of-run", wraps=True)
     rank += 1
     seconds, written = grace_period(spec)
     sigterm = timeline.id("SIGTERM")
@@ -268,6 +271,7 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
     end = timeline.box(timeline.id("terminated"), "종료", shape="double-circle", colour="grey", group=group,
                        rank=rank + 3, category="end")
     timeline.link(sigkill, end, colour="grey", category="end")
+    return delete
 
 
 def build_lifecycle(graph: Graph, filters: Filters) -> Diagram:
@@ -279,6 +283,7 @@ def build_lifecycle(graph: Graph, filters: Filters) -> Diagram:
         diagram.links.extend(timeline.links)
         diagram.groups.extend(timeline.groups)
         diagram.aligned.extend(timeline.aligned)
+        diagram.stacked.extend(timeline.stacked)
     return diagram
 
 

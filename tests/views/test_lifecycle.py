@@ -190,10 +190,12 @@ def test_init_containers_run_left_to_right_before_the_main_ones(graph_of: Callab
                                                                svg_positions: Positions) -> None:
     svg = render_diagram(build_view(graph_of(STATEFUL), "lifecycle")).decode()
     p = "StatefulSet/default/db"
-    init, clone, db, kill = _left_x(svg, svg_positions, f"{p}/init/init-config", f"{p}/init/clone-data",
-                                    f"{p}/container/db", f"{p}/SIGKILL")
-    assert init < clone < db < kill
+    init, clone, db, deletion, kill = _left_x(svg, svg_positions, f"{p}/init/init-config", f"{p}/init/clone-data",
+                                              f"{p}/container/db", f"{p}/deletion", f"{p}/SIGKILL")
+    assert init < clone < db
+    assert deletion < kill  # the Termination Stage reads left to right on its own row
     centres = svg_positions(svg)
+    assert centres[f"{p}/deletion"][1] > max(centres[f"{p}/container/db"][1], centres[f"{p}/init/clone-data"][1])
     # started together: one column
     assert centres[f"{p}/container/db"][2] == pytest.approx(centres[f"{p}/container/backup"][2], abs=1)
 
@@ -209,11 +211,17 @@ def test_site_manifest_draws_the_whole_life(root: Path, svg_positions: Positions
     loaded = load([str(root / "manifests" / "lifecycle" / "web.yaml")])
     svg = render_diagram(build_view(derive(loaded.inventory()), "lifecycle")).decode()
     p = "Pod/default/web"
-    xs = _left_x(svg, svg_positions, f"{p}/init/wait-for-db", f"{p}/init/migrate", f"{p}/container/web",
-                 f"{p}/container/web/postStart", f"{p}/container/web/startupProbe",
-                 f"{p}/container/web/livenessProbe", f"{p}/deletion", f"{p}/container/web/preStop", f"{p}/SIGTERM",
-                 f"{p}/grace", f"{p}/SIGKILL")
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    # Initialization and Run on one row, left to right; Termination on the row below, left to right
+    first_row = _left_x(svg, svg_positions, f"{p}/init/wait-for-db", f"{p}/init/migrate", f"{p}/container/web",
+                        f"{p}/container/web/postStart", f"{p}/container/web/startupProbe",
+                        f"{p}/container/web/livenessProbe")
+    second_row = _left_x(svg, svg_positions, f"{p}/deletion", f"{p}/container/web/preStop", f"{p}/SIGTERM",
+                         f"{p}/grace", f"{p}/SIGKILL")
+    for row in (first_row, second_row):
+        assert row == sorted(row) and len(set(row)) == len(row)
+    where = svg_positions(svg)
+    assert min(where[f"{p}/{i}"][1] for i in ("deletion", "SIGTERM", "SIGKILL")) > max(
+        where[f"{p}/{i}"][1] for i in ("init/migrate", "container/web", "container/web/startupProbe"))
     assert "example.com/load-balancer-ready" not in svg  # a readiness gate is a condition, not a timeline step
 
 
