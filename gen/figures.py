@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .loading import flow_nesting_too_deep
+from .safeyaml import Refused, single_document
 from .views import VIEWS, Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -83,10 +83,10 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
 
 
 def parse_spec(body: str) -> FigureSpec:
-    if flow_nesting_too_deep(body) is not None:
-        raise SpecError("the block is nested too deeply")
     try:
-        data = yaml.safe_load(body) if body.strip() else None
+        data = single_document(body) if body.strip() else None
+    except Refused as exc:
+        raise SpecError(f"the block is refused (block line {exc.line}): {exc.message}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (block line {mark.line + 1})" if mark is not None else ""

@@ -58,8 +58,8 @@ class RenderedFigure:
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
-    files, problems = expand_inputs(paths)
-    relative = [relative_path(f, layout.root) for f in files]  # absolute when a link leads outside the site
+    files, problems = expand_inputs(paths, roots=(layout.root, layout.manifests_dir))  # nothing from elsewhere
+    relative = [relative_path(f, layout.root) for f in files]
     problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
     return relative, problems
 

@@ -96,7 +96,7 @@ def test_unreadable_input_exits_1_after_drawing_the_rest(root: Path, tmp_path: P
     assert result.returncode == 1
     err = stderr(result)
     assert "tests/fixtures/loading/broken.yaml:5:13: error: invalid YAML" in err
-    assert f"{latin1}: error: cannot read" in err
+    assert f"{latin1}:3: error: cannot read: not UTF-8 text (byte 0xe9" in err
     assert f"{tmp_path / 'missing.yaml'}: error: no such file or directory" in err
     assert "Traceback" not in err
     # The rest was drawn all the same.
