@@ -19,7 +19,7 @@ from enum import Enum
 
 import yaml
 
-from .safeyaml import ManifestLoader, Refused, check_text, inspect
+from .safeyaml import ManifestLoader, Refused, check_text, inspect, is_plain
 
 REDACTED = "«redacted»"
 
@@ -164,7 +164,7 @@ def redact_manifest(text: str) -> str:
                 node = loader.get_node()
                 if node is None:
                     continue
-                inspect(node)
+                inspect(node, is_plain(text))
                 masked, scalars = _judge(node)
                 spans.extend((s.start_mark.index, s.end_mark.index, id(s) in masked) for s in scalars)
         finally:
