@@ -119,3 +119,10 @@ def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
         return tuple(str(v) for v in value)
     raise SpecError(f"`{key}:` must be a string or a list of strings")
+
+
+def timeout_option(value: object) -> float | None:
+    """The `dot_timeout` option of mkdocs.yml as seconds; None (the default) when absent or not a positive number."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < float("inf"):
+        return float(value)
+    return None

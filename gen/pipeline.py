@@ -41,10 +41,11 @@ def render_figure(
     namespace: str = "default",
     stdin_text: str | None = None,
     relative_to: Path | None = None,
+    timeout: float | None = None,
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
     loaded, graph = analyse(inputs, namespace, stdin_text, relative_to)
     diagram = build_view(graph, view, filters)
-    output = render_diagram(diagram, output_format)
+    output = render_diagram(diagram, output_format, timeout)
     diagnostics = all_diagnostics(loaded, graph)
     return Figure(output, loaded, graph, diagnostics)

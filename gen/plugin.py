@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
-from .figures import SpecError, find_blocks, parse_spec
+from .figures import SpecError, find_blocks, parse_spec, timeout_option
 from .model import Severity
 from .site import SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, log, render_site_figure
 
@@ -26,6 +26,7 @@ class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
     manifests = c.Type(str, default="manifests")  # figures name paths under this directory
     cache_dir = c.Type(str, default=".cache/kubedocs")
     show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
+    dot_timeout = c.Type((int, float), default=120)  # seconds dot may take per figure
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]
@@ -38,7 +39,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.layout = SiteLayout(root, Path(config.docs_dir), root / self.config.manifests,
-                                 root / self.config.cache_dir)
+                                 root / self.config.cache_dir, timeout_option(self.config.dot_timeout))
         self.cache = FigureCache(self.layout.cache_dir)
         return config
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .cache import CachedFigure, FigureCache, figure_key
-from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
 from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
 from .redact import redact_manifest
@@ -32,11 +32,12 @@ class SiteLayout:
     docs_dir: Path
     manifests_dir: Path
     cache_dir: Path
+    dot_timeout: float | None = None  # seconds per figure; None: DEFAULT_TIMEOUT
 
     @classmethod
     def at(cls, root: Path, docs_dir: str = "docs", manifests: str = "manifests",
-           cache_dir: str = ".cache/kubedocs") -> SiteLayout:
-        return cls(root, root / docs_dir, root / manifests, root / cache_dir)
+           cache_dir: str = ".cache/kubedocs", dot_timeout: float | None = None) -> SiteLayout:
+        return cls(root, root / docs_dir, root / manifests, root / cache_dir, dot_timeout)
 
 
 @dataclass
@@ -80,7 +81,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
     try:
         figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
-                               relative_to=layout.root)
+                               relative_to=layout.root, timeout=layout.dot_timeout)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))
@@ -167,7 +168,8 @@ def read_layout(config: str) -> SiteLayout | None:
         if isinstance(plugin, dict) and isinstance(plugin.get("kubedocs"), dict):
             options = plugin["kubedocs"]
     return SiteLayout.at(path.resolve().parent, str(data.get("docs_dir", "docs")),
-                         str(options.get("manifests", "manifests")), str(options.get("cache_dir", ".cache/kubedocs")))
+                         str(options.get("manifests", "manifests")), str(options.get("cache_dir", ".cache/kubedocs")),
+                         timeout_option(options.get("dot_timeout")))
 
 
 def page_figures(layout: SiteLayout) -> Iterator[tuple[str, FigureBlock, FigureSpec | SpecError]]:
