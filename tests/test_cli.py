@@ -202,3 +202,10 @@ def test_namespace_option(root: Path) -> None:
     text = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n"
     assert "ConfigMap/default/loose" in titles(gen(root, "render", "-", stdin=text).stdout)
     assert "ConfigMap/staging/loose" in titles(gen(root, "render", "-n", "staging", "-", stdin=text).stdout)
+
+
+def test_an_output_in_a_missing_directory_is_a_message(root: Path, tmp_path: Path) -> None:
+    result = gen(root, "render", SAMPLE, "-o", str(tmp_path / "missing" / "out.svg"))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert f"gen: error: cannot write {tmp_path / 'missing' / 'out.svg'}: No such file or directory" in err
