@@ -55,3 +55,20 @@ def test_a_dot_that_never_returns_is_stopped_after_dot_timeout(sites, fixture_si
     assert build.returncode == 0, build.log
     assert "index.md:" in build.log and "did not finish within 1 s" in build.log
     assert build.page().select_one(".kubedocs-error") is not None
+
+
+@pytest.mark.parametrize("entry", ['{"svg": 5, "diagnostics": []}', '{"svg": "", "diagnostics": []}', "[]",
+                                   '{"svg": "<?xml version=\\"1.0\\"?><svg></svg>", "diagnostics": [{"line": "x"}]}'])
+def test_a_cache_entry_of_the_wrong_shape_is_rendered_again(sites, fixture_site, tmp_path, entry):
+    site = fixture_site("good")
+    first = sites.build(site, tmp_path / "out1")
+    assert first.returncode == 0, first.log
+    entries = list((site / ".cache" / "kubedocs").glob("*.json"))
+    assert entries
+    for path in entries:
+        path.write_text(entry)
+    second = sites.build(site, tmp_path / "out2")
+    assert second.returncode == 0, second.log
+    for name in ("", "two"):
+        figures = second.page(name).select("figure.kubedocs-figure svg")
+        assert figures and all(svg.find("title") for svg in figures)
