@@ -86,8 +86,8 @@ from gen.cache import CachedFigure, FigureCache
 cache = FigureCache(Path(sys.argv[1]))
 body = "<g/>" * int(sys.argv[2])
 for i in range(int(sys.argv[3])):
-    cache.put("%s", CachedFigure('<?xml version="1.0"?>\\n<svg>' + body + "</svg>", ()))
-""" % KEY
+    cache.put("KEY", CachedFigure('<?xml version="1.0"?>\\n<svg>' + body + "</svg>", ()))
+""".replace("KEY", KEY)
 
 
 def test_two_writers_and_a_reader_at_once_see_whole_entries(tmp_path: Path) -> None:
