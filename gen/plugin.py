@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
-from .figures import SpecError, find_blocks, parse_spec, timeout_option
+from .figures import Placeholders, SpecError, find_blocks, parse_spec, timeout_option
 from .model import Severity
 from .site import SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, log, render_site_figure
-
-_PLACEHOLDER = re.compile(r"(?:<p>)?<!-- kubedocs-figure-(\d+) -->(?:</p>)?")
 
 
 class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -35,6 +32,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.cache: FigureCache | None = None
         self.figures: dict[str, list[str]] = {}  # page → HTML of each figure, in order
         self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
+        self.placeholders = Placeholders()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -59,12 +57,12 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.figures[name] = [self._figure(page, block.line, block.body, i) for i, block in enumerate(blocks)]
         lines = markdown.split("\n")
         for index, block in reversed(list(enumerate(blocks))):  # from the end, so earlier indexes stay valid
-            lines[block.start:block.end + 1] = ["", f"{block.indent}<!-- kubedocs-figure-{index} -->", ""]
+            lines[block.start:block.end + 1] = ["", f"{block.indent}{self.placeholders.marker(index)}", ""]
         return "\n".join(lines)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         figures = self.figures.pop(page.file.src_uri, [])
-        return _PLACEHOLDER.sub(lambda m: figures[int(m.group(1))], html) if figures else html
+        return self.placeholders.replace(html, figures) if figures else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, svg in self.full_size.items():
