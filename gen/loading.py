@@ -336,6 +336,9 @@ def _collect_objects(
     if kind == "List" or (kind.endswith("List") and "items" in data):
         item_nodes = _item_nodes(node)
         for index, item in enumerate(as_list(data.get("items"))):
+            if kind != "List" and isinstance(item, Mapping) and "kind" not in item:
+                # The API returns a SecretList's items without kind and apiVersion: they are the list's.
+                item = {"kind": kind.removesuffix("List"), "apiVersion": api_version, **item}
             line = item_nodes[index].start_mark.line + 1 if index < len(item_nodes) else source.line
             _collect_objects(item, item_nodes[index] if index < len(item_nodes) else None,
                              Source(source.path, line), result, default_namespace)

@@ -2,9 +2,9 @@
 
 The rule: a value is shown only where it is known to be safe; everything else is masked. Safe are names, kinds,
 images, ports, paths and the label values of an object's own labels (and of its selectors), at the places the
-Kubernetes API gives them (see SAFE_KEYS); one annotation (`kubernetes.io/ingress.class`, a class name) is shown.
-Mapping keys are shown; every other value, anywhere, in any file (drawn or not: a kustomization, Helm values, an
-OpenShift Template), is masked. Comments are dropped: they are text nobody vetted.
+Kubernetes API gives them (see SAFE_KEYS). Annotation values are all masked. Mapping keys are shown; every other
+value, anywhere, in any file (drawn or not: a kustomization, Helm values, an OpenShift Template), is masked.
+Comments are dropped: they are text nobody vetted.
 
 Redaction works on the parser's nodes, the same ones the loader constructs its objects from, so that it sees what
 the loader sees: both entries of a duplicated key, values merged in with `<<:` or reached through an alias, List
@@ -31,13 +31,11 @@ class _Context(Enum):
     OBJECT = "object"  # a Kubernetes object, a List item, a Pod or Job template, a volume claim template
     METADATA = "metadata"
     LABELS = "labels"  # label values: shown
-    ANNOTATIONS = "annotations"  # masked but for SHOWN_ANNOTATIONS
+    ANNOTATIONS = "annotations"  # masked
     SPEC = "spec"  # the structure of a spec: names, ports, paths… shown, the rest masked
     SELECTOR = "selector"  # label selectors: keys, operators and label values shown
     OPAQUE = "opaque"  # everything below is masked
 
-
-SHOWN_ANNOTATIONS = frozenset({"kubernetes.io/ingress.class"})  # a class name, drawn as the Ingress class
 
 # Keys whose value, a string or number, is safe inside a spec: names, kinds, images, ports, paths, hosts, and
 # the few enumerations and counts the figures draw.
@@ -104,8 +102,6 @@ def _safe(context: _Context, key: str, holder: str) -> bool:
         return key in ("name", "namespace", "generateName")
     if context is _Context.LABELS:
         return True
-    if context is _Context.ANNOTATIONS:
-        return key in SHOWN_ANNOTATIONS
     if context is _Context.SELECTOR:
         return True  # a Service's label map, or matchExpressions' key, operator and values
     if context is _Context.SPEC:

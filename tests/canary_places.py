@@ -170,6 +170,16 @@ data:
   #   value: {c}
   mode: fast
 """),
+    "ingress class annotation that is not a name": ("ingress.yaml", """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+  annotations: {kubernetes.io/ingress.class: "Bearer {c}"}
+spec:
+  defaultBackend: {service: {name: shop, port: {number: 80}}}
+"""),
     "annotation value": ("annotated.yaml", """\
 apiVersion: v1
 kind: Service

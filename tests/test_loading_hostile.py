@@ -238,3 +238,8 @@ def test_duplicate_keys_warn_naming_both_lines() -> None:
     (warning,) = result.diagnostics
     assert warning.severity is Severity.WARNING and warning.source.line == 6
     assert "duplicate key 'password' (also on line 5)" in warning.message
+
+
+def test_list_items_without_kind_take_the_lists() -> None:
+    result = load(["-"], stdin_text="apiVersion: v1\nkind: SecretList\nitems:\n  - metadata: {name: s}\n")
+    assert [(r.kind, r.api_version, r.name) for r in result.resources] == [("Secret", "v1", "s")]
