@@ -4,7 +4,10 @@ draw what they are."""
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +198,22 @@ def test_every_corpus_file_renders(corpus: Path) -> None:
             assert b"<svg" in svg, path
             drawn += 1
     assert drawn > 400
+
+
+@pytest.mark.exe
+def test_gen_render_over_the_whole_corpus_glob(corpus: Path, tmp_path: Path) -> None:
+    """`gen render 'corpus/**/*'` (Helm templates and all): no traceback, one figure, and every file that gives
+    nothing to draw is named in a message."""
+    root = Path(__file__).resolve().parents[1]
+    output = tmp_path / "corpus.svg"
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "render", "corpus/**/*", "-o", str(output)],
+                          cwd=corpus.parent, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    assert output.read_bytes().startswith(b"<?xml")
+    loaded = load([str(corpus / "**" / "*")])
+    drawn = {r.source.path for r in loaded.resources}
+    named = {d.source.path for d in loaded.diagnostics}
+    silent = [f for f in loaded.files if f not in drawn and f not in named and _has_content(Path(f))]
+    assert silent == []
+    assert len(loaded.files) > 700
