@@ -67,5 +67,6 @@ def dot_tooltip(text: str) -> str:
 def html_text(text: str) -> str:
     """Text safe inside an HTML-like label and shown as written: escaped, without the characters XML forbids, a
     backslash doubled (Graphviz expands `\\G` and the like in HTML labels too), one line at most MAX_LABEL long."""
-    return html.escape(clip(_CONTROL.sub("", text), MAX_LABEL), quote=True).replace("\\", "\\\\")
+    escaped = html.escape(clip(_CONTROL.sub("", text), MAX_LABEL), quote=True).replace("\\", "\\\\")
+    return escaped.replace("]", "&#93;")  # dot's HTML parser rejects text that starts with `]` (found by fuzzing)
 

@@ -19,7 +19,8 @@ from gen.render.quoting import MAX_LABEL
 
 pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
 
-TRICKY = ["a\\Gb", "x\\N", "\\L\\l\\r\\n", "a&lt;b", "&amp;", 'q"u', "ü<>&", "back\\\\slash", 'a\\"b', "\\E\\T\\H"]
+TRICKY = ["]", "]]", "a]", "[x]",  # dot's HTML parser rejected text starting with `]`: found by the long fuzz session
+          "a\\Gb", "x\\N", "\\L\\l\\r\\n", "a&lt;b", "&amp;", 'q"u', "ü<>&", "back\\\\slash", 'a\\"b', "\\E\\T\\H"]
 
 
 def _shown(text: str) -> tuple[list[str], list[str]]:
