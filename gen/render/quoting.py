@@ -47,7 +47,9 @@ def clip(text: str, limit: int, unique: bool = False) -> str:
 
 def dot_id(text: str) -> str:
     """A double-quoted DOT ID: any node name (colons and slashes included) stays one identifier, however long."""
-    text = clip(_CONTROL.sub("", text), MAX_QUOTED, unique=True)
+    # `&` as `&amp;`: dot copies an ID into the SVG's <title> as is when it looks like an entity (`&;` does),
+    # which makes the SVG malformed (found by fuzzing); an escaped one reads back as the name.
+    text = clip(_CONTROL.sub("", text), MAX_QUOTED, unique=True).replace("&", "&amp;")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 

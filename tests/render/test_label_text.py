@@ -23,6 +23,15 @@ TRICKY = ["]", "]]", "a]", "[x]",  # dot's HTML parser rejected text starting wi
           "a\\Gb", "x\\N", "\\L\\l\\r\\n", "a&lt;b", "&amp;", 'q"u', "ü<>&", "back\\\\slash", 'a\\"b', "\\E\\T\\H"]
 
 
+@pytest.mark.parametrize("name", ["&;", "a&b", "&amp;", "&#45;", "&x"])
+def test_a_node_name_with_an_ampersand_gives_well_formed_svg_and_reads_back(name: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    svg = render_diagram(Diagram(boxes=[Box(name, "x")]))
+    titles = [element.text for element in ET.fromstring(svg).iter() if element.tag.endswith("title")]
+    assert name in titles  # found by the long fuzz session: `&;` made the SVG malformed
+
+
 def _shown(text: str) -> tuple[list[str], list[str]]:
     """(texts drawn, tooltips) of a figure with `text` as a box title, a row, a tooltip and an edge label."""
     diagram = Diagram(boxes=[Box("n1", text, tooltip=text, rows=(Row("r", text),)), Box("n2", "other")],
