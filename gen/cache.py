@@ -2,7 +2,8 @@
 
 A key covers the manifests' paths and bytes, the view and filters, the Graphviz version and gen's own source, so
 an unchanged rebuild renders nothing. Entries are written atomically (temporary file + rename): a killed or a
-concurrent build leaves either the old entry or the new one, never half of one.
+concurrent build leaves either the old entry or the new one, never half of one. An entry is never trusted: it must
+name its own key, carry a checksum of its content and have exactly the expected shape, else it is rendered again.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Diagnostic, Severity, Source
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 
 @functools.cache
@@ -53,20 +54,16 @@ class FigureCache:
         self.directory = directory
 
     def get(self, key: str) -> CachedFigure | None:
+        """The entry for `key`, or None when it is absent, unreadable or not exactly what put() writes."""
         path = self.directory / f"{key}.json"
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            diagnostics = tuple(
-                Diagnostic(Source(d["path"], d["line"], d["column"]), Severity(d["severity"]), d["message"],
-                           d["check"])
-                for d in entry["diagnostics"]
-            )
-            return CachedFigure(entry["svg"], diagnostics)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # absent or unreadable: render again
+            entry = json.loads(path.read_bytes().decode("utf-8"))
+            return _parse_entry(entry, key)
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # absent, unreadable or tampered with: render again
 
     def put(self, key: str, figure: CachedFigure) -> None:
-        entry = {
+        content = {
             "svg": figure.svg,
             "diagnostics": [
                 {"path": d.source.path, "line": d.source.line, "column": d.source.column,
@@ -74,6 +71,7 @@ class FigureCache:
                 for d in figure.diagnostics
             ],
         }
+        entry = {"key": key, "checksum": _checksum(content), **content}
         self.directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
@@ -82,3 +80,31 @@ class FigureCache:
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _checksum(content: Mapping[str, object]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+_DIAGNOSTIC_FIELDS = {"path": str, "line": int, "column": int, "severity": str, "message": str, "check": str}
+
+
+def _parse_entry(entry: object, key: str) -> CachedFigure | None:
+    if not isinstance(entry, dict) or set(entry) != {"key", "checksum", "svg", "diagnostics"}:
+        return None
+    svg, diagnostics = entry["svg"], entry["diagnostics"]
+    if entry["key"] != key or not isinstance(svg, str) or not isinstance(diagnostics, list):
+        return None
+    if entry["checksum"] != _checksum({"svg": svg, "diagnostics": diagnostics}):
+        return None
+    if not svg.lstrip().startswith("<?xml") or not svg.rstrip().endswith("</svg>"):
+        return None
+    parsed = []
+    for item in diagnostics:
+        if not isinstance(item, dict) or set(item) != set(_DIAGNOSTIC_FIELDS):
+            return None
+        if not all(type(item[name]) is kind for name, kind in _DIAGNOSTIC_FIELDS.items()):
+            return None
+        parsed.append(Diagnostic(Source(item["path"], item["line"], item["column"]), Severity(item["severity"]),
+                                 item["message"], item["check"]))
+    return CachedFigure(svg, tuple(parsed))

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="draw only this kind and what it owns (repeatable)")
     render.add_argument("--name", action="append", default=[], metavar="NAME",
                         help="draw only resources of this name and what they own (repeatable)")
+    render.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="stop dot after this long (default: 120)")
     add_input_options(render)
 
     check = sub.add_parser("check", help="report dangling references and unreadable input; exit 1 on any")
@@ -108,13 +110,17 @@ def _render(args: argparse.Namespace) -> int:
             return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
     filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
     try:
-        figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace)
+        figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace, timeout=args.timeout)
     except RenderError as exc:
         print(f"gen: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     report(figure.diagnostics, quiet=args.quiet)
     if args.output:
-        Path(args.output).write_bytes(figure.output)
+        try:
+            Path(args.output).write_bytes(figure.output)
+        except OSError as exc:
+            print(f"gen: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
     else:
         sys.stdout.buffer.write(figure.output)
     return EXIT_FAILED if any(d.severity is Severity.ERROR for d in figure.diagnostics) else EXIT_OK  # bad input
@@ -148,6 +154,16 @@ def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
         if quiet and diagnostic.severity is Severity.NOTE:
             continue
         print(diagnostic, file=sys.stderr)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
 
 
 def _usage(message: str) -> int:

@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
-from .loading import flow_nesting_too_deep
+from .safeyaml import Refused, single_document
 from .views import VIEWS, Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -56,12 +57,13 @@ class SpecError(ValueError):
 
 
 def find_blocks(markdown: str) -> Iterator[FigureBlock]:
-    """Every top-level ```kubedocs block; blocks inside another fence (an example in the docs) are left alone."""
+    """Every top-level ```kubedocs block; blocks inside another fence or in an indented code block (an example in
+    the docs) are left alone."""
     lines = markdown.split("\n")
     index = 0
     while index < len(lines):
         match = _FENCE_OPEN.match(lines[index])
-        if not match:
+        if not match or _in_indented_code(lines, index, _width(match.group("indent"))):
             index += 1
             continue
         fence, info = match.group("fence"), match.group("info").strip()
@@ -74,6 +76,32 @@ def find_blocks(markdown: str) -> Iterator[FigureBlock]:
         index = (closing if closing is not None else len(lines)) + 1
 
 
+_CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+][ \t]+|\d{1,9}[.)][ \t]+|(?:!!!|\?\?\?\+?|===)[ \t]+)")
+
+
+def _width(indent: str) -> int:
+    return len(indent.expandtabs(4))
+
+
+def _in_indented_code(lines: list[str], index: int, indent: int) -> bool:
+    """Whether a line indented by `indent` columns is in an indented code block: four columns or more past the
+    content of what holds it (the nearest less indented line above: a list item, an admonition, or the page)."""
+    if indent < 4:
+        return False
+    for above in reversed(lines[:index]):
+        if not above.strip():
+            continue
+        line_indent = _width(above[:len(above) - len(above.lstrip())])
+        if line_indent >= indent:
+            continue
+        container = _CONTAINER.match(above)
+        base = _width(container.group("indent") + container.group("marker")) if container else line_indent
+        if container and container.group("marker")[0] in "!?=":
+            base = line_indent + 4  # admonitions and tabs hold content indented by four
+        return indent >= base + 4
+    return True
+
+
 def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
     pattern = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
     for index in range(start, len(lines)):
@@ -83,10 +111,10 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
 
 
 def parse_spec(body: str) -> FigureSpec:
-    if flow_nesting_too_deep(body) is not None:
-        raise SpecError("the block is nested too deeply")
     try:
-        data = yaml.safe_load(body) if body.strip() else None
+        data = single_document(body) if body.strip() else None
+    except Refused as exc:
+        raise SpecError(f"the block is refused (block line {exc.line}): {exc.message}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (block line {mark.line + 1})" if mark is not None else ""
@@ -126,3 +154,29 @@ def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     hint = " (quote yes, no, on, off, true and false)" if any(isinstance(v, bool) for v in values) else ""
     raise SpecError(f"`{key}:` must be a string or a list of strings{hint}")
+
+
+def timeout_option(value: object) -> float | None:
+    """The `dot_timeout` option of mkdocs.yml as seconds; None (the default) when absent or not a positive number."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < float("inf"):
+        return float(value)
+    return None
+
+
+class Placeholders:
+    """Markers that stand for a page's figures between the plugin's markdown and HTML steps. Each build draws a new
+    random token, so that text a page holds itself (a copy of a marker, the plugin's own docs) is never one."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self._pattern = re.compile(rf"(?:<p>)?<!-- kubedocs-figure-{self.token}-(\d+) -->(?:</p>)?")
+
+    def marker(self, index: int) -> str:
+        return f"<!-- kubedocs-figure-{self.token}-{index} -->"
+
+    def replace(self, html: str, figures: list[str]) -> str:
+        def figure(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return figures[index] if index < len(figures) else ""
+
+        return self._pattern.sub(figure, html)

@@ -6,12 +6,13 @@ Bad input never stops loading: every problem becomes a Diagnostic and the other 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import gc
 import glob
 import json
-import re
+import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from .model import (
     as_list,
     as_mapping,
 )
+from .safeyaml import Refused, documents, plain_data_problem
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -48,25 +50,6 @@ TOOL_CONFIG_GROUPS = (
 )
 
 
-def _base_loader() -> type[yaml.SafeLoader]:
-    # The C loader is several times faster; fall back to the pure-Python one where libyaml is missing.
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
-
-
-class ManifestLoader(_base_loader()):  # type: ignore[misc]
-    """Safe loader that also accepts the `=` value tag (an unquoted `- =` in some CRDs)."""
-
-
-def _construct_value_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    return None
-
-
-ManifestLoader.add_constructor("tag:yaml.org,2002:value", _construct_value_tag)
-
-
 @dataclass
 class LoadResult:
     resources: list[Resource] = field(default_factory=list)
@@ -82,53 +65,155 @@ class LoadResult:
         return Inventory(self.resources)
 
 
-def expand_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
-    """Files, directories (recursively, manifest suffixes only), globs and `-`, in a stable order."""
-    paths: list[str] = []
-    problems: list[Diagnostic] = []
-    seen: set[str] = set()
+def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) -> tuple[list[str], list[Diagnostic]]:
+    """Files, directories (recursively, manifest suffixes only), globs and `-`, sorted: the result is a function of
+    the set of inputs, never of their order, and names each real file once (however many links lead to it).
 
-    def add(path: str) -> None:
-        if path not in seen:
-            seen.add(path)
-            paths.append(path)
+    Symbolic links are followed, but what a directory or a pattern finds must resolve inside that directory (the
+    pattern's fixed part); with `roots`, everything, files named outright included, must resolve inside one of
+    them. What leads elsewhere is refused with a message that names the link, never its target."""
+    problems: list[Diagnostic] = []
+    named: dict[Path, str] = {}  # real path → how it was named (the smallest spelling, for a stable result)
+    stdin = False
+    confine = tuple(_real(r) for r in roots) if roots is not None else None
+
+    def add(path: str, boundary: tuple[Path, ...] | None) -> None:
+        real = _real(Path(path))
+        if boundary is not None and not _inside(real, boundary):
+            problems.append(_error(Source(path), "refused: a symbolic link that leads outside the project"))
+            return
+        if real not in named or path < named[real]:
+            named[real] = path
 
     for item in inputs:
         if item == STDIN:
-            add(STDIN)
+            stdin = True
             continue
         path = Path(item)
         if path.is_dir():
-            for found in _walk_manifests(path):
-                add(str(found))
+            if confine is not None and not _inside(_real(path), confine):
+                problems.append(_error(Source(item), "refused: a symbolic link that leads outside the project"))
+                continue
+            found = _walk(path, confine or (_real(path),), problems)
+            if not found:
+                problems.append(Diagnostic(Source(item), Severity.WARNING,
+                                           "no manifest file (*.yaml, *.yml, *.json) in this directory"))
+            for file in found:
+                add(str(file), None)
         elif path.is_file():
-            add(item)
+            add(item, confine)
         elif glob.has_magic(item):
             # Like a directory, a pattern stands for the manifests it matches: README.md in `dir/*` is not one.
-            matches = [m for m in sorted(glob.glob(item, recursive=True))
-                       if Path(m).is_dir() or Path(m).suffix.lower() in MANIFEST_SUFFIXES]
+            matches = _glob(item, confine, problems)
             if not matches:
                 problems.append(_error(Source(item), "no manifest file matches this pattern"))
             for match in matches:
-                if Path(match).is_dir():
-                    for found in _walk_manifests(Path(match)):
-                        add(str(found))
-                else:
-                    add(match)
+                add(str(match), None)
+        elif path.is_symlink():
+            problems.append(_error(Source(item), "a symbolic link that leads nowhere (or to itself)"))
         else:
             problems.append(_error(Source(item), "no such file or directory"))
-    return paths, problems
+    paths = sorted(named.values())
+    return ([STDIN] if stdin else []) + paths, problems
 
 
-def _walk_manifests(directory: Path) -> list[Path]:
-    found = [
-        p
-        for p in directory.rglob("*")
-        if p.suffix.lower() in MANIFEST_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    ]
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop on Python < 3.13
+        return path.absolute()
+
+
+def _inside(real: Path, boundary: tuple[Path, ...]) -> bool:
+    return any(real == root or real.is_relative_to(root) for root in boundary)
+
+
+def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic],
+          max_depth: int | None = None, with_dirs: bool = False) -> list[Path]:
+    """Manifest files below `directory` (hidden ones left out), iteratively. Symbolic links are followed, but never
+    out of `boundary` and never into a directory already visited: a link loop ends, instead of walking (and loading
+    the same files) until the path is too long."""
+    found: list[Path] = []
+    seen = {_real(directory)}
+    stack: list[tuple[Path, int]] = [(directory, 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable or gone: nothing to load from it
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(current, entry.name)
+            real = _real(path)
+            if entry.is_symlink() and not _inside(real, boundary):
+                problems.append(_error(Source(str(path)), "refused: a symbolic link that leads outside the project"))
+                continue
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                if real in seen:
+                    continue
+                seen.add(real)
+                if with_dirs:
+                    found.append(path)
+                if max_depth is None or depth + 1 < max_depth:
+                    stack.append((path, depth + 1))
+            elif is_file and (with_dirs or path.suffix.lower() in MANIFEST_SUFFIXES):
+                found.append(path)
     return sorted(found)
+
+
+def _glob(pattern: str, confine: tuple[Path, ...] | None, problems: list[Diagnostic]) -> list[Path]:
+    """What `glob.glob(pattern, recursive=True)` finds, but through `_walk`: loop-safe and confined to the pattern's
+    fixed part. A matching directory stands for its manifests."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = Path(*parts[:fixed]) if fixed else Path()
+    wanted = parts[fixed:]
+    if not base.is_dir():
+        return []
+    boundary = confine or (_real(base),)
+    max_depth = None if "**" in wanted else len(wanted)
+    found: list[Path] = []
+    for path in _walk(base, boundary, problems, max_depth, with_dirs=True):
+        relative = path.relative_to(base).parts
+        if not _matches(wanted, relative):
+            continue
+        if path.is_dir():
+            found.extend(_walk(path, boundary, problems))
+        elif path.suffix.lower() in MANIFEST_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def _matches(pattern: Sequence[str], parts: Sequence[str]) -> bool:
+    """Path components against glob components; `**` stands for any number of them (iterative, no recursion)."""
+    states = {0}
+    for part in parts:
+        following: set[int] = set()
+        for state in _closure(states, pattern):
+            if state < len(pattern):
+                if pattern[state] == "**":
+                    following.add(state)
+                elif fnmatch.fnmatchcase(part, pattern[state]):
+                    following.add(state + 1)
+        states = following
+        if not states:
+            return False
+    return len(pattern) in _closure(states, pattern)
+
+
+def _closure(states: set[int], pattern: Sequence[str]) -> set[int]:
+    result = set(states)
+    for state in sorted(states):
+        while state < len(pattern) and pattern[state] == "**":
+            state += 1
+            result.add(state)
+    return result
 
 
 def load(
@@ -166,17 +251,30 @@ def _collector_paused() -> Iterator[None]:
 def _load_path(path: str, result: LoadResult, default_namespace: str, stdin_text: str | None,
                relative_to: Path | None) -> None:
     result.files.append(path)
+    display = "<stdin>" if path == STDIN else relative_path(path, relative_to)
     try:
-        if path == STDIN:
-            text = stdin_text if stdin_text is not None else sys.stdin.read()
-            display = "<stdin>"
+        if path == STDIN and stdin_text is not None:
+            text = stdin_text
         else:
-            text = Path(path).read_bytes().decode("utf-8-sig")
-            display = relative_path(path, relative_to)
-    except (OSError, UnicodeDecodeError) as exc:
-        result.diagnostics.append(_error(Source(path), f"cannot read: {_reason(exc)}"))
+            # Bytes, decoded here: standard input's own decoding would turn bad bytes into surrogates or raise.
+            data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+            text = decode(data)
+    except OSError as exc:
+        result.diagnostics.append(_error(Source(display), f"cannot read: {_reason(exc)}"))
+        return
+    except Refused as exc:
+        result.diagnostics.append(_error(Source(display, exc.line), f"cannot read: {exc.message}"))
         return
     load_text(text, display, result, default_namespace)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark dropped); Refused names the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Refused(line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
 def load_text(text: str, path: str, result: LoadResult, default_namespace: str = "default") -> None:
@@ -186,58 +284,37 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             _note(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
         )
         return
-    too_deep = flow_nesting_too_deep(text)
-    if too_deep is not None:
-        result.diagnostics.append(_error(Source(path, too_deep), f"refused: flow collections nested more than "
-                                                                 f"{MAX_FLOW_DEPTH} deep (no manifest needs that)"))
-        return
     loaded_before = len(result.resources)
     try:
         # Streamed: each document's nodes are dropped once it is collected, and the documents before a
         # syntax error are kept.
-        for data, node, line in _parse_documents(text):
-            _collect_objects(data, node, Source(path, line), result, default_namespace)
+        for document in documents(text):
+            source = Source(path, document.line)
+            for key, first, second in document.inspection.duplicates:
+                result.diagnostics.append(Diagnostic(
+                    Source(path, second), Severity.WARNING,
+                    f"duplicate key {key!r} (also on line {first}): the last one is used", "duplicate-key"))
+            if document.refused is not None:
+                refused = document.refused
+                result.diagnostics.append(_error(Source(path, refused.line), f"refused: {refused.message}"))
+                continue
+            _collect_objects(document.data, document.node, source, result, default_namespace)
+    except Refused as exc:
+        result.diagnostics.append(_error(Source(path, exc.line), f"refused: {exc.message}"))
     except yaml.YAMLError as exc:
         if path.endswith(".json") and len(result.resources) == loaded_before:
             try:
-                _collect_objects(json.loads(text), None, Source(path, 1), result, default_namespace)
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                data = None
+            problem = plain_data_problem(data) if data is not None else None
+            if problem is not None:
+                result.diagnostics.append(_error(Source(path, 1), f"refused: {problem}"))
                 return
-            except ValueError:
-                pass
+            if data is not None:
+                _collect_objects(data, None, Source(path, 1), result, default_namespace)
+                return
         result.diagnostics.append(_yaml_error(path, exc))
-
-
-MAX_FLOW_DEPTH = 1000
-_FLOW_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def flow_nesting_too_deep(text: str) -> int | None:
-    """The line where `[`/`{` nesting passes MAX_FLOW_DEPTH, else None. libyaml's composer recurses on the C stack:
-    a file of a few hundred kilobytes of `[[[[...` would crash the process instead of raising an error."""
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
-        return None  # the common case costs two C-speed counts
-    depth = 0
-    for match in _FLOW_BRACKET.finditer(text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_FLOW_DEPTH:
-            return text.count("\n", 0, match.start()) + 1
-    return None
-
-
-def _parse_documents(text: str) -> Iterable[tuple[Any, yaml.Node | None, int]]:
-    """(data, node, line) per non-empty document; composing first keeps each node's position."""
-    loader = ManifestLoader(text)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            data = loader.construct_document(node)
-            if data is None:
-                continue  # an empty document: `---` followed by nothing, or comments only
-            yield data, node, node.start_mark.line + 1
-    finally:
-        loader.dispose()
 
 
 def _collect_objects(
@@ -261,6 +338,9 @@ def _collect_objects(
     if kind == "List" or (kind.endswith("List") and "items" in data):
         item_nodes = _item_nodes(node)
         for index, item in enumerate(as_list(data.get("items"))):
+            if kind != "List" and isinstance(item, Mapping) and "kind" not in item:
+                # The API returns a SecretList's items without kind and apiVersion: they are the list's.
+                item = {"kind": kind.removesuffix("List"), "apiVersion": api_version, **item}
             line = item_nodes[index].start_mark.line + 1 if index < len(item_nodes) else source.line
             _collect_objects(item, item_nodes[index] if index < len(item_nodes) else None,
                              Source(source.path, line), result, default_namespace)
@@ -330,13 +410,11 @@ def _apply_crd_scopes(result: LoadResult) -> None:
 
 
 def relative_path(path: str, root: Path | None) -> str:
-    """`path` relative to `root` in POSIX form; unchanged without a root or when it lies outside it."""
+    """`path` relative to `root` in POSIX form (symbolic links not resolved: a link is named where it is), with
+    `..` when it lies outside; never an absolute path of the build machine. Unchanged without a root."""
     if root is None:
         return path
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path
+    return Path(os.path.relpath(Path(path).absolute(), root.absolute())).as_posix()
 
 
 def _looks_like_helm_template(text: str, path: str) -> bool:
@@ -359,8 +437,6 @@ def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
     return str(exc)
 
 

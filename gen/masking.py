@@ -73,6 +73,11 @@ def _masked_value(value: str) -> str:
 
 def _mask_named(match: re.Match[str]) -> str:
     if not is_secret_name(match.group("name")):
+        value = match.group("value")
+        if len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]:
+            # A quoted value is a command of its own (`sh -c 'login --token x'`): mask inside it too.
+            inner = mask_text(value[1:-1])
+            return match.group("lead") + match.group("name") + match.group("sep") + value[0] + inner + value[0]
         return match.group(0)
     return match.group("lead") + match.group("name") + match.group("sep") + _masked_value(match.group("value"))
 

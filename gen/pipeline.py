@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .graph import Graph
+from .isolate import draw_without_culprits
 from .loading import LoadResult, load
 from .model import Diagnostic
-from .render import render_diagram
+from .render import RenderError, RenderTimeout, render_diagram
 from .rules import derive
 from .views import Filters, build_view
 
@@ -41,10 +42,20 @@ def render_figure(
     namespace: str = "default",
     stdin_text: str | None = None,
     relative_to: Path | None = None,
+    timeout: float | None = None,
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
     loaded, graph = analyse(inputs, namespace, stdin_text, relative_to)
     diagram = build_view(graph, view, filters)
-    output = render_diagram(diagram, output_format)
-    diagnostics = all_diagnostics(loaded, graph)
+    rejected: list[Diagnostic] = []
+    try:
+        output = render_diagram(diagram, output_format, timeout)
+    except RenderTimeout:
+        raise
+    except RenderError as exc:
+        if not str(exc).startswith("Graphviz dot failed") or not loaded.resources:
+            raise  # dot is missing or the figure is too large: no one input is to blame
+        output, rejected = draw_without_culprits(list(loaded.inventory()),
+                                                view, output_format, filters, timeout, exc)
+    diagnostics = all_diagnostics(loaded, graph, *rejected)
     return Figure(output, loaded, graph, diagnostics)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
+from .figures import Placeholders
 from .model import Severity
 from .site import FigureResult, SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, page_figures
 
 log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
-
-_PLACEHOLDER = re.compile(r"(?:<p>)?<!-- kubedocs-figure-(\d+) -->(?:</p>)?")
 
 
 class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
     manifests = c.Type(str, default="manifests")  # figures name paths under this directory
     cache_dir = c.Type(str, default=".cache/kubedocs")
     show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
+    dot_timeout = c.Type((int, float), default=120)  # seconds dot may take per figure
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]
@@ -35,6 +34,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.cache: FigureCache | None = None
         self.figures: dict[str, list[str]] = {}  # page → HTML of each figure, in order
         self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
+        self.placeholders = Placeholders()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.layout = SiteLayout.of(config, self.config)
@@ -57,12 +57,12 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         lines = markdown.split("\n")
         for result in reversed(results):  # from the end, so earlier indexes stay valid
             block = result.block
-            lines[block.start:block.end + 1] = ["", f"{block.indent}<!-- kubedocs-figure-{result.index} -->", ""]
+            lines[block.start:block.end + 1] = ["", f"{block.indent}{self.placeholders.marker(result.index)}", ""]
         return "\n".join(lines)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         figures = self.figures.pop(page.file.src_uri, [])
-        return _PLACEHOLDER.sub(lambda m: figures[int(m.group(1))], html) if figures else html
+        return self.placeholders.replace(html, figures) if figures else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, svg in self.full_size.items():

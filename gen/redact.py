@@ -1,95 +1,226 @@
-"""Showing a manifest's YAML without any value that could be a secret.
+"""Showing a manifest's YAML without anything that could be a secret.
 
-Secret `data`/`stringData` values, ConfigMap `data`/`binaryData` values, annotation values and env literals are
-replaced in the original text (comments and layout kept), found through the YAML nodes' positions.
+The rule: a value is shown only where it is known to be safe; everything else is masked. Safe are names, kinds,
+images, ports, paths and the label values of an object's own labels (and of its selectors), at the places the
+Kubernetes API gives them (see SAFE_KEYS). Annotation values are all masked. Mapping keys are shown; every other
+value, anywhere, in any file (drawn or not: a kustomization, Helm values, an OpenShift Template), is masked.
+Comments are dropped: they are text nobody vetted.
+
+Redaction works on the parser's nodes, the same ones the loader constructs its objects from, so that it sees what
+the loader sees: both entries of a duplicated key, values merged in with `<<:` or reached through an alias, List
+items without a kind, templates at any depth. Each node is judged by every path that reaches it and shown only if
+all say it is safe. The text is then written back with masked values replaced, so the layout stays as written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import Enum
 
 import yaml
 
-from .loading import ManifestLoader, flow_nesting_too_deep
+from .safeyaml import ManifestLoader, Refused, check_text, inspect, is_plain
 
 REDACTED = "«redacted»"
 
 
+class _Context(Enum):
+    """What the entries of a mapping are, for the judgement of their values."""
+
+    ROOT = "root"  # above a document
+    OBJECT = "object"  # a Kubernetes object, a List item, a Pod or Job template, a volume claim template
+    METADATA = "metadata"
+    LABELS = "labels"  # label values: shown
+    ANNOTATIONS = "annotations"  # masked
+    SPEC = "spec"  # the structure of a spec: names, ports, paths… shown, the rest masked
+    SELECTOR = "selector"  # label selectors: keys, operators and label values shown
+    OPAQUE = "opaque"  # everything below is masked
+
+
+# Keys whose value, a string or number, is safe inside a spec: names, kinds, images, ports, paths, hosts, and
+# the few enumerations and counts the figures draw.
+SAFE_KEYS = frozenset({
+    "name", "kind", "apiVersion", "namespace", "image", "imagePullPolicy",
+    "containerPort", "hostPort", "port", "targetPort", "nodePort", "protocol", "number", "appProtocol",
+    "mountPath", "subPath", "path", "pathType", "readOnly", "host", "hosts", "medium",
+    "secretName", "claimName", "serviceName", "servicePort", "serviceAccountName", "serviceAccount",
+    "ingressClassName", "storageClassName", "volumeName", "externalName",
+    "type", "replicas", "parallelism", "restartPolicy", "minReplicas", "maxReplicas", "optional",
+    "scope", "plural", "singular", "listKind", "shortNames", "group",
+})
+# A `key:` names a key of a ConfigMap or Secret only below these.
+KEY_HOLDERS = frozenset({"secretKeyRef", "configMapKeyRef", "items"})
+
+# Keys of a spec whose mapping or list value is more spec structure.
+SPEC_KEYS = frozenset({
+    "spec", "containers", "initContainers", "ephemeralContainers", "ports", "volumeMounts", "volumes", "env",
+    "envFrom", "valueFrom", "secretKeyRef", "configMapKeyRef", "configMapRef", "secretRef", "configMap", "secret",
+    "persistentVolumeClaim", "projected", "sources", "items", "hostPath", "emptyDir", "livenessProbe",
+    "readinessProbe", "startupProbe", "httpGet", "tcpSocket", "grpc", "rules", "http", "paths", "backend",
+    "defaultBackend", "service", "port", "tls", "resource", "imagePullSecrets", "roleRef", "subjects",
+    "scaleTargetRef", "clientConfig", "webhooks", "names", "ownerReferences", "ingress", "egress", "to", "from",
+    "podSelector", "namespaceSelector", "parentRefs", "backendRefs", "listeners",
+})
+OBJECT_KEYS = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})  # {metadata, spec} again
+
+
+def _enter(context: _Context, key: str) -> _Context:
+    """The context of the entries of a mapping found under `key` in `context`."""
+    if context is _Context.ROOT:
+        return _Context.OBJECT
+    if context is _Context.OBJECT:
+        if key == "metadata":
+            return _Context.METADATA
+        if key == "items":  # a List's items are objects, with or without a kind
+            return _Context.OBJECT
+        if key in ("spec", "roleRef", "subjects", "webhooks"):
+            return _Context.SPEC
+        return _Context.OPAQUE
+    if context is _Context.METADATA:
+        return {"labels": _Context.LABELS, "annotations": _Context.ANNOTATIONS,
+                "ownerReferences": _Context.SPEC}.get(key, _Context.OPAQUE)
+    if context is _Context.SPEC:
+        if key == "metadata":
+            return _Context.METADATA
+        if key in OBJECT_KEYS:
+            return _Context.OBJECT
+        if key in ("selector", "podSelector", "namespaceSelector"):
+            return _Context.SELECTOR
+        return _Context.SPEC if key in SPEC_KEYS else _Context.OPAQUE
+    if context is _Context.SELECTOR:
+        if key == "matchLabels":
+            return _Context.LABELS
+        return _Context.SELECTOR if key == "matchExpressions" else _Context.OPAQUE
+    return _Context.OPAQUE  # LABELS, ANNOTATIONS, OPAQUE: nothing nests below a label value
+
+
+def _safe(context: _Context, key: str, holder: str) -> bool:
+    """Whether a scalar under `key`, in a mapping of `context` that sits under `holder`, may be shown."""
+    if context is _Context.OBJECT:
+        return key in ("apiVersion", "kind", "type")
+    if context is _Context.METADATA:
+        return key in ("name", "namespace", "generateName")
+    if context is _Context.LABELS:
+        return True
+    if context is _Context.SELECTOR:
+        return True  # a Service's label map, or matchExpressions' key, operator and values
+    if context is _Context.SPEC:
+        return key in SAFE_KEYS or (key == "key" and holder in KEY_HOLDERS)
+    return False
+
+
+_State = tuple[yaml.Node, _Context, str, str]  # node, context of its mapping, its key, that mapping's key
+
+
+def _judge(root: yaml.Node) -> tuple[set[int], list[yaml.ScalarNode]]:
+    """Ids of the scalar nodes to mask, and every scalar node of the document. Iterative; each node is visited
+    once per distinct way of reaching it (inspect() has bounded how many aliases there can be)."""
+    masked: set[int] = set()
+    scalars: dict[int, yaml.ScalarNode] = {}
+    visited: set[tuple[int, _Context, str, str]] = set()
+    stack: list[_State] = [(root, _Context.ROOT, "", "")]
+    while stack:
+        node, context, key, holder = stack.pop()
+        if context is _Context.OPAQUE:
+            key = holder = ""  # below an opaque key every path judges alike: fewer states
+        state = (id(node), context, key, holder)
+        if state in visited:
+            continue
+        visited.add(state)
+        if isinstance(node, yaml.ScalarNode):
+            scalars[id(node)] = node
+            if not _safe(context, key, holder) or node.style in ("|", ">"):
+                masked.add(id(node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, context, key, holder) for item in node.value)  # items judged as their list
+        elif isinstance(node, yaml.MappingNode):
+            inner = _enter(context, key)
+            for child_key, value in node.value:
+                if not isinstance(child_key, yaml.ScalarNode):
+                    stack.append((child_key, _Context.OPAQUE, "", ""))  # a complex key is data
+                    stack.append((value, _Context.OPAQUE, "", ""))
+                    continue
+                scalars[id(child_key)] = child_key  # keys are shown
+                if child_key.tag == "tag:yaml.org,2002:merge":
+                    stack.append((value, context, key, holder))  # merged entries are this mapping's own
+                else:
+                    stack.append((value, inner, str(child_key.value), key))
+    return masked, list(scalars.values())
+
+
 def redact_manifest(text: str) -> str:
-    """The text with every sensitive value replaced; unparseable text is withheld entirely."""
-    if flow_nesting_too_deep(text) is not None:
-        return "# (not shown: nested too deeply to be a manifest)\n"
-    spans: list[tuple[int, int]] = []
-    loader = ManifestLoader(text)
+    """The text with every value not known to be safe masked and comments dropped; text that cannot be parsed
+    (or is refused, such as an alias bomb) is withheld entirely."""
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                spans.extend(_sensitive_spans(node))
+        check_text(text)
+        spans: list[tuple[int, int, bool]] = []  # start, end, masked
+        loader = ManifestLoader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:
+                    continue
+                inspect(node, is_plain(text))
+                masked, scalars = _judge(node)
+                spans.extend((s.start_mark.index, s.end_mark.index, id(s) in masked) for s in scalars)
+        finally:
+            loader.dispose()
+    except Refused as exc:
+        return f"# (not shown: line {exc.line}: {exc.message})\n"
     except yaml.YAMLError:
         return "# (not shown: this file is not valid YAML)\n"
-    finally:
-        loader.dispose()
-    for start, end in sorted(set(spans), reverse=True):
-        replacement = REDACTED
-        if "\n" in text[start:end]:  # a block scalar: keep the next key on its own line
-            replacement += "\n"
-        text = text[:start] + replacement + text[end:]
-    return text
+    return _rewrite(text, sorted(set(spans)))
 
 
-def _sensitive_spans(root: yaml.Node) -> Iterator[tuple[int, int]]:
-    if isinstance(root, yaml.SequenceNode):
-        for item in root.value:  # a List's items, at any depth
-            yield from _sensitive_spans(item)
-        return
-    if not isinstance(root, yaml.MappingNode):
-        return
-    kind = _scalar(_get(root, "kind"))
-    if kind in ("Secret", "ConfigMap"):
-        for key in ("data", "stringData", "binaryData"):
-            yield from _value_spans(_get(root, key))
-    yield from _value_spans(_get(_get(root, "metadata"), "annotations"))
-    items = _get(root, "items")
-    if items is not None:
-        yield from _sensitive_spans(items)
-    yield from _env_literal_spans(root)
+def _rewrite(text: str, spans: list[tuple[int, int, bool]]) -> str:
+    """The text with masked spans replaced and comments (outside every scalar) removed."""
+    out: list[str] = []
+    position = 0
+    for start, end, masked in spans:
+        if start < position:
+            continue  # a key and value that are one node (an alias), or nested spans: already written
+        out.append(_without_comments(text[position:start], position == 0 or text[position - 1] == "\n"))
+        value = text[start:end]
+        if masked and start != end:
+            value = REDACTED + ("\n" if "\n" in value else "")  # a block scalar: keep the next key on its own line
+        out.append(value)
+        position = end
+    out.append(_without_comments(text[position:], position == 0 or text[position - 1] == "\n"))
+    return _drop_emptied_lines("".join(out))
 
 
-def _env_literal_spans(node: yaml.Node | None, seen: set[int] | None = None) -> Iterator[tuple[int, int]]:
-    """Every `env: [{name, value}]` literal anywhere below (Pod templates nest at several depths).
-    Each node is visited once: aliases share nodes, and an alias bomb must not make this exponential."""
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if _scalar(key) == "env" and isinstance(value, yaml.SequenceNode):
-                for item in value.value:
-                    literal = _get(item, "value")
-                    if isinstance(literal, yaml.ScalarNode):
-                        yield literal.start_mark.index, literal.end_mark.index
-            else:
-                yield from _env_literal_spans(value, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _env_literal_spans(item, seen)
+_COMMENT_MARK = "\0kubedocs-comment\0"
 
 
-def _value_spans(mapping: yaml.Node | None) -> Iterator[tuple[int, int]]:
-    if isinstance(mapping, yaml.MappingNode):
-        for _key, value in mapping.value:
-            yield value.start_mark.index, value.end_mark.index
+def _without_comments(gap: str, starts_line: bool) -> str:
+    """Text between scalars: a `#` at a line's start or after a space begins a comment, to the end of the line."""
+    if "#" not in gap:
+        return gap
+    lines = gap.split("\n")
+    for index, line in enumerate(lines):
+        at = _comment_start(line, at_line_start=index > 0 or starts_line)
+        if at is not None:
+            lines[index] = line[:at].rstrip(" \t") + _COMMENT_MARK
+    return "\n".join(lines)
 
 
-def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if _scalar(k) == key:
-                return v  # type: ignore[no-any-return]
+def _comment_start(line: str, at_line_start: bool) -> int | None:
+    for index, char in enumerate(line):
+        if char == "#" and ((index == 0 and at_line_start) or (index > 0 and line[index - 1] in " \t")):
+            return index  # (a `#` right after a scalar, with no space, is not a comment in YAML)
     return None
 
 
-def _scalar(node: yaml.Node | None) -> str | None:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+def _drop_emptied_lines(text: str) -> str:
+    """Lines that held only a comment go; a comment after content leaves the content."""
+    return "".join(_lines_without_marks(text))
+
+
+def _lines_without_marks(text: str) -> Iterator[str]:
+    for line in text.splitlines(keepends=True):
+        if _COMMENT_MARK not in line:
+            yield line
+            continue
+        content = line.replace(_COMMENT_MARK, "")
+        if content.strip():
+            yield content

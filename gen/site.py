@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import CachedFigure, FigureCache, figure_key
-from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
 from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
 from .redact import redact_manifest
@@ -33,12 +33,14 @@ class SiteLayout:
     docs_dir: Path
     manifests_dir: Path
     cache_dir: Path
+    dot_timeout: float | None = None  # seconds per figure; None: DEFAULT_TIMEOUT
 
     @classmethod
     def of(cls, config: MkDocsConfig, options: KubedocsConfig) -> SiteLayout:
         """The layout of a validated MkDocs configuration and the plugin's validated options."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir)
+        return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
+                   timeout_option(options.dot_timeout))
 
 
 class ConfigError(Exception):
@@ -103,8 +105,8 @@ class RenderedFigure:
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
-    files, problems = expand_inputs(paths)
-    relative = [relative_path(f, layout.root) for f in files]  # absolute when a link leads outside the site
+    files, problems = expand_inputs(paths, roots=(layout.root, layout.manifests_dir))  # nothing from elsewhere
+    relative = [relative_path(f, layout.root) for f in files]
     problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
     return relative, problems
 
@@ -125,7 +127,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
     try:
         figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
-                               relative_to=layout.root)
+                               relative_to=layout.root, timeout=layout.dot_timeout)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))

@@ -96,7 +96,7 @@ def test_unreadable_input_exits_1_after_drawing_the_rest(root: Path, tmp_path: P
     assert result.returncode == 1
     err = stderr(result)
     assert "tests/fixtures/loading/broken.yaml:5:13: error: invalid YAML" in err
-    assert f"{latin1}: error: cannot read" in err
+    assert f"{latin1}:3: error: cannot read: not UTF-8 text (byte 0xe9" in err
     assert f"{tmp_path / 'missing.yaml'}: error: no such file or directory" in err
     assert "Traceback" not in err
     # The rest was drawn all the same.
@@ -179,15 +179,15 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "bad-indent.yaml": (1, 1, "bad-indent.yaml:5:13: error: invalid YAML: "),
     "tab.yaml": (1, 1, "tab.yaml:1:1: error: invalid YAML: "),
     "nul.yaml": (1, 1, "nul.yaml: error: invalid YAML: unacceptable character #x0000"),
-    "latin1.yaml": (1, 1, "latin1.yaml: error: cannot read: not UTF-8 text"),
-    "binary.json": (1, 1, "binary.json: error: cannot read: not UTF-8 text"),
+    "latin1.yaml": (1, 1, "latin1.yaml:1: error: cannot read: not UTF-8 text (byte 0xe9 at offset 9)"),
+    "binary.json": (1, 1, "binary.json:2: error: cannot read: not UTF-8 text (byte 0x80 at offset 128)"),
     "empty.yaml": (0, 0, NOTHING),
     "comments.yaml": (0, 0, NOTHING),
     "scalar.yaml": (0, 0, "scalar.yaml:1: note: skipped: a str value, not a Kubernetes object"),
     "unclosed.json": (1, 1, "unclosed.json:2:1: error: invalid YAML: "),
-    "deep.yaml": (1, 1, "deep.yaml:1: error: refused: flow collections nested more than 1000 deep"),
+    "deep.yaml": (1, 1, "deep.yaml:1: error: refused: nested more than 100 deep (no manifest needs that)"),
     # A recursive alias is valid YAML (nothing expands it); the mapping it makes is no Kubernetes object.
-    "alias-loop.yaml": (0, 0, "alias-loop.yaml:1: note: skipped: no apiVersion and kind, not a Kubernetes object"),
+    "alias-loop.yaml": (1, 1, "alias-loop.yaml:1: error: refused: an alias refers to the node that holds it (a cycle)"),
     # Outside a chart's templates/ a template is a file that does not parse ...
     "template.yaml": (1, 1, "template.yaml:4:10: error: invalid YAML: "),
     # ... inside one it is a Helm template, skipped with a note.
@@ -244,3 +244,10 @@ def test_namespace_option(root: Path) -> None:
     text = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n"
     assert "ConfigMap/default/loose" in titles(gen(root, "render", "-", stdin=text).stdout)
     assert "ConfigMap/staging/loose" in titles(gen(root, "render", "-n", "staging", "-", stdin=text).stdout)
+
+
+def test_an_output_in_a_missing_directory_is_a_message(root: Path, tmp_path: Path) -> None:
+    result = gen(root, "render", SAMPLE, "-o", str(tmp_path / "missing" / "out.svg"))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert f"gen: error: cannot write {tmp_path / 'missing' / 'out.svg'}: No such file or directory" in err

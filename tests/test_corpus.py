@@ -4,7 +4,10 @@ draw what they are."""
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,3 +200,22 @@ def test_every_corpus_file_renders(corpus: Path) -> None:
             assert b"<svg" in svg, path
             drawn += 1
     assert drawn > 400
+
+
+@pytest.mark.exe
+def test_gen_render_over_the_whole_corpus_glob(corpus: Path, loaded_files: dict[Path, LoadResult],
+                                               tmp_path: Path) -> None:
+    """`gen render 'corpus/**/*'` (Helm templates and all): no traceback, one figure, and every manifest file that
+    gives nothing to draw is named in a message."""
+    root = Path(__file__).resolve().parents[1]
+    output = tmp_path / "corpus.svg"
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "render", "corpus/**/*", "-o", str(output)],
+                          cwd=corpus.parent, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    assert output.read_bytes().startswith(b"<?xml")
+    named = {line.split(":")[0] for line in done.stderr.splitlines()}
+    nothing_drawn = [path.relative_to(corpus.parent).as_posix() for path, loaded in loaded_files.items()
+                     if path.suffix in MANIFEST_SUFFIXES and not loaded.resources and _has_content(path)]
+    assert len(nothing_drawn) > 50
+    assert [name for name in nothing_drawn if name not in named] == []

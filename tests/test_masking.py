@@ -81,3 +81,10 @@ def test_clip() -> None:
     assert clip("a\n  b", 10) == "a b"
     clipped = clip("x" * 50, 20)
     assert len(clipped) == 20 and clipped.endswith("…")
+
+
+def test_a_secret_inside_a_quoted_command_is_masked() -> None:
+    # `-c` takes the quoted script as its value; the script's own flags are masked as any command's.
+    assert mask_text("sh -c 'login --token abc123'") == "sh -c 'login --token ***'"
+    assert (mask_text('sh -c "curl -H Authorization:x --password=abc"')
+            == 'sh -c "curl -H Authorization:*** --password=***"')

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from ..diagram import Diagram
 from .dot import diagram_to_dot
-from .execute import FORMATS, RenderError, dot_available, graphviz_version, run_dot
+from .execute import DEFAULT_TIMEOUT, FORMATS, RenderError, RenderTimeout, dot_available, graphviz_version, run_dot
 from .svg import clean_svg, embeddable_svg
 
-__all__ = ["FORMATS", "RenderError", "diagram_to_dot", "dot_available", "embeddable_svg", "graphviz_version",
-           "render_diagram"]
+__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "MAX_BOXES", "MAX_LINKS", "RenderError", "RenderTimeout", "diagram_to_dot",
+           "dot_available", "embeddable_svg", "graphviz_version", "render_diagram"]
 
 
 PNG_DPI = 192
+# Past these dot takes minutes or more (layout is worse than quadratic in crossings): refused before it starts.
+MAX_BOXES = 3000
+MAX_LINKS = 6000
 
 
-def render_diagram(diagram: Diagram, output_format: str = "svg") -> bytes:
-    """Render to `svg`, `png` or `dot` bytes. Raises RenderError when dot is missing or fails."""
+def render_diagram(diagram: Diagram, output_format: str = "svg", timeout: float | None = None) -> bytes:
+    """Render to `svg`, `png` or `dot` bytes. Raises RenderError when dot is missing, fails or takes longer than
+    `timeout` seconds (default DEFAULT_TIMEOUT), or when the diagram is too large to lay out in time."""
+    if len(diagram.boxes) > MAX_BOXES or len(diagram.links) > MAX_LINKS:
+        raise RenderError(f"the figure has {len(diagram.boxes)} boxes and {len(diagram.links)} links, more than dot "
+                          f"lays out in time ({MAX_BOXES} boxes, {MAX_LINKS} links): narrow its inputs (filters, "
+                          "names) or split it")
     # A bitmap at screen resolution blurs 8-point badges: draw it at 2x (vector SVG needs no such thing).
     source = diagram_to_dot(diagram, dpi=PNG_DPI if output_format == "png" else None)
     if output_format == "dot":
         return source.encode("utf-8")
-    output = run_dot(source, output_format)
+    output = run_dot(source, output_format, timeout)
     if output_format == "svg":
         return clean_svg(output.decode("utf-8")).encode("utf-8")
     return output

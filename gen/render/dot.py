@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
-from .quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
+from .quoting import PATH_SEPARATORS, dot_id, dot_label, dot_tooltip, html_text, wrap_words
 
 # Hangul needs a CJK font at layout time for dot to size labels right; browsers get a fallback list.
 FONT = "NanumBarunGothic"
@@ -142,7 +142,7 @@ def _box_line(box: Box, indent: str) -> str:
             attrs += f', margin="{SHAPE_MARGINS[box.shape]}"'
     # SVG classes name the box's category and state, for stylesheets and readers of the SVG.
     classes = dot_id(" ".join(filter(None, (box.category, box.state))))
-    return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_id(box.tooltip or box.id)}];"
+    return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_tooltip(box.tooltip or box.id)}];"
 
 
 def _styled(text: str, opening: str, closing: str) -> str:
@@ -207,7 +207,7 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
         # Long labels wrap at separators: a label's width widens the gap between two whole columns.
         lines = link.label.split("\n")
         wrapped = "\n".join(part for line in lines for part in wrap_words(line, LABEL_WIDTH, PATH_SEPARATORS))
-        attrs.append(f"label={dot_id(wrapped)}")
+        attrs.append(f"label={dot_label(wrapped)}")
     if link.source_group in clusters:
         attrs.append(f"ltail={clusters[link.source_group]}")
     if link.target_group in clusters:

@@ -1,15 +1,27 @@
-"""Running the Graphviz `dot` binary through the graphviz package."""
+"""Running the Graphviz `dot` binary: with a timeout, in its own process group, killed with all its children on
+timeout or interrupt, so that no figure can hang a build or outlive it."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import re
 import shutil
+import signal
+import subprocess
 
 FORMATS = ("svg", "png", "dot")
+DEFAULT_TIMEOUT = 120.0  # seconds per figure; `gen render --timeout`, the plugin's `dot_timeout`
+VERSION_TIMEOUT = 10.0
 
 
 class RenderError(Exception):
-    """dot is missing or failed; the message says what to do."""
+    """dot is missing, failed or took too long; the message says what to do."""
+
+
+class RenderTimeout(RenderError):
+    """dot did not finish within the timeout; it has been killed."""
 
 
 MISSING_DOT = (
@@ -27,19 +39,48 @@ def graphviz_version() -> str:
     """The dot version, part of every figure's cache key (another version lays out differently)."""
     if not dot_available():
         return "missing"
-    import graphviz
-
-    return ".".join(str(part) for part in graphviz.version())
-
-
-def run_dot(source: str, output_format: str) -> bytes:
-    """Lay out DOT source and return the rendered bytes (svg or png)."""
-    import graphviz  # imported here so that `import gen` stays light
-
     try:
-        return graphviz.pipe("dot", output_format, source.encode("utf-8"), quiet=True)  # type: ignore[no-any-return]
-    except graphviz.ExecutableNotFound as exc:
-        raise RenderError(MISSING_DOT) from exc
-    except graphviz.CalledProcessError as exc:
-        stderr = exc.stderr.decode("utf-8", "replace").strip() if isinstance(exc.stderr, bytes) else ""
-        raise RenderError(f"Graphviz dot failed: {stderr or exc}") from exc
+        output = b"".join(_run(["dot", "-V"], b"", VERSION_TIMEOUT))  # dot prints its version on stderr
+    except RenderError:
+        return "unknown"
+    match = re.search(rb"version\s+(\S+)", output)
+    return match.group(1).decode("ascii", "replace") if match else "unknown"
+
+
+def run_dot(source: str, output_format: str, timeout: float | None = None) -> bytes:
+    """Lay out DOT source and return the rendered bytes (svg or png)."""
+    if not dot_available():
+        raise RenderError(MISSING_DOT)
+    return _run(["dot", f"-T{output_format}"], source.encode("utf-8"), timeout or DEFAULT_TIMEOUT)[0]
+
+
+def _run(command: list[str], data: bytes, timeout: float) -> tuple[bytes, bytes]:
+    """(stdout, stderr) of a command that succeeded; RenderError otherwise."""
+    try:
+        # A session of its own: the whole group (dot and any child it starts) can be killed at once, and a
+        # Ctrl-C meant for gen does not reach dot half-way.
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except OSError as exc:
+        raise RenderError(MISSING_DOT if isinstance(exc, FileNotFoundError) else f"cannot run dot: {exc}") from exc
+    try:
+        stdout, stderr = process.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise RenderTimeout(f"Graphviz dot did not finish within {timeout:g} s and was stopped: the figure is too "
+                            "large or too tangled; narrow its inputs (filters, names) or raise the timeout") from None
+    except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        message = stderr.decode("utf-8", "replace").strip()
+        raise RenderError(f"Graphviz dot failed: {message or f'exit status {process.returncode}'}")
+    return stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):  # a descendant that left the group holds a pipe
+        process.communicate(timeout=5)

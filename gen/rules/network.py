@@ -112,7 +112,10 @@ def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
     for ingress in inventory.of_kind("Ingress"):
         spec = ingress.spec
         annotations = as_mapping(ingress.metadata.get("annotations"))
-        class_name = spec.get("ingressClassName") or annotations.get("kubernetes.io/ingress.class")
+        # The one annotation whose value is drawn (README): the legacy form of ingressClassName, and only when it
+        # has the shape of a name, so that a misplaced secret is never drawn in its place.
+        legacy = annotations.get("kubernetes.io/ingress.class")
+        class_name = spec.get("ingressClassName") or (legacy if _is_name(legacy) else None)
         details = [f"class {class_name}"] if class_name else []
         facts.nodes.append(GraphNode(ingress.ref, source=ingress.source, app=app_of(ingress.labels),
                                      details=tuple(details)))
@@ -141,6 +144,13 @@ def derive_ingress_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts
                         ingress.source, Severity.WARNING,
                         f"Ingress {ingress.name}: TLS Secret {secret_name} is not in the input", "dangling-ingress"))
     return facts
+
+
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and _NAME.fullmatch(value) is not None
 
 
 def _route(ingress: Resource, backend: Mapping[str, Any], where: str, inventory: Inventory, facts: Facts) -> None:

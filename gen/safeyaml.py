@@ -1,0 +1,236 @@
+"""Parsing YAML that may be hostile: every document is inspected before anything walks it.
+
+A document is refused, with its line and the reason, when it nests deeper than MAX_DEPTH, when its aliases would
+expand it by more than MAX_ALIAS_NODES nodes (an "alias bomb": a few kilobytes that stand for billions of nodes),
+when an alias refers to the node that contains it, or when a string holds a lone surrogate (not encodable as
+UTF-8). Before composing, the text itself is checked for nesting that would overflow libyaml's C stack. All of it
+is iterative: no input can make these checks recurse, hang or run out of memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 100  # nesting levels of one document; the deepest real manifest seen (a CRD schema) has 39
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add to a document when expanded
+MAX_FLOW_DEPTH = 1000  # `[`/`{` nesting checked in the text, before libyaml's recursive composer sees it
+MAX_INDENT = 600  # columns of indentation: 2 spaces a level, a document this indented nests too deeply as well
+TOO_DEEP = f"nested more than {MAX_DEPTH} deep (no manifest needs that)"
+_SATURATED = 1 << 62  # expanded sizes are counted up to here: enough to compare, never a huge integer
+
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+_TOO_INDENTED = re.compile(rf"^(?:[ \t]|[-?:][ \t]){{{MAX_INDENT // 2}}}", re.MULTILINE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _base_loader() -> type[yaml.SafeLoader]:
+    # The C loader is several times faster; fall back to the pure-Python one where libyaml is missing.
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+class ManifestLoader(_base_loader()):  # type: ignore[misc]
+    """Safe loader that also accepts the `=` value tag (an unquoted `- =` in some CRDs)."""
+
+
+def _construct_value_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    return None
+
+
+ManifestLoader.add_constructor("tag:yaml.org,2002:value", _construct_value_tag)
+
+
+class Refused(ValueError):
+    """A document or a text that is not parsed at all; `line` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def check_text(text: str) -> None:
+    """Raise Refused for text that libyaml cannot be given safely: nesting that would overflow its C stack, or
+    characters that cannot be encoded (surrogate escapes of undecodable bytes)."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise Refused(line_of(text, surrogate.start()), "not UTF-8 text")
+    if text.count("[") + text.count("{") > MAX_FLOW_DEPTH:  # the common case costs two C-speed counts
+        depth = 0
+        for match in _FLOW_BRACKET.finditer(text):
+            depth += 1 if match.group() in "[{" else -1
+            if depth > MAX_FLOW_DEPTH:
+                raise Refused(line_of(text, match.start()), TOO_DEEP)
+    run = _TOO_INDENTED.search(text)  # libyaml stops at its own limit of 1000, losing the rest of the file
+    if run is not None:
+        raise Refused(line_of(text, run.start()), TOO_DEEP)
+
+
+def is_plain(text: str) -> bool:
+    """No anchor (so no alias) and no escape that could make a surrogate: see inspect()."""
+    return "&" not in text and "\\u" not in text and "\\U" not in text
+
+
+@dataclass
+class Inspection:
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # key, first line, second line
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def inspect(root: yaml.Node, plain: bool = False) -> Inspection:
+    """Check one composed document; raise Refused when it must not be constructed or walked.
+
+    `plain` says the text has no anchors (so no aliases) and no escapes: the nodes form a tree and only depth and
+    duplicate keys need a look, at a fraction of the cost (loading the corpus spends most of its time here)."""
+    return _inspect_tree(root) if plain else _inspect_graph(root)
+
+
+def _inspect_tree(root: yaml.Node) -> Inspection:
+    inspection = Inspection()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    scalar = yaml.ScalarNode
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Refused(node.start_mark.line + 1, TOO_DEEP)
+        if isinstance(node, yaml.MappingNode):
+            keys = [key.value for key, _ in node.value if type(key) is scalar]
+            if len(set(keys)) != len(keys):
+                _find_duplicates(node, inspection)
+            stack.extend((part, depth + 1) for pair in node.value for part in pair if type(part) is not scalar)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value if type(item) is not scalar)
+    return inspection
+
+
+def _inspect_graph(root: yaml.Node) -> Inspection:
+    """Aliases make the node graph a DAG (or, for an alias inside its own anchor, a cycle): expanded sizes and
+    heights are computed once per node, so the cost is that of the text, not of what it stands for."""
+    inspection = Inspection()
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            size[key] = min(_SATURATED, 1 + sum(size[id(c)] for c in children))
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            open_nodes.discard(key)
+            if height[key] > MAX_DEPTH:
+                raise Refused(node.start_mark.line + 1, TOO_DEEP)
+            continue
+        if key in size:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            if _SURROGATE.search(node.value):
+                raise Refused(node.start_mark.line + 1, "a string holds a lone surrogate (such as \\ud800), which is "
+                                                        "not text")
+            size[key], height[key] = 1, 1
+            continue
+        open_nodes.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            _find_duplicates(node, inspection)
+        for child in _children(node):
+            if id(child) in open_nodes:
+                raise Refused(child.start_mark.line + 1, "an alias refers to the node that holds it (a cycle)")
+            if id(child) not in size:
+                stack.append((child, False))
+    expanded, unique = size[id(root)], len(size)
+    if expanded - unique > MAX_ALIAS_NODES:
+        raise Refused(root.start_mark.line + 1,
+                      f"its aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)")
+    return inspection
+
+
+def _find_duplicates(node: yaml.MappingNode, inspection: Inspection) -> None:
+    first: dict[str, int] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if key.value in first:
+            inspection.duplicates.append((key.value, first[key.value], line))
+        first[key.value] = line
+
+
+@dataclass
+class Document:
+    """One composed document: its data (None when refused or empty), root node, first line, and what is wrong."""
+
+    data: Any
+    node: yaml.Node
+    line: int
+    refused: Refused | None = None
+    inspection: Inspection = field(default_factory=Inspection)
+
+
+def documents(text: str) -> Iterator[Document]:
+    """Every non-empty document, in order, each inspected before it is constructed. Raises Refused for text that
+    cannot be parsed safely at all, and yaml.YAMLError on a syntax error (the documents before it are yielded)."""
+    check_text(text)
+    plain = is_plain(text)
+    loader = ManifestLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            line = node.start_mark.line + 1
+            try:
+                inspection = inspect(node, plain)
+            except Refused as refused:
+                yield Document(None, node, line, refused)
+                continue
+            data = loader.construct_document(node)
+            if data is not None:  # None: an empty document (`---` followed by nothing, or comments only)
+                yield Document(data, node, line, None, inspection)
+    finally:
+        loader.dispose()
+
+
+def plain_data_problem(data: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why plain data (from JSON) must be refused, like a YAML document, or None; iterative."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return TOO_DEEP
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return "a string holds a lone surrogate (such as \\ud800), which is not text"
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for pair in value.items() for v in pair)
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
+def single_document(text: str) -> Any:
+    """The data of a one-document text (a figure declaration), checked like a manifest; None when empty.
+    Raises Refused or yaml.YAMLError."""
+    for document in documents(text):
+        if document.refused is not None:
+            raise document.refused
+        return document.data
+    return None

@@ -1,0 +1,88 @@
+"""Canary suite: every place a value can sit (tests/canary_places.py) against every output — DOT, SVG and PNG of
+every view, the messages of `gen render` and `gen check`, the source view, and a real MkDocs site (pages, search
+index, standalone SVGs) with its figure cache. No canary may appear anywhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from canary_places import PLACES, canary, text_of
+
+from gen.redact import redact_manifest
+from gen.views import VIEWS
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
+
+
+def _leaks(data: bytes) -> list[str]:
+    return [place for place in PLACES if canary(place).encode() in data]
+
+
+@pytest.fixture(scope="module")
+def manifests(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("canaries") / "manifests" / "all"
+    directory.mkdir(parents=True)
+    for place, (name, _template) in PLACES.items():
+        (directory / name).write_text(text_of(place))
+    assert all(canary(p).encode() in b"".join(f.read_bytes() for f in directory.iterdir()) for p in PLACES)
+    return directory
+
+
+def _gen(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "gen.cli", *args], cwd=ROOT, capture_output=True, timeout=300)
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.parametrize("suffix", ["svg", "dot", "png"])
+def test_no_canary_in_any_figure_or_message(manifests: Path, tmp_path: Path, view: str, suffix: str) -> None:
+    output = tmp_path / f"figure.{suffix}"
+    done = _gen("render", str(manifests), "--view", view, "-o", str(output))
+    assert output.stat().st_size > 0, done.stderr
+    assert _leaks(output.read_bytes() + done.stdout + done.stderr) == []
+
+
+def test_the_figures_draw_the_objects(manifests: Path, tmp_path: Path) -> None:
+    done = _gen("render", str(manifests), "-o", str(tmp_path / "f.dot"))
+    source = (tmp_path / "f.dot").read_text()
+    for node in ("Secret/shop/db", "Deployment/shop/web", "CronJob/shop/backup", "StatefulSet/shop/db",
+                 "Secret/shop/listed", "Pod/shop/probed"):
+        assert node in source, (node, done.stderr)
+
+
+def test_no_canary_from_gen_check(manifests: Path) -> None:
+    done = _gen("check", str(manifests))
+    assert _leaks(done.stdout + done.stderr) == []
+
+
+def test_no_canary_in_the_source_view(manifests: Path) -> None:
+    shown = "".join(redact_manifest(path.read_text()) for path in sorted(manifests.iterdir()))
+    assert _leaks(shown.encode()) == []
+
+
+def test_no_canary_anywhere_in_a_built_site(manifests: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(manifests.parent, site / "manifests")
+    (site / "docs").mkdir()
+    figures = "\n\n".join(f"```kubedocs\nmanifests: [all/]\nview: {view}\ncaption: {view}\n```" for view in VIEWS)
+    (site / "docs" / "index.md").write_text(f"# Canaries\n\n{figures}\n")
+    (site / "mkdocs.yml").write_text("site_name: canaries\ntheme: {name: material}\n"
+                                     "plugins: [search, kubedocs]\nmarkdown_extensions: [pymdownx.superfences]\n")
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(site / "mkdocs.yml"), "-d",
+                            str(site / "out")], cwd=site, capture_output=True, text=True, timeout=300,
+                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert build.returncode == 0, build.stderr
+    assert (site / "out" / "search" / "search_index.json").is_file()
+    page = (site / "out" / "index.html").read_text()
+    assert page.count('class="kubedocs-figure"') == len(VIEWS) and "kubedocs-source" in page
+    published = [p for p in (site / "out").rglob("*") if p.is_file()]
+    cached = list((site / ".cache").rglob("*.json"))
+    assert cached
+    leaks = {str(p.relative_to(site)): _leaks(p.read_bytes()) for p in published + cached}
+    assert {k: v for k, v in leaks.items() if v} == {}
+    assert _leaks((build.stdout + build.stderr).encode()) == []

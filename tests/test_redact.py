@@ -1,0 +1,62 @@
+"""The source view (gen/redact.py): a value is shown only where it is known to be safe; comments are dropped."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from canary_places import PLACES, canary, text_of
+
+from gen.loading import load
+from gen.redact import REDACTED, redact_manifest
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_no_value_of_any_place_reaches_the_source_view(place: str) -> None:
+    text = text_of(place)
+    assert canary(place) in text
+    shown = redact_manifest(text)
+    assert canary(place) not in shown, shown
+    assert "kdleak" not in shown
+    assert not shown.startswith("# (not shown"), "valid YAML is shown, masked"
+
+
+def test_the_loader_sees_what_the_redactor_masks() -> None:
+    # the duplicate key and the merge key: the loaded objects hold the canary; the view does not
+    for place in ("duplicate key, the loader keeps the last", "merge key"):
+        (resource,) = load(["-"], stdin_text=text_of(place)).resources
+        assert canary(place) in str(resource.body["stringData"])
+
+
+def test_what_is_known_to_be_safe_is_shown() -> None:
+    shown = redact_manifest(text_of("pod template annotation") + "---\n" + text_of("probe header and hook command")
+                            + "---\n" + text_of("alias into an env value"))
+    for safe in ("name: web", "namespace: shop", "image: example/web:1", "containerPort: 8080", "app: shop",
+                 "path: /healthz", "port: 8080", "kind: Deployment", "apiVersion: apps/v1", "name: A"):
+        assert safe in shown, safe
+    assert f"value: {REDACTED}" in shown and "vault.example.com/token: " + REDACTED in shown
+    assert "kind: Deployment" in shown and "image: example/web:1" in shown
+    assert yaml.safe_load_all(shown) is not None
+
+
+def test_comments_are_dropped_and_the_layout_kept() -> None:
+    shown = redact_manifest(text_of("comments"))
+    assert "#" not in shown
+    assert shown == ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: commented, namespace: shop}\n"
+                     f"data:\n  mode: {REDACTED}\n")
+
+
+def test_a_hash_inside_a_value_is_not_a_comment() -> None:
+    shown = redact_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: 'a # b'}\nspec:\n  containers:\n"
+                            "    - {name: c, image: 'img#1'}\n")
+    assert "name: 'a # b'" in shown and "image: 'img#1'" in shown
+
+
+def test_every_annotation_value_is_masked() -> None:
+    shown = redact_manifest("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n"
+                            "  annotations:\n    kubernetes.io/ingress.class: nginx\n    other: value\n")
+    assert f"kubernetes.io/ingress.class: {REDACTED}" in shown and f"other: {REDACTED}" in shown
+
+
+def test_unparseable_or_refused_text_is_withheld() -> None:
+    assert redact_manifest("a: [b\n").startswith("# (not shown")
+    assert redact_manifest("a: &x {b: *x}\n").startswith("# (not shown: line 1:")
