@@ -131,8 +131,8 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
         if any(box.group == f"{frame}/host-network" for box in diagram.boxes):
             text = "hostNetwork: true — node의 IP와 port를 그대로 쓴다" if all_host_network else "hostNetwork: true"
             diagram.groups.append(Group(f"{frame}/host-network", text, frame, "inner", "network hostnetwork"))
-    calls = [e for e in graph.edges if e.relation is Relation.CALLS
-             and e.source.id in drawn and e.target.id in drawn]
+    calls = sorted((e for e in graph.edges if e.relation is Relation.CALLS
+                    and e.source.id in drawn and e.target.id in drawn), key=lambda e: (e.source, e.target))
     diagram.links = [Link(e.source.id, e.target.id, e.label.replace("\n", ", "), Relation.CALLS.colour,
                           Relation.CALLS.line, category="calls") for e in calls] + diagram.links
     diagram.boxes.extend(folders[key] for key in sorted(folders))
@@ -153,7 +153,7 @@ def _runtime(version: str) -> tuple[str, str]:
 
 
 def build_nodes(graph: Graph, filters: Filters) -> Diagram:
-    diagram = Diagram(direction="TB", empty_message="no Node objects or Pods with spec.nodeName for the nodes view")
+    diagram = Diagram(empty_message="no Node objects or Pods with spec.nodeName for the nodes view")
     nodes: dict[str, NodeFacts] = {}
     for resource in graph.inventory.of_kind("Node"):
         if not filters.names or resource.name in filters.names:
@@ -177,7 +177,7 @@ def build_nodes(graph: Graph, filters: Filters) -> Diagram:
     diagram.boxes.append(Box("control-plane", "Control Plane", "API Server", "rectangle", "blue",
                              details=tuple(details), category="control-plane"))
     diagram.groups.append(Group("workload-plane", "Workload Plane", style="outer", category="workload-plane"))
-    daemon_sets = [d for d in graph.inventory.of_kind("DaemonSet") if filters.keeps(d.ref)]
+    daemon_sets = sorted((d for d in graph.inventory.of_kind("DaemonSet") if filters.keeps(d.ref)), key=lambda d: d.ref)
     for name in sorted(nodes):
         _draw_node(diagram, nodes[name], placed.get(name, []), daemon_sets)
     return diagram
