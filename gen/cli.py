@@ -23,6 +23,7 @@ Render Kubernetes manifests as architecture diagrams, and check them.
   gen render a.yaml b.yaml --view network -o n.svg
   helm template ./chart | gen render - -o chart.svg
   gen check [PATHS...]                 findings like a linter; exit 1 when there are any
+  gen check --calls PATHS              also list the calls inferred from env, args and ConfigMaps
   gen watch                            re-render the pages' figures when a manifest changes
 """
 
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("inputs", nargs="*", help="files, directories, globs or -; default: what the pages use")
     check.add_argument("--config", "-f", default="mkdocs.yml",
                        help="MkDocs config whose pages are checked when no paths are given (default: mkdocs.yml)")
+    check.add_argument("--calls", action="store_true",
+                       help="also print every inferred call (workload → Service it is told to reach), sorted")
     add_input_options(check)
 
     sub.add_parser("views", help="list the views")
@@ -143,6 +146,11 @@ def _check(args: argparse.Namespace) -> int:
     loaded, graph = analyse(inputs, args.namespace, relative_to=root)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)
     report(diagnostics, quiet=args.quiet)
+    if args.calls:
+        from .rules.calls import inferred_calls
+
+        for call in inferred_calls(graph):
+            print(call)
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)
     print(f"gen check: {count} resources in {len(loaded.files)} files, {len(problems)} problems", file=sys.stderr)

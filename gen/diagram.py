@@ -16,7 +16,8 @@ Shape = Literal[
     "document", "folder", "tab", "stack", "component", "arrow", "table", "plain",
 ]
 # Colour families; each backend has a palette (fill, border, badge) for each.
-Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", "grey", "brown", "red", "neutral"]
+Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", "grey", "brown", "red", "neutral",
+                 "magenta"]
 # real: drawn solid; derived: what the input implies but does not hold (dashed); missing: referenced, absent (red)
 State = Literal["real", "derived", "missing"]
 Line = Literal["solid", "dashed", "dotted", "bold"]

@@ -42,6 +42,7 @@ class Relation:
     MOUNTS: ClassVar[Relation]
     ENV: ClassVar[Relation]
     USES: ClassVar[Relation]
+    CALLS: ClassVar[Relation]
 
     def __str__(self) -> str:
         return self.name
@@ -57,8 +58,11 @@ Relation.MOUNTS = Relation("mounts", "storage", "teal", "solid",
 Relation.ENV = Relation("env", "configuration", "purple", "dashed", "container → ConfigMap / Secret by env")
 Relation.USES = Relation("uses", "reference", "neutral", "dashed",
                          "Pod → ServiceAccount, pull Secret; Ingress → TLS Secret, IngressClass")
+Relation.CALLS = Relation("calls", "call", "magenta", "dotted",
+                          "workload → Service (or control-plane component) it calls, inferred from env, args and "
+                          "ConfigMap data")
 RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
-                                   Relation.MOUNTS, Relation.ENV, Relation.USES)
+                                   Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS)
 
 
 @dataclass(frozen=True)

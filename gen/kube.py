@@ -304,3 +304,118 @@ def pod_metadata(resource: Resource) -> Mapping[str, Any]:
 
 # kubectl's annotation naming the container `kubectl logs/exec` default to: the Pod's primary container.
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+
+
+# --- What a container is told to reach: env values, ConfigMaps it reads, flags ----------------------------------
+
+def env_literals(container: Container) -> Iterator[tuple[str, str]]:
+    """A container's env entries written as literal values: (name, value). Values may be secret: callers never
+    print them."""
+    for env in map(as_mapping, as_list(container.spec.get("env"))):
+        name, value = env.get("name"), env.get("value")
+        if usable_name(name) and isinstance(value, str | int) and not isinstance(value, bool):
+            yield name, str(value)
+
+
+def env_config_map_keys(container: Container) -> Iterator[tuple[str, str, str]]:
+    """Env entries read from one ConfigMap key: (env name, ConfigMap name, key)."""
+    for env in map(as_mapping, as_list(container.spec.get("env"))):
+        ref = as_mapping(as_mapping(env.get("valueFrom")).get("configMapKeyRef"))
+        if usable_name(env.get("name")) and usable_name(ref.get("name")) and usable_name(ref.get("key")):
+            yield env["name"], ref["name"], ref["key"]
+
+
+def env_from_config_maps(container: Container) -> Iterator[tuple[str, str]]:
+    """ConfigMaps a container takes every key of as env (envFrom): (ConfigMap name, prefix)."""
+    for env_from in map(as_mapping, as_list(container.spec.get("envFrom"))):
+        ref = as_mapping(env_from.get("configMapRef"))
+        if usable_name(ref.get("name")):
+            yield ref["name"], str(env_from.get("prefix") or "")
+
+
+def config_map_volumes(spec: Mapping[str, Any]) -> Iterator[tuple[str, tuple[str, ...] | None]]:
+    """ConfigMaps a Pod mounts (directly or projected): (name, the keys it lists, or None for every key)."""
+    sources = [as_mapping(v.get("configMap")) for v in volumes(spec).values()]
+    for volume in volumes(spec).values():
+        for source in map(as_mapping, as_list(as_mapping(volume.get("projected")).get("sources"))):
+            sources.append(as_mapping(source.get("configMap")))
+    for source in sources:
+        if usable_name(source.get("name")):
+            items = [as_mapping(i).get("key") for i in as_list(source.get("items"))]
+            keys = tuple(k for k in items if usable_name(k))
+            yield source["name"], keys or None
+
+
+def arguments(container: Container) -> list[str]:
+    """A container's command and args, in order, as strings."""
+    return [str(a) for a in as_list(container.spec.get("command")) + as_list(container.spec.get("args"))
+            if isinstance(a, str | int | float) and not isinstance(a, bool)]
+
+
+def flag_values(args: list[str]) -> Iterator[tuple[str, str]]:
+    """`--flag=value` and `--flag value` pairs of a command line (single-dash flags too)."""
+    for index, arg in enumerate(args):
+        if not arg.startswith("-") or arg in ("-", "--") or any(c.isspace() for c in arg):
+            continue
+        flag, equals, value = arg.partition("=")
+        if equals:
+            yield flag, value
+        elif index + 1 < len(args) and not args[index + 1].startswith("-"):
+            yield flag, args[index + 1]
+
+
+# --- The cluster itself: control-plane components, Nodes, where Pods run -----------------------------------------
+
+# kubeadm's static Pods label themselves `component: NAME` and are named NAME-<node> once mirrored by a kubelet.
+CONTROL_PLANE_COMPONENTS: tuple[str, ...] = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
+
+
+def control_plane_component(name: str, labels: Mapping[str, str]) -> str | None:
+    """Which control-plane component a Pod is (by its `component` label, else its name), or None."""
+    label = labels.get("component")
+    if label in CONTROL_PLANE_COMPONENTS:
+        return label
+    for component in CONTROL_PLANE_COMPONENTS:
+        if name == component or name.startswith(f"{component}-"):
+            return component
+    return None
+
+
+def node_roles(labels: Mapping[str, str]) -> list[str]:
+    """A Node's roles as kubectl prints them: from `node-role.kubernetes.io/ROLE` labels."""
+    prefix = "node-role.kubernetes.io/"
+    return sorted(key[len(prefix):] for key in labels if key.startswith(prefix) and key[len(prefix):])
+
+
+def node_info(node: Resource) -> dict[str, str]:
+    """A Node's status.nodeInfo (kubeletVersion, containerRuntimeVersion, osImage…) as strings."""
+    return string_map(as_mapping(node.body.get("status")).get("nodeInfo"))
+
+
+def tolerates(spec: Mapping[str, Any], taints: list[Mapping[str, Any]]) -> bool:
+    """Whether a Pod spec tolerates every NoSchedule / NoExecute taint of a Node."""
+    tolerations = [as_mapping(t) for t in as_list(spec.get("tolerations"))]
+    for taint in taints:
+        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(_tolerates(toleration, taint) for toleration in tolerations):
+            return False
+    return True
+
+
+def _tolerates(toleration: Mapping[str, Any], taint: Mapping[str, Any]) -> bool:
+    if toleration.get("effect") not in (None, "", taint.get("effect")):
+        return False
+    key = toleration.get("key")
+    if toleration.get("operator") == "Exists":
+        return key in (None, "") or key == taint.get("key")
+    return key == taint.get("key") and str(toleration.get("value") or "") == str(taint.get("value") or "")
+
+
+def runs_on(spec: Mapping[str, Any], node: Resource) -> bool:
+    """Whether a Pod spec may run on a Node: its nodeSelector matches the Node's labels and it tolerates the
+    Node's taints (node affinity is not read)."""
+    selector = string_map(spec.get("nodeSelector"))
+    if any(node.labels.get(key) != value for key, value in selector.items()):
+        return False
+    return tolerates(spec, [as_mapping(t) for t in as_list(node.spec.get("taints"))])

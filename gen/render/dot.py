@@ -34,6 +34,7 @@ PALETTES: dict[Colour, Palette] = {
     "brown": Palette("#ffffff", "#8c6d5a", "#6d4c41"),
     "red": Palette("#ffebe9", MISSING, MISSING),
     "neutral": Palette("#f6f8fa", "#6e7781", "#424a53"),
+    "magenta": Palette("#ffeff7", "#bf3989", "#99286e"),
 }
 MISSING_PALETTE = PALETTES["red"]
 # A link is drawn in its family's border colour.

@@ -13,6 +13,7 @@ from ..declarative import is_declared
 from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
+from .calls import derive_calls
 from .declarative import check_declared_diagrams
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
@@ -45,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     derive_disruption_budget_edges,
     derive_selector_checks,
     check_declared_diagrams,
+    derive_calls,
     derive_resource_nodes,
 )
 

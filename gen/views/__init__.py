@@ -7,6 +7,7 @@ nothing of Graphviz. One module per family of views, registered in VIEWS:
 - `pod`, `images`: one Pod's inside (containers, volumes, network namespace); registries → images → containers
 - `lifecycle`, `states`: a Pod's life as a timeline; its phase, condition and container state machines
 - `declarative`: diagrams written as data (kind Diagram) for what no manifest can express
+- `cluster`: control-plane (kubeadm static Pods), nodes (Node objects, kubelets, DaemonSets, placed Pods)
 
 To add a view, write `build_something(graph, filters) -> Diagram` in a module here and add its ViewSpec below.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from ..diagram import Diagram
 from ..graph import Graph
-from . import declarative, images, lifecycle, pod, states
+from . import cluster, declarative, images, lifecycle, pod, states
 from .base import Filters, ViewSpec
 from .kinds import KIND_STYLES, NOT_DRAWN, KindStyle, kind_style
 from .selection import SELECTION_VIEWS
@@ -31,6 +32,7 @@ VIEWS: dict[str, ViewSpec] = {
         *lifecycle.VIEWS_HERE,
         *states.VIEWS_HERE,
         *declarative.VIEWS_HERE,
+        *cluster.VIEWS_HERE,
     )
 }
 

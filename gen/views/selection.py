@@ -24,7 +24,7 @@ class Selection:
 
 TOPOLOGY = Selection(None, None)
 NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS}),
-                    frozenset({"traffic", "ownership", "reference"}))
+                    frozenset({"traffic", "ownership", "reference", "call"}))
 STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
                                "StorageClass", *CONTROLLER_KINDS}),
                     frozenset({"ownership", "storage", "configuration", "reference"}))

@@ -1,0 +1,237 @@
+"""The cluster itself, as the report's "Control Plane" and "Workload Plane" sections describe it.
+
+- `control-plane`: kubeadm-style static Pods (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+  found by their `component` label or name) inside a "Control Plane (node)" frame, one per node they name. The
+  links are the calls their flags reveal (gen/rules/calls.py): the API server is the one that reaches etcd, the
+  others reach the API server. hostNetwork puts them in the node's network; their hostPath volumes (certificates,
+  kubeconfigs, etcd's data) are folders on the node, one per host path, linked from every component that mounts it.
+- `nodes`: every Node object (as `kubectl get nodes -o yaml` prints them) as a frame with its roles and address;
+  in it the kubelet and container runtime of status.nodeInfo, the DaemonSets whose Pods run there (kube-proxy:
+  nodeSelector and taints decide), and the Pods whose spec.nodeName is that node. Each kubelet talks to the
+  control plane, one box above the nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagram import Box, Colour, Diagram, Group, Link, Shape
+from ..graph import Graph, NodeState, PodInstance, Relation
+from ..kube import (
+    containers,
+    control_plane_component,
+    mounts,
+    node_info,
+    node_roles,
+    parse_image,
+    runs_on,
+    template_labels,
+    volumes,
+)
+from ..model import Resource, as_list, as_mapping
+from .base import Filters, ViewSpec
+
+
+@dataclass(frozen=True)
+class ComponentLook:
+    badge: str
+    shape: Shape
+    colour: Colour
+    rank: int  # left to right: the API server's clients, the API server, etcd
+    role: str  # what the report says it does
+
+
+COMPONENTS: dict[str, ComponentLook] = {
+    "kube-scheduler": ComponentLook("Scheduler", "rounded", "green", 0, "Pod를 띄울 node를 정한다"),
+    "kube-controller-manager": ComponentLook("Controller Manager", "rounded", "green", 0,
+                                             "현재 상태를 원하는 상태에 맞춘다"),
+    "kube-apiserver": ComponentLook("API Server", "rectangle", "blue", 1, "REST API · etcd와 통신하는 유일한 모듈"),
+    "etcd": ComponentLook("etcd", "cylinder", "teal", 2, "모든 상태를 key-value로 저장"),
+}
+OTHER_COMPONENT = ComponentLook("static Pod", "rounded", "neutral", 0, "")
+FOLDER_RANK = 3
+
+
+def _version(spec: Mapping[str, Any]) -> str:
+    """The tag (or digest) of a Pod's first container image: the component's version."""
+    first = next(containers(spec, ephemeral=False), None)
+    image = parse_image(first.spec.get("image")) if first is not None else None
+    return image.version if image is not None else ""
+
+
+def _secure_port(spec: Mapping[str, Any]) -> str:
+    for container in containers(spec, ephemeral=False):
+        for arg in map(str, as_list(container.spec.get("command")) + as_list(container.spec.get("args"))):
+            if arg.startswith("--secure-port="):
+                return arg.partition("=")[2]
+    return ""
+
+
+def _real_pods(graph: Graph, filters: Filters) -> list[PodInstance]:
+    pods = []
+    for pod in graph.pods:
+        node = graph.nodes.get(pod.ref)
+        if node is not None and node.state is not NodeState.REAL:
+            continue
+        if not filters.keeps(pod.ref) or (filters.names and pod.ref.name not in filters.names):
+            continue
+        pods.append(pod)
+    return pods
+
+
+def _node_name(pod: PodInstance) -> str:
+    name = pod.spec.get("nodeName")
+    return str(name) if isinstance(name, str) and name.strip() else ""
+
+
+def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
+    diagram = Diagram(empty_message="no control-plane static Pods (etcd, kube-apiserver, kube-controller-manager, "
+                                    "kube-scheduler) for the control-plane view")
+    drawn: dict[str, str] = {}  # Pod ref id → its box id (the same)
+    folders: dict[str, Box] = {}
+    frames: dict[str, bool] = {}  # node frame → every Pod in it has hostNetwork
+    pods = [p for p in _real_pods(graph, filters)
+            if control_plane_component(p.ref.name, p.labels) or p.labels.get("tier") == "control-plane"]
+    for pod in pods:
+        component = control_plane_component(pod.ref.name, pod.labels)
+        look = COMPONENTS[component] if component else OTHER_COMPONENT
+        node = _node_name(pod)
+        frame = f"control-plane/{node or 'node'}"
+        host_network = pod.spec.get("hostNetwork") is True
+        frames[frame] = frames.get(frame, True) and host_network
+        network = f"{frame}/host-network" if host_network else frame
+        port = _secure_port(pod.spec)
+        details = [d for d in (_version(pod.spec), f":{port} (HTTPS)" if port else "", look.role) if d]
+        diagram.boxes.append(Box(pod.ref.id, pod.ref.name, look.badge, look.shape, look.colour, details=tuple(details),
+                                 group=network, tooltip=f"{pod.ref.id} — {pod.source}", rank=look.rank,
+                                 category=f"component {component or 'static-pod'}"))
+        drawn[pod.ref.id] = pod.ref.id
+        by_volume = volumes(pod.spec)
+        for container in containers(pod.spec, ephemeral=False):
+            for mount in mounts(container):
+                host_path = as_mapping(by_volume.get(str(mount["name"]), {}).get("hostPath")).get("path")
+                if not isinstance(host_path, str) or not host_path:
+                    continue
+                folder_id = f"{frame}/hostPath{host_path}"
+                existing = folders.get(folder_id)
+                names = tuple(sorted({*(existing.details if existing else ()), str(mount["name"])}))
+                folders[folder_id] = Box(folder_id, host_path, "hostPath", "folder", "brown", details=names,
+                                         group=frame, rank=FOLDER_RANK, category="volume hostPath")
+                read_only = " (ro)" if mount.get("readOnly") is True else ""
+                # Mounted where it lies on the node: the folder's title already says the path.
+                path = str(mount.get("mountPath", ""))
+                label = read_only.strip() if path == host_path else f"{path}{read_only}"
+                diagram.links.append(Link(pod.ref.id, folder_id, label, "teal", category="mount"))
+    for frame, all_host_network in sorted(frames.items()):
+        node = frame.split("/", 1)[1]
+        label = "Control Plane (node)" if node == "node" else f"Control Plane (node {node})"
+        diagram.groups.append(Group(frame, label, style="outer", category="node control-plane"))
+        if any(box.group == f"{frame}/host-network" for box in diagram.boxes):
+            text = "hostNetwork: true — node의 IP와 port를 그대로 쓴다" if all_host_network else "hostNetwork: true"
+            diagram.groups.append(Group(f"{frame}/host-network", text, frame, "inner", "network hostnetwork"))
+    calls = sorted((e for e in graph.edges if e.relation is Relation.CALLS
+                    and e.source.id in drawn and e.target.id in drawn), key=lambda e: (e.source, e.target))
+    diagram.links = [Link(e.source.id, e.target.id, e.label.replace("\n", ", "), Relation.CALLS.colour,
+                          Relation.CALLS.line, category="calls") for e in calls] + diagram.links
+    diagram.boxes.extend(folders[key] for key in sorted(folders))
+    return diagram
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    name: str
+    resource: Resource | None  # None: a node Pods name that is not in the input
+    roles: tuple[str, ...]
+
+
+def _runtime(version: str) -> tuple[str, str]:
+    """containerd://1.7.13 → (containerd, 1.7.13)."""
+    name, sep, number = version.partition("://")
+    return (name, number) if sep else (version or "container runtime", "")
+
+
+def build_nodes(graph: Graph, filters: Filters) -> Diagram:
+    diagram = Diagram(empty_message="no Node objects or Pods with spec.nodeName for the nodes view")
+    nodes: dict[str, NodeFacts] = {}
+    for resource in graph.inventory.of_kind("Node"):
+        if not filters.names or resource.name in filters.names:
+            nodes[resource.name] = NodeFacts(resource.name, resource, tuple(node_roles(resource.labels)))
+    placed: dict[str, list[PodInstance]] = {}
+    for pod in _real_pods(graph, Filters(filters.namespaces)):
+        node = _node_name(pod)
+        if node and (not filters.names or node in filters.names):
+            placed.setdefault(node, []).append(pod)
+            nodes.setdefault(node, NodeFacts(node, None, ()))
+    if not nodes:
+        return diagram
+    control_node = next((n for n in sorted(nodes) if "control-plane" in nodes[n].roles
+                         or "master" in nodes[n].roles), None)
+    apiserver = next((p for p in graph.pods if control_plane_component(p.ref.name, p.labels) == "kube-apiserver"),
+                     None)
+    # The plane every kubelet talks to, above the nodes (its static Pods run on the control-plane node).
+    details = [apiserver.ref.name if apiserver else "kube-apiserver"]
+    if control_node:
+        details.append(f"node {control_node}의 static Pod")
+    diagram.boxes.append(Box("control-plane", "Control Plane", "API Server", "rectangle", "blue",
+                             details=tuple(details), category="control-plane"))
+    diagram.groups.append(Group("workload-plane", "Workload Plane", style="outer", category="workload-plane"))
+    daemon_sets = sorted((d for d in graph.inventory.of_kind("DaemonSet") if filters.keeps(d.ref)), key=lambda d: d.ref)
+    for name in sorted(nodes):
+        _draw_node(diagram, nodes[name], placed.get(name, []), daemon_sets)
+    return diagram
+
+
+def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daemon_sets: list[Resource]) -> None:
+    frame = f"node/{facts.name}"
+    roles = ",".join(facts.roles) or "worker"
+    address = ""
+    if facts.resource is not None:
+        status = as_mapping(facts.resource.body.get("status"))
+        addresses = [as_mapping(a) for a in as_list(status.get("addresses"))]
+        address = next((str(a.get("address")) for a in addresses if a.get("type") == "InternalIP"), "")
+    label = " · ".join(filter(None, [f"node {facts.name}", f"roles: {roles}", address]))
+    if facts.resource is None:
+        label += " (Node 객체가 입력에 없음)"
+    diagram.groups.append(Group(frame, label, "workload-plane", "inner", "node"))
+    info = node_info(facts.resource) if facts.resource is not None else {}
+    kubelet, runtime = f"{frame}/kubelet", f"{frame}/container-runtime"
+    diagram.boxes.append(Box(kubelet, "kubelet", "node agent", "rounded", "green",
+                             details=tuple(filter(None, [info.get("kubeletVersion", ""), "Pod를 관리"])),
+                             group=frame, category="kubelet"))
+    runtime_name, runtime_version = _runtime(info.get("containerRuntimeVersion", ""))
+    diagram.boxes.append(Box(runtime, runtime_name, "container runtime", "rounded", "purple",
+                             details=tuple(filter(None, [runtime_version, "컨테이너 실행 환경"])),
+                             group=frame, category="container-runtime"))
+    # Drawn from the plane down to the kubelet without a head: it places the plane above the nodes, and the kubelet
+    # both reports to and watches the API server.
+    diagram.links.append(Link("control-plane", kubelet, "API server와 통신", "blue", category="talks", arrow=False))
+    diagram.links.append(Link(kubelet, runtime, "CRI", "green", category="cri"))
+    for daemon_set in daemon_sets:
+        spec = as_mapping(as_mapping(daemon_set.spec.get("template")).get("spec"))
+        if facts.resource is not None and not runs_on(spec, facts.resource):
+            continue
+        box_id = f"{frame}/{daemon_set.ref.id}"
+        labels = template_labels(as_mapping(daemon_set.spec.get("template")))
+        role = "Service 부하 분산 (load-balancing)" if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
+        details = tuple(filter(None, [_version(spec), "DaemonSet: node마다 하나", role]))
+        diagram.boxes.append(Box(box_id, daemon_set.name, "ds", "stack", "green", details=details, group=frame,
+                                 tooltip=f"{daemon_set.ref.id} — {daemon_set.source}", category="daemonset"))
+        diagram.links.append(Link(runtime, box_id, "", "grey", "dashed", category="runs"))
+    for pod in pods:
+        names = [c.name for c in containers(pod.spec, ephemeral=False)]
+        component = control_plane_component(pod.ref.name, pod.labels)
+        badge = f"static Pod · {component}" if component else "po"
+        diagram.boxes.append(Box(pod.ref.id, pod.ref.name, badge, "rounded", "yellow", details=tuple(names),
+                                 group=frame, tooltip=f"{pod.ref.id} — {pod.source}", category="pod"))
+        diagram.links.append(Link(runtime, pod.ref.id, "", "grey", "dashed", category="runs"))
+
+
+VIEWS_HERE: tuple[ViewSpec, ...] = (
+    ViewSpec("control-plane", "kubeadm static Pods as the Control Plane: API server between etcd and the "
+             "components that call it, hostNetwork and hostPath folders on the node", build_control_plane),
+    ViewSpec("nodes", "Nodes (kubectl get nodes) as the Workload Plane: kubelet, container runtime, DaemonSets "
+             "such as kube-proxy and the Pods placed by spec.nodeName; kubelets talk to the control plane",
+             build_nodes),
+)
