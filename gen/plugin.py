@@ -27,6 +27,7 @@ class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
     manifests = c.Type(str, default="manifests")  # figures name paths under this directory
     cache_dir = c.Type(str, default=".cache/kubedocs")
     show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
+    rules = c.ListOfItems(c.Type(str), default=[])  # the project's relationship rule files for custom kinds
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]
