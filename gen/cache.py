@@ -27,7 +27,7 @@ def code_fingerprint() -> str:
     """A hash of gen's own source: a new release of the drawing code invalidates old figures."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):  # shipped rules are code too
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--namespace", "-n", default="default",
                              help="namespace for objects that name none (default: default)")
         command.add_argument("--quiet", "-q", action="store_true", help="do not print notes about skipped files")
+        command.add_argument("--rules", action="append", default=[], metavar="FILE",
+                             help="relationship rules for custom kinds (kind: RelationshipRules), besides the "
+                                  "shipped ones (repeatable)")
 
     render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
     render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
@@ -113,7 +116,8 @@ def _render(args: argparse.Namespace) -> int:
             return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
     filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
     try:
-        figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace, timeout=args.timeout)
+        figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace, timeout=args.timeout,
+                               rule_files=args.rules)
     except RenderError as exc:
         print(f"gen: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -132,7 +136,7 @@ def _render(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import all_diagnostics, analyse
 
-    inputs, root, page_problems = args.inputs, None, []
+    inputs, root, page_problems, rule_files = args.inputs, None, [], list(args.rules)
     if not inputs:
         from .commands import page_inputs
         from .site import ConfigError, read_layout
@@ -143,7 +147,8 @@ def _check(args: argparse.Namespace) -> int:
             return _usage(f"no paths given and {exc}: cannot find the pages' manifests")
         pages = page_inputs(layout)
         inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
-    loaded, graph = analyse(inputs, args.namespace, relative_to=root)
+        rule_files = [*[str(path) for path in pages.layout.rule_files], *rule_files]  # the site's, then these
+    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)
     report(diagnostics, quiet=args.quiet)
     if args.calls:

@@ -21,7 +21,8 @@ class NodeState(StrEnum):
 
 
 # What a relationship is about; views choose relationships by family.
-RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy"]
+RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy",
+                         "monitoring"]
 
 
 @dataclass(frozen=True)

@@ -419,3 +419,51 @@ def runs_on(spec: Mapping[str, Any], node: Resource) -> bool:
     if any(node.labels.get(key) != value for key, value in selector.items()):
         return False
     return tolerates(spec, [as_mapping(t) for t in as_list(node.spec.get("taints"))])
+
+
+# --- Custom kinds: field paths, and Pod templates named by relationship rules (gen/rules/custom.py) -------------
+
+
+def field_values(value: object, path: str) -> list[Any]:
+    """The values at a dotted field path: `spec.secretName`; `spec.endpoints[].port` visits every item of a list.
+    A step that is missing or null gives nothing (manifests are often partial)."""
+    current: list[Any] = [value]
+    for step in path.split("."):
+        each = step.endswith("[]")
+        key = step[:-2] if each else step
+        found: list[Any] = []
+        for item in current:
+            child = item.get(key) if isinstance(item, Mapping) else None
+            if child is None:
+                continue
+            if each:
+                found.extend(c for c in as_list(child) if c is not None)
+            else:
+                found.append(child)
+        current = found
+    return current
+
+
+@dataclass(frozen=True)
+class CustomPodTemplate:
+    """Where a custom workload kind keeps a Pod template, as a relationship rule says: its Pods are derived like a
+    Deployment's (an Argo Rollout's spec.template, a LeaderWorkerSet's leaderWorkerTemplate.workerTemplate)."""
+
+    group: str
+    kind: str
+    template: str  # field path of the template (metadata + spec)
+    replicas: tuple[str, ...] = ()  # field paths whose numbers multiply into the Pod count; 1 where absent
+    name: str = ""  # tells a second template of one resource apart (a LeaderWorkerSet's leader): Pods `x-NAME-1`
+    through: str | None = None  # the object the controller creates between itself and its Pods (ReplicaSet)
+
+    def template_of(self, resource: Resource) -> Mapping[str, Any] | None:
+        found = field_values(resource.body, self.template)
+        return found[0] if len(found) == 1 and isinstance(found[0], Mapping) else None
+
+    def count_of(self, resource: Resource) -> int:
+        count = 1
+        for path in self.replicas:
+            values = field_values(resource.body, path)
+            value = values[0] if len(values) == 1 else 1
+            count *= value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 1
+        return count

@@ -12,6 +12,7 @@ from .loading import LoadResult, load
 from .model import Diagnostic
 from .render import RenderError, RenderTimeout, render_diagram
 from .rules import derive
+from .rules.custom import read_rule_files
 from .views import Filters, build_view
 
 
@@ -29,9 +30,11 @@ def all_diagnostics(loaded: LoadResult, graph: Graph, *more: Diagnostic) -> list
 
 
 def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
-            relative_to: Path | None = None) -> tuple[LoadResult, Graph]:
+            relative_to: Path | None = None, rule_files: Sequence[str] = ()) -> tuple[LoadResult, Graph]:
+    """Load and derive; `rule_files` are a project's own relationship rules for custom kinds, besides the
+    shipped ones (their problems are errors of the graph)."""
     loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
-    return loaded, derive(loaded.inventory())
+    return loaded, derive(loaded.inventory(), rule_book=read_rule_files(rule_files))
 
 
 def render_figure(
@@ -43,9 +46,10 @@ def render_figure(
     stdin_text: str | None = None,
     relative_to: Path | None = None,
     timeout: float | None = None,
+    rule_files: Sequence[str] = (),
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
-    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to)
+    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to, rule_files)
     diagram = build_view(graph, view, filters)
     rejected: list[Diagnostic] = []
     try:

@@ -26,6 +26,7 @@ class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
     cache_dir = c.Type(str, default=".cache/kubedocs")
     show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
     dot_timeout = c.Type((int, float), default=120)  # seconds dot may take per figure
+    rules = c.ListOfItems(c.Type(str), default=[])  # the project's relationship rule files for custom kinds
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]

@@ -34,13 +34,14 @@ class SiteLayout:
     manifests_dir: Path
     cache_dir: Path
     dot_timeout: float | None = None  # seconds per figure; None: DEFAULT_TIMEOUT
+    rule_files: tuple[Path, ...] = ()  # the project's relationship rules for custom kinds (plugin option `rules`)
 
     @classmethod
     def of(cls, config: MkDocsConfig, options: KubedocsConfig) -> SiteLayout:
         """The layout of a validated MkDocs configuration and the plugin's validated options."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
-                   timeout_option(options.dot_timeout))
+                   timeout_option(options.dot_timeout), tuple(root / name for name in options.rules))
 
 
 class ConfigError(Exception):
@@ -121,13 +122,16 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
                                           f"no manifests found for {', '.join(spec.manifests)}")]
         return RenderedFigure(spec, None, missing, files)
     contents = [(name, (layout.root / name).read_bytes()) for name in files]
+    # A project's rule files change what is derived: their bytes are part of the key (an unreadable one: none).
+    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() else b"") for path in layout.rule_files]
     key = figure_key(contents, spec.options_key(), graphviz_version())
     hit = cache.get(key)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
     try:
         figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
-                               relative_to=layout.root, timeout=layout.dot_timeout)
+                               relative_to=layout.root, timeout=layout.dot_timeout,
+                               rule_files=[str(path) for path in layout.rule_files])
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))

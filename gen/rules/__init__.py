@@ -14,6 +14,7 @@ from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .calls import derive_calls
+from .custom import RuleBook, derive_custom_edges, derive_definitions, shipped_rules
 from .declarative import check_declared_diagrams
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
@@ -47,14 +48,20 @@ RULES: tuple[Rule, ...] = (
     derive_selector_checks,
     check_declared_diagrams,
     derive_calls,
+    derive_definitions,
+    derive_custom_edges,
     derive_resource_nodes,
 )
 
 
-def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES) -> Graph:
-    """The one derived graph every view selects from."""
+def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES, rule_book: RuleBook | None = None) -> Graph:
+    """The one derived graph every view selects from. `rule_book` holds the relationship rules of custom kinds
+    (gen/rules/custom.py; default: the shipped ones): its Pod templates join the workload chain and it takes the
+    place of derive_custom_edges."""
     graph = Graph(inventory)
-    chain = derive_workload_chain(inventory)
+    book = rule_book if rule_book is not None else shipped_rules()
+    rules = tuple(book.derive if rule is derive_custom_edges else rule for rule in rules)
+    chain = derive_workload_chain(inventory, book.pod_templates)
     # Pods in the order of their files' paths and lines: a function of the set of inputs, not of the order in
     # which they were named (views draw Pods in this order).
     graph.pods = sorted(chain.pods, key=lambda pod: (pod.source, pod.ref))

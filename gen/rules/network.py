@@ -182,7 +182,8 @@ def _route(ingress: Resource, backend: Mapping[str, Any], where: str, inventory:
 
 
 def _issued_by_cert_manager(annotations: Mapping[str, Any]) -> bool:
-    return any(str(key) in ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer") for key in annotations)
+    return any(str(key) in ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer") for key in annotations) \
+        or str(annotations.get("kubernetes.io/tls-acme")).lower() == "true"  # cert-manager's ingress-shim too
 
 
 def _service_has_port(service: Resource, port: object) -> bool:

@@ -6,7 +6,7 @@ The Pods found or derived here are what the other rules select from and referenc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +15,14 @@ from ..kube import (
     CONTROLLER_KINDS,
     MIDDLE_KIND,
     Container,
+    CustomPodTemplate,
     containers,
     pod_template,
     replica_count,
     template_labels,
     usable_name,
 )
-from ..model import Inventory, Ref, Resource, as_list, as_mapping
+from ..model import BUILTIN_KINDS, Inventory, Ref, Resource, as_list, as_mapping
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
 
@@ -45,7 +46,9 @@ def _container_part(container: Container) -> Part:
     return Part(id=name, label=label, role=container.role)
 
 
-def derive_workload_chain(inventory: Inventory) -> WorkloadChain:
+def derive_workload_chain(inventory: Inventory, custom: Sequence[CustomPodTemplate] = ()) -> WorkloadChain:
+    """Pods real and derived. `custom` names the Pod templates of custom workload kinds (from relationship rules,
+    gen/rules/custom.py): their Pods are derived as a Deployment's are."""
     facts = Facts()
     pods: list[PodInstance] = []
     owned_by = _children_by_owner(inventory)
@@ -69,24 +72,34 @@ def derive_workload_chain(inventory: Inventory) -> WorkloadChain:
             continue
         top = _top_controller(resource, inventory)
         app = _app_of_ref(top, inventory)
-        _derive_children(resource, template, top, app, facts, pods)
+        _derive_children(resource, template, top, app, facts, pods, replica_count(resource),
+                         MIDDLE_KIND.get(resource.kind))
+
+    for source in custom:
+        for resource in inventory.of_kind(source.kind):
+            template = source.template_of(resource)
+            if resource.ref.group != source.group or resource.ref in owned_by or template is None:
+                continue
+            top = _top_controller(resource, inventory)
+            app = app_of(resource.labels) or app_of(template_labels(template)) or _app_of_ref(top, inventory)
+            _derive_children(resource, template, top, app, facts, pods, source.count_of(resource), source.through,
+                             source.name)
     return WorkloadChain(facts, pods)
 
 
 def _derive_children(
     resource: Resource, template: Mapping[str, Any], top: Ref, app: str | None, facts: Facts,
-    pods: list[PodInstance],
+    pods: list[PodInstance], count: int, middle_kind: str | None, part: str = "",
 ) -> None:
-    namespace, name = resource.namespace, resource.name
+    """The middle object (if any) and the Pods of one template; `part` names a resource's second template."""
+    namespace, name = resource.namespace, f"{resource.name}-{part}" if part else resource.name
     parent = resource.ref
-    middle_kind = MIDDLE_KIND.get(resource.kind)
     if middle_kind is not None:
         middle = Ref(middle_kind, namespace, name)
         facts.nodes.append(GraphNode(middle, NodeState.DERIVED, resource.source, app))
         facts.edges.append(GraphEdge(parent, middle, Relation.OWNS))
         parent = middle
 
-    count = replica_count(resource)
     if count == 0:
         return
     spec = as_mapping(template.get("spec"))
@@ -129,7 +142,9 @@ def _owner_refs(resource: Resource) -> list[Ref]:
     for owner in map(as_mapping, as_list(resource.metadata.get("ownerReferences"))):
         kind, name = owner.get("kind"), owner.get("name")
         if isinstance(kind, str) and isinstance(name, str):
-            refs.append(Ref(kind, resource.namespace, name))
+            # A custom owner (an Argo Rollout owns its ReplicaSets) is known by its API group too.
+            group = "" if kind in BUILTIN_KINDS else str(owner.get("apiVersion") or "").rpartition("/")[0]
+            refs.append(Ref(kind, resource.namespace, name, group))
     return refs
 
 

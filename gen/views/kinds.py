@@ -53,6 +53,21 @@ KIND_STYLES: dict[str, KindStyle] = {
     "NetworkPolicy": KindStyle("netpol", "rounded", "blue", 1, "network"),
     "PodDisruptionBudget": KindStyle("pdb", "rounded", "green", 3, "workload"),
     "CustomResourceDefinition": KindStyle("crd", "rounded", "neutral", 7, "other"),
+    # Custom kinds with shipped relationship rules (gen/rules/custom/): monitoring, certificates, workloads.
+    "Prometheus": KindStyle("prom", "component", "orange", 0, "monitoring"),
+    "PrometheusAgent": KindStyle("promagent", "component", "orange", 0, "monitoring"),
+    "Alertmanager": KindStyle("am", "component", "orange", 0, "monitoring"),
+    "ThanosRuler": KindStyle("thanosruler", "component", "orange", 0, "monitoring"),
+    "ServiceMonitor": KindStyle("smon", "tab", "orange", 0, "monitoring"),
+    "PodMonitor": KindStyle("pmon", "tab", "orange", 1, "monitoring"),
+    "Probe": KindStyle("probe", "tab", "orange", 0, "monitoring"),
+    "PrometheusRule": KindStyle("promrule", "tab", "orange", 1, "monitoring"),
+    "AlertmanagerConfig": KindStyle("amcfg", "tab", "orange", 1, "monitoring"),
+    "Certificate": KindStyle("cert", "document", "orange", 4, "secret"),
+    "Issuer": KindStyle("issuer", "component", "orange", 5, "secret"),
+    "ClusterIssuer": KindStyle("clusterissuer", "component", "orange", 5, "secret"),
+    "Rollout": KindStyle("rollout", "stack", "green", 2, "workload"),
+    "LeaderWorkerSet": KindStyle("lws", "stack", "green", 2, "workload"),
 }
 # Namespace objects are drawn as the group that holds their resources, never as a box.
 NOT_DRAWN = frozenset({"Namespace"})
