@@ -166,7 +166,7 @@ def _assert_figures_visible(page) -> None:
     for index in range(3):
         figure = figures.nth(index)
         figure.scroll_into_view_if_needed()
-        svg = figure.locator("svg").first
+        svg = figure.locator(".kubedocs-svg > svg")
         box = svg.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50, box
         texts = svg.locator("text")
@@ -193,7 +193,7 @@ def test_objects_page_figures_are_visible(visit, screenshot):
     _assert_figures_visible(browser.page)
     first = browser.page.locator("figure.kubedocs-figure").first
     first.scroll_into_view_if_needed()
-    labels = first.locator("svg").text_content() or ""
+    labels = first.locator(".kubedocs-svg > svg").text_content() or ""
     assert "shop" in labels and "web" in labels and "api" in labels
     screenshot(first, "objects-figure.png")
     _assert_clean(browser)
@@ -204,20 +204,43 @@ def test_objects_page_in_dark_mode(visit, screenshot):
     browser.open("04-objects/")
     page = browser.page
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    figure = page.locator("figure.kubedocs-figure").first
+    light = _figure_colours(figure)
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     _assert_figures_visible(page)
-    figure = page.locator("figure.kubedocs-figure").first
     figure.scroll_into_view_if_needed()
-    # the figure keeps its light panel in the dark theme, so Graphviz's dark strokes and text stay readable
-    background = figure.evaluate("element => getComputedStyle(element).backgroundColor")
-    assert background == "rgb(255, 255, 255)", background
+    # no white panel: the figure and its graph's background show the dark page; boxes and text are restyled
+    dark = _figure_colours(figure)
+    assert dark["panel"] == "rgba(0, 0, 0, 0)" and dark["background"] in ("transparent", "rgba(0, 0, 0, 0)"), dark
+    assert dark["fill"] != light["fill"] and dark["text"] != light["text"], (light, dark)
+    assert _luminance(dark["fill"]) < 0.1 < _luminance(light["fill"]), (light, dark)
+    assert _luminance(dark["text"]) > 0.5 > _luminance(light["text"]), (light, dark)
     page_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert page_background != "rgb(255, 255, 255)", "the page itself is dark"
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(600)  # let the header's title transition finish
     screenshot(page, "objects-dark.png")
     _assert_clean(browser)
+
+
+def _figure_colours(figure) -> dict[str, str]:
+    """Computed colours of a figure: its panel, its graph's background, a Deployment box's fill and its name."""
+    return figure.evaluate("""figure => {
+        const style = element => getComputedStyle(element);
+        const box = figure.querySelector("g.node.workload polygon, g.node.workload path");
+        const name = figure.querySelector("g.node.workload text[font-weight=bold]");
+        return {panel: style(figure).backgroundColor,
+                background: style(figure.querySelector("svg > g.graph > polygon")).fill,
+                fill: style(box).fill, text: style(name).fill};
+    }""")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a computed `rgb(r, g, b)` colour."""
+    channels = [int(part) / 255 for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def test_dark_system_preference_picks_the_dark_palette(visit):
