@@ -344,6 +344,7 @@ def test_hovering_a_box_shows_its_tooltip(visit, screenshot):
     figure = page.locator("figure.kubedocs-figure").first
     node = _deployment(page)
     node.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 250)")  # leave room above the box for the page's header
     node.hover()
     tooltip = figure.locator("[role=tooltip]")
     tooltip.wait_for(state="visible")
@@ -351,7 +352,7 @@ def test_hovering_a_box_shows_its_tooltip(visit, screenshot):
     for expected in ("Deployment", "shop", "web", "manifests/sample-app/20-web.yaml:", "replicas", "2",
                      "nginx:1.27", "8080/TCP", "app.kubernetes.io/name=web"):
         assert expected in text, (expected, text)
-    screenshot(figure, "figure-tooltip.png")
+    screenshot(page, "figure-tooltip.png")  # the page as it is: an element screenshot would scroll the box away
     # the keyboard gets the same tooltip
     page.mouse.move(0, 0)
     tooltip.wait_for(state="hidden")
@@ -456,6 +457,7 @@ def test_phone_width_figures_stay_in_the_page_and_zoom_to_readable_text(visit, s
         figure.locator("button[data-kd-action=zoom-in]").click()
     assert name.bounding_box()["height"] >= 12, "zoomed, the text is readable"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "zooming never widens the page"
+    name.scroll_into_view_if_needed()  # pans the figure (and the page) to the box
     screenshot(page, "phone-zoomed.png")
     _assert_clean(browser)
 
