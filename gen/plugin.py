@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -9,16 +10,30 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
 from .figures import Placeholders
 from .model import Severity
-from .site import FigureResult, SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, page_figures
+from .site import (
+    FigureResult,
+    SiteLayout,
+    error_box,
+    figure_html,
+    figure_id_prefix,
+    full_size_name,
+    page_figures,
+    words_for,
+)
 
 log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
+
+# The plugin's own stylesheet and script (package data), published into every site that lists the plugin.
+ASSETS_DIR = "assets/kubedocs"
+STYLESHEET = f"{ASSETS_DIR}/kubedocs.css"
+SCRIPT = f"{ASSETS_DIR}/kubedocs.js"
 
 
 class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -36,11 +51,26 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.figures: dict[str, list[str]] = {}  # page → HTML of each figure, in order
         self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
         self.placeholders = Placeholders()
+        self.words = words_for("en")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.layout = SiteLayout.of(config, self.config)
         self.cache = FigureCache(self.layout.cache_dir)
+        theme = config.theme
+        self.words = words_for(str(theme.get("language") or theme.get("locale") or "en"))
+        # The site gets the plugin's styles and script without listing them in extra_css / extra_javascript.
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for name in (STYLESHEET, SCRIPT):
+            if files.get_file_from_path(name) is None:  # a site may ship its own copy instead
+                content = resources.files("gen").joinpath("assets", Path(name).name).read_bytes()
+                files.append(File.generated(config, name, content=content))
+        return files
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.figures.clear()  # `mkdocs serve` rebuilds with the same plugin: start each build afresh
@@ -75,7 +105,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         assert self.layout is not None
         if result.figure is None:
             log.warning(f"{result.where}: kubedocs figure: {result.error}")
-            return error_box(str(result.error), result.where)
+            return error_box(str(result.error), result.where, self.words)
         figure, spec = result.figure, result.figure.spec
         for diagnostic in figure.diagnostics:
             # Errors and findings are warnings, so `mkdocs build --strict` fails; notes are informational.
@@ -87,4 +117,4 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             self.full_size[name] = figure.svg
             href = get_relative_url(name, page.url)
         return figure_html(figure, figure_id_prefix(page.file.src_uri, result.index), self.layout,
-                           self.config.show_source, href)
+                           self.config.show_source, href, self.words)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,46 +157,201 @@ def full_size_name(svg: str) -> str:
     return f"kubedocs/{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
 
 
+# The plugin's own words, in the site's `theme.language` (English when the language is not here).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "full_size": "View full size", "manifests": "Show the manifests", "files": "{n} files",
+        "cannot_draw": "The figure could not be drawn", "declaration_error": "Figure declaration error",
+        "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit": "Fit to width", "reset": "Reset zoom",
+        "controls": "Figure zoom", "legend": "Legend", "as_text": "The figure as text",
+        "boxes": "Boxes", "links": "Links", "kind": "Kind", "namespace": "Namespace", "name": "Name",
+        "source": "Source", "open": "Click to open its manifest",
+        "owns": "ownership", "traffic": "traffic / selector", "mount": "volume mount",
+        "env": "configuration reference (env)", "uses": "reference", "creates": "created at run time",
+        "calls": "inferred call", "missing": "missing target", "backed-by": "backed by",
+    },
+    "ko": {
+        "full_size": "원본 크기로 보기", "manifests": "매니페스트 보기", "files": "파일 {n}개",
+        "cannot_draw": "그림을 그릴 수 없습니다 (figure could not be drawn)",
+        "declaration_error": "그림 선언 오류 (figure declaration error)",
+        "zoom_in": "확대", "zoom_out": "축소", "fit": "폭에 맞추기", "reset": "원래 크기",
+        "controls": "그림 확대/축소", "legend": "범례", "as_text": "그림의 텍스트 설명",
+        "boxes": "요소", "links": "연결", "kind": "종류", "namespace": "네임스페이스", "name": "이름",
+        "source": "원본", "open": "클릭하면 매니페스트를 엽니다",
+        "owns": "소유 (ownership)", "traffic": "트래픽 · 셀렉터 (selector)", "mount": "볼륨 마운트 (mount)",
+        "env": "설정 참조 (env)", "uses": "참조 (reference)", "creates": "실행 중 생성 (creates)",
+        "calls": "추론된 호출 (inferred call)", "missing": "없는 대상 (missing)",
+        "backed-by": "연결된 볼륨 (backed by)",
+    },
+}
+# Words the script in the page needs (the tooltip's field names).
+SCRIPT_WORDS = ("kind", "namespace", "name", "source", "open")
+
+
+def words_for(language: str | None) -> dict[str, str]:
+    """The plugin's words for a site language such as `ko`, `en` or `pt-BR`; English when there are none."""
+    base = (language or "en").replace("_", "-").split("-")[0].lower()
+    return WORDS.get(base, WORDS["en"])
+
+
+_NODE = re.compile(r'(<g id="[^"]*" class="node[^"]*">\s*<title>([^<]*)</title>\s*<g id="[^"]*"><a)'
+                   r' xlink:title="([^"]*)"')
+_EDGE = re.compile(r'<g id="[^"]*" class="edge ?([^"]*)">\s*<title>([^<]*)</title>(.*?)</g>', re.S)
+_EDGE_PATH = re.compile(r'<path fill="none" stroke="([^"]*)"(?: stroke-width="[^"]*")?(?: stroke-dasharray="([^"]*)")?')
+_EDGE_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
+_WHERE = re.compile(r" — (\S+):(\d+)$", re.M)
+_PORT = re.compile(r"(?::r\d+)?(?::(?:[nsew]{1,2}|c))?$")
+_SEPARATOR = re.compile(r"^---(?:\s|$)")
+
+
+def _document_index(text: str, line: int) -> int:
+    """Which YAML document of a file holds a 1-based line: the number of `---` separators above it."""
+    return sum(1 for number, row in enumerate(text.split("\n"), 1) if number < line and _SEPARATOR.match(row))
+
+
+def manifest_anchor(id_prefix: str, file_index: int, document: int) -> str:
+    return f"{id_prefix}m{file_index}-{document}"
+
+
+def _link_nodes(svg: str, id_prefix: str, files: list[str], layout: SiteLayout) -> str:
+    """Each box whose tooltip names `file:line` of one of the figure's manifests links to that resource's lines
+    in the figure's source block."""
+    texts: dict[str, str] = {}
+
+    def link(match: re.Match[str]) -> str:
+        opening, tooltip = match.group(1), match.group(3)
+        where = _WHERE.search(html.unescape(tooltip).split("\n")[0])
+        if where is None or where.group(1) not in files:
+            return match.group(0)
+        name = where.group(1)
+        if name not in texts:
+            texts[name] = (layout.root / name).read_bytes().decode("utf-8-sig", "replace")
+        anchor = manifest_anchor(id_prefix, files.index(name), _document_index(texts[name], int(where.group(2))))
+        return f'{opening} xlink:href="#{anchor}" xlink:title="{tooltip}"'
+
+    return _NODE.sub(link, svg)
+
+
+def _edge_name(title: str) -> str:
+    source, _, target = html.unescape(title).partition("->")
+    return f"{_PORT.sub('', source)} → {_PORT.sub('', target)}"
+
+
+def legend_html(svg: str, words: dict[str, str]) -> str:
+    """One sample line for each kind of link the figure draws, styled as the figure draws it."""
+    samples: dict[str, tuple[str, str]] = {}
+    for match in _EDGE.finditer(svg):
+        path = _EDGE_PATH.search(match.group(3))
+        classes = match.group(1).split()
+        if path is None or not classes:
+            continue
+        key = "missing" if "missing" in classes else classes[0]
+        samples.setdefault(key, (path.group(1), path.group(2) or ""))
+    if not samples:
+        return ""
+    items = []
+    for key, (colour, dashes) in samples.items():
+        dash = f' stroke-dasharray="{html.escape(dashes)}"' if dashes else ""
+        items.append(f'<li><svg width="32" height="10" aria-hidden="true"><line x1="1" y1="5" x2="31" y2="5" '
+                     f'fill="none" stroke="{html.escape(colour)}" stroke-width="1.6"{dash}/></svg> '
+                     f"{html.escape(words.get(key, key))}</li>")
+    return (f'<div class="kubedocs-legend"><span class="kubedocs-legend-title">{html.escape(words["legend"])}'
+            f'</span><ul>{"".join(items)}</ul></div>')
+
+
+def text_alternative_html(svg: str, element_id: str, words: dict[str, str]) -> str:
+    """The figure for screen readers: every box (its tooltip's first line) and every link, as lists."""
+    boxes = [html.unescape(m.group(3)).split("\n")[0] for m in _NODE.finditer(svg)]
+    links = []
+    for match in _EDGE.finditer(svg):
+        if _EDGE_PATH.search(match.group(3)) is None:
+            continue  # an invisible edge that only places boxes
+        label = " ".join(html.unescape(t) for t in _EDGE_TEXT.findall(match.group(3))).strip()
+        kinds = [words.get(c, c) for c in match.group(1).split()]
+        extra = ", ".join(filter(None, [*kinds, label]))
+        links.append(_edge_name(match.group(2)) + (f" ({extra})" if extra else ""))
+    boxes_html = "".join(f"<li>{html.escape(b)}</li>" for b in boxes)
+    links_html = "".join(f"<li>{html.escape(b)}</li>" for b in links)
+    return (f'<div class="kubedocs-text" id="{element_id}"><p>{html.escape(words["as_text"])}</p>'
+            f'<p>{html.escape(words["boxes"])}</p><ul>{boxes_html}</ul>'
+            f'<p>{html.escape(words["links"])}</p><ul>{links_html}</ul></div>')
+
+
+def _controls_html(words: dict[str, str]) -> str:
+    buttons = [("zoom-in", "+", words["zoom_in"]), ("zoom-out", "−", words["zoom_out"]),
+               ("fit", "↔", words["fit"]), ("reset", "1:1", words["reset"])]
+    return (f'<div class="kubedocs-controls" role="toolbar" aria-label="{html.escape(words["controls"])}" hidden>'
+            + "".join(f'<button type="button" data-kd-action="{action}" title="{html.escape(label)}" '
+                      f'aria-label="{html.escape(label)}">{text}</button>' for action, text, label in buttons)
+            + "</div>")
+
+
 def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show_source: bool = True,
-                full_size_href: str | None = None) -> str:
+                full_size_href: str | None = None, words: dict[str, str] | None = None) -> str:
     from .render import embeddable_svg
 
+    words = words or WORDS["en"]
     spec = figure.spec
-    zoom = (f'<a class="kubedocs-zoom" href="{html.escape(full_size_href)}" target="_blank">원본 크기로 보기</a>'
-            if full_size_href else "")
+    zoom = (f'<a class="kubedocs-zoom" href="{html.escape(full_size_href)}" target="_blank">'
+            f"{html.escape(words['full_size'])}</a>" if full_size_href else "")
     caption = f"<figcaption>{html.escape(spec.caption)}</figcaption>" if spec.caption else ""
     sources = html.escape(" ".join(spec.manifests))
     if figure.svg is None:
         items = "".join(f"<li><code>{html.escape(str(d.source))}</code>: {html.escape(d.message)}</li>"
                         for d in figure.errors)
         return (f'<div class="kubedocs-error" role="alert" data-source="{sources}">'
-                f"<p><strong>그림을 그릴 수 없습니다 (figure could not be drawn)</strong>"
+                f"<p><strong>{html.escape(words['cannot_draw'])}</strong>"
                 f"{': ' + html.escape(spec.caption) if spec.caption else ''}</p><ul>{items}</ul></div>")
     svg = embeddable_svg(figure.svg, id_prefix)
-    parts = [f'<figure class="kubedocs-figure" data-view="{spec.view}" data-source="{sources}">',
-             f'<div class="kubedocs-svg" role="img" aria-label="{html.escape(spec.caption or spec.view)}" '
-             f"data-search-exclude>{svg}</div>", caption, zoom, "</figure>"]
     if show_source:
-        parts.append(source_html(figure.files, layout))
-    return "\n".join(parts)
+        svg = _link_nodes(svg, id_prefix, figure.files, layout)
+    script_words = html.escape(json.dumps({k: words[k] for k in SCRIPT_WORDS}, ensure_ascii=False))
+    text_id = f"{id_prefix}text"
+    parts = [f'<figure class="kubedocs-figure" data-view="{spec.view}" data-source="{sources}" '
+             f'data-kd-words="{script_words}">',
+             _controls_html(words),
+             f'<div class="kubedocs-svg" role="group" aria-label="{html.escape(spec.caption or spec.view)}" '
+             f'aria-describedby="{text_id}" data-search-exclude>{svg}</div>',
+             legend_html(svg, words), caption, zoom, text_alternative_html(svg, text_id, words), "</figure>"]
+    if show_source:
+        parts.append(source_html(figure.files, layout, id_prefix, words))
+    return "\n".join(part for part in parts if part)
 
 
-def source_html(files: list[str], layout: SiteLayout) -> str:
-    """The figure's manifests, one click away, with every value that could be secret redacted."""
+def source_html(files: list[str], layout: SiteLayout, id_prefix: str = "", words: dict[str, str] | None = None
+                ) -> str:
+    """The figure's manifests, one click away, with every value that could be secret redacted. Each YAML
+    document is an element of its own (`manifest_anchor`), so that a box can link to its resource's lines."""
+    words = words or WORDS["en"]
     blocks = []
-    for name in files:
+    for file_index, name in enumerate(files):
         text = redact_manifest((layout.root / name).read_bytes().decode("utf-8-sig", "replace"))
+        documents: list[list[str]] = [[]]
+        separators: list[str] = []
+        for row in text.split("\n"):
+            if _SEPARATOR.match(row):
+                separators.append(row)
+                documents.append([])
+            else:
+                documents[-1].append(row)
+        pieces = []
+        for index, rows in enumerate(documents):
+            if index:
+                pieces.append(html.escape(separators[index - 1]) + "\n")
+            body = "\n".join(rows) + ("\n" if index < len(documents) - 1 else "")
+            pieces.append(f'<span class="kubedocs-manifest" id="{manifest_anchor(id_prefix, file_index, index)}">'
+                          f"{html.escape(body)}</span>")
         blocks.append(f"<p><code>{html.escape(name)}</code></p>"
-                      f'<pre><code class="language-yaml">{html.escape(text)}</code></pre>')
-    return (f'<details class="kubedocs-source" data-search-exclude><summary>매니페스트 보기 '
-            f"({len(files)} files)</summary>{''.join(blocks)}</details>")
+                      f'<pre><code class="language-yaml">{"".join(pieces)}</code></pre>')
+    summary = f"{words['manifests']} ({words['files'].format(n=len(files))})"
+    return (f'<details class="kubedocs-source" data-search-exclude><summary>{html.escape(summary)}'
+            f"</summary>{''.join(blocks)}</details>")
 
 
-def error_box(message: str, where: str) -> str:
-    return (f'<div class="kubedocs-error" role="alert"><p><strong>그림 선언 오류 (figure declaration error)'
+def error_box(message: str, where: str, words: dict[str, str] | None = None) -> str:
+    words = words or WORDS["en"]
+    return (f'<div class="kubedocs-error" role="alert"><p><strong>{html.escape(words["declaration_error"])}'
             f"</strong></p><ul><li><code>{html.escape(where)}</code>: {html.escape(message)}</li></ul></div>")
-
-
 
 
 @dataclass

@@ -124,7 +124,9 @@ def test_missing_target_marks_the_link(graph: Graph) -> None:
 def test_tooltip_names_the_source(graph: Graph) -> None:
     boxes = {box.id: box for box in build_view(graph).boxes}
     assert boxes["Deployment/shop/web"].tooltip.startswith("Deployment/shop/web — <stdin>:")
-    assert boxes["Pod/shop/web-1"].tooltip == "Pod/shop/web-1 (derived)"
+    # a derived Pod names the manifest it comes from (its Deployment's), then its key facts
+    assert boxes["Pod/shop/web-1"].tooltip.startswith("Pod/shop/web-1 (derived) — <stdin>:")
+    assert boxes["Pod/shop/web-1"].tooltip.split("\n")[1:] == ["images: nginx", "ports: 8080/TCP (http)"]
 
 
 def test_namespace_filter(graph: Graph) -> None:

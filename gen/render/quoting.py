@@ -61,9 +61,10 @@ def dot_label(text: str) -> str:
 
 
 def dot_tooltip(text: str) -> str:
-    """A tooltip shown as written: dot applies its escapes to tooltips twice."""
-    text = clip(_CONTROL.sub("", text), MAX_QUOTED // 2).replace("&", "&amp;")
-    return '"' + text.replace("\\", "\\\\\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A tooltip shown as written, one fact a line: dot applies its escapes to tooltips twice, so a backslash is
+    written four times; a line break stays one (a newline in the SVG title)."""
+    text = clip(_CONTROL.sub("", text), MAX_QUOTED // 2).replace("&", "&amp;").replace("\r", "")
+    return '"' + text.replace("\\", "\\\\\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def html_text(text: str) -> str:

@@ -4,14 +4,15 @@ derived graph, and draw them in traffic order, grouped by namespace and applicat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from ..diagram import Box, Diagram, Group, Link, Row, State
-from ..graph import Graph, GraphEdge, GraphNode, NodeState, Relation, RelationFamily
-from ..kube import CONTROLLER_KINDS
-from ..model import Ref
+from ..graph import Graph, GraphEdge, GraphNode, NodeState, PodInstance, Relation, RelationFamily
+from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
+from ..model import Ref, as_list, as_mapping, string_map
 from .base import Filters, ViewSpec
 from .kinds import NOT_DRAWN, kind_style
 
@@ -45,7 +46,9 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     diagram = Diagram(empty_message=f"no resources for the {view} view")
     groups = _groups(nodes.values(), apps)
     ids = node_ids(nodes)
-    boxes = {ref: _box(node, apps.get(ref), ids[ref]) for ref, node in nodes.items()}
+    pods = {pod.ref: pod for pod in graph.pods}
+    boxes = {ref: _box(node, apps.get(ref), ids[ref], key_facts(graph, ref, pods.get(ref)))
+             for ref, node in nodes.items()}
     links = [_link(e, nodes, ids) for e in edges]
     replica_groups, links = _replica_groups(nodes, edges, boxes, links)
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
@@ -183,7 +186,7 @@ def node_ids(refs: Iterable[Ref]) -> dict[Ref, str]:
     return {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
 
 
-def _box(node: GraphNode, app: str | None, box_id: str) -> Box:
+def _box(node: GraphNode, app: str | None, box_id: str, facts: tuple[str, ...] = ()) -> Box:
     ref = node.ref
     style = kind_style(ref.kind)
     namespace_group, app_group = _group_ids(ref, app)
@@ -194,7 +197,8 @@ def _box(node: GraphNode, app: str | None, box_id: str) -> Box:
     state = BOX_STATES[node.state]
     if node.state is NodeState.MISSING:
         details.append("missing")
-    where = f" — {node.source}" if node.source and node.state is NodeState.REAL else ""
+    # A derived node names the manifest it comes from (its workload's), so that a reader can open it.
+    where = f" — {node.source}" if node.source and node.state is not NodeState.MISSING else ""
     derived = " (derived)" if node.state is NodeState.DERIVED else ""
     if ref.group:
         details.append(ref.group)
@@ -202,8 +206,52 @@ def _box(node: GraphNode, app: str | None, box_id: str) -> Box:
     return Box(
         id=box_id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
         details=tuple(details), rows=rows, group=app_group or namespace_group,
-        tooltip=f"{ref.qualified_id}{derived}{where}", rank=style.column, category=style.category,
+        tooltip="\n".join((f"{ref.qualified_id}{derived}{where}", *facts)), rank=style.column,
+        category=style.category,
     )
+
+
+def key_facts(graph: Graph, ref: Ref, pod: PodInstance | None = None) -> tuple[str, ...]:
+    """What a reader hovering a node wants first: replicas, images, ports, selector, Service type. Only names and
+    numbers the manifest declares in the open: never a Secret's or ConfigMap's data, an env value or an annotation."""
+    resource = graph.inventory.get(ref)
+    facts: list[str] = []
+    if resource is not None and ref.kind in CONTROLLER_KINDS:
+        facts.append(f"replicas: {replica_count(resource)}")
+        selector = string_map(as_mapping(workload_spec(resource).get("selector")).get("matchLabels"))
+        spec = pod_spec_of(resource)
+    elif pod is not None:
+        selector, spec = {}, pod.spec
+    elif resource is not None and ref.kind == "Service":
+        spec, selector = {}, string_map(resource.spec.get("selector"))
+        facts.append(f"type: {resource.spec.get('type', 'ClusterIP')}")
+        ports = [_service_port(as_mapping(p)) for p in as_list(resource.spec.get("ports"))]
+        if ports:
+            facts.append(f"ports: {', '.join(ports)}")
+    else:
+        return ()
+    images = [str(c.spec["image"]) for c in containers(spec, ephemeral=False) if c.spec.get("image")]
+    if images:
+        facts.append(f"images: {', '.join(dict.fromkeys(images))}")
+    ports = [_container_port(port) for c in containers(spec, ephemeral=False) for port in c.ports]
+    if ports:
+        facts.append(f"ports: {', '.join(dict.fromkeys(p for p in ports if p))}")
+    if selector:
+        facts.append(f"selector: {', '.join(f'{k}={v}' for k, v in sorted(selector.items()))}")
+    return tuple(facts)
+
+
+def _container_port(port: Mapping[str, Any]) -> str:
+    number = port.get("containerPort")
+    if number is None:
+        return ""
+    name = f" ({port['name']})" if port.get("name") else ""
+    return f"{number}/{port.get('protocol', 'TCP')}{name}"
+
+
+def _service_port(port: Mapping[str, Any]) -> str:
+    target = port.get("targetPort", port.get("port"))
+    return f"{port.get('port')}→{target}/{port.get('protocol', 'TCP')}"
 
 
 BOX_STATES: dict[NodeState, State] = {NodeState.REAL: "real", NodeState.DERIVED: "derived",

@@ -47,8 +47,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "site"
+def site_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser") / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir):
+    out = site_dir
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=REPO,
                            capture_output=True, text=True, timeout=600,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -94,9 +99,13 @@ class Visit:
         self.base_url = base_url
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR",
-                                           **context_options)
+        self.failed: list[str] = []
+        context_options.setdefault("viewport", {"width": 1280, "height": 900})
+        self.context = browser.new_context(locale="ko-KR", **context_options)
         self.context.on("request", lambda request: self.requests.append(request.url))
+        self.context.on("requestfailed", lambda request: self.failed.append(f"{request.url}: {request.failure}"))
+        self.context.on("response", lambda response: self.failed.append(f"{response.url}: {response.status}")
+                        if response.status >= 400 else None)
         self.context.route("**/*", self._only_local)  # record, and never let a request leave the machine
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
@@ -154,10 +163,12 @@ def screenshot(tmp_path):
     return save
 
 
-def _assert_clean(visit: Visit) -> None:
+def _assert_clean(visit: Visit, searched: bool = True) -> None:
     assert not visit.errors, visit.errors
+    assert not visit.failed, visit.failed
     assert not visit.external_requests(), visit.external_requests()
-    assert any(url.endswith("search/search_index.json") for url in visit.requests), "search loads its index"
+    if searched:
+        assert any(url.endswith("search/search_index.json") for url in visit.requests), "search loads its index"
 
 
 def _assert_figures_visible(page) -> None:
@@ -166,7 +177,7 @@ def _assert_figures_visible(page) -> None:
     for index in range(3):
         figure = figures.nth(index)
         figure.scroll_into_view_if_needed()
-        svg = figure.locator("svg").first
+        svg = figure.locator(".kubedocs-svg > svg")
         box = svg.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50, box
         texts = svg.locator("text")
@@ -193,7 +204,7 @@ def test_objects_page_figures_are_visible(visit, screenshot):
     _assert_figures_visible(browser.page)
     first = browser.page.locator("figure.kubedocs-figure").first
     first.scroll_into_view_if_needed()
-    labels = first.locator("svg").text_content() or ""
+    labels = first.locator(".kubedocs-svg > svg").text_content() or ""
     assert "shop" in labels and "web" in labels and "api" in labels
     screenshot(first, "objects-figure.png")
     _assert_clean(browser)
@@ -204,20 +215,43 @@ def test_objects_page_in_dark_mode(visit, screenshot):
     browser.open("04-objects/")
     page = browser.page
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    figure = page.locator("figure.kubedocs-figure").first
+    light = _figure_colours(figure)
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     _assert_figures_visible(page)
-    figure = page.locator("figure.kubedocs-figure").first
     figure.scroll_into_view_if_needed()
-    # the figure keeps its light panel in the dark theme, so Graphviz's dark strokes and text stay readable
-    background = figure.evaluate("element => getComputedStyle(element).backgroundColor")
-    assert background == "rgb(255, 255, 255)", background
+    # no white panel: the figure and its graph's background show the dark page; boxes and text are restyled
+    dark = _figure_colours(figure)
+    assert dark["panel"] == "rgba(0, 0, 0, 0)" and dark["background"] in ("transparent", "rgba(0, 0, 0, 0)"), dark
+    assert dark["fill"] != light["fill"] and dark["text"] != light["text"], (light, dark)
+    assert _luminance(dark["fill"]) < 0.1 < _luminance(light["fill"]), (light, dark)
+    assert _luminance(dark["text"]) > 0.5 > _luminance(light["text"]), (light, dark)
     page_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert page_background != "rgb(255, 255, 255)", "the page itself is dark"
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(600)  # let the header's title transition finish
     screenshot(page, "objects-dark.png")
     _assert_clean(browser)
+
+
+def _figure_colours(figure) -> dict[str, str]:
+    """Computed colours of a figure: its panel, its graph's background, a Deployment box's fill and its name."""
+    return figure.evaluate("""figure => {
+        const style = element => getComputedStyle(element);
+        const box = figure.querySelector("g.node.workload polygon, g.node.workload path");
+        const name = figure.querySelector("g.node.workload text[font-weight=bold]");
+        return {panel: style(figure).backgroundColor,
+                background: style(figure.querySelector("svg > g.graph > polygon")).fill,
+                fill: style(box).fill, text: style(name).fill};
+    }""")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a computed `rgb(r, g, b)` colour."""
+    channels = [int(part) / 255 for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def test_dark_system_preference_picks_the_dark_palette(visit):
@@ -244,4 +278,243 @@ def test_search_finds_a_korean_word(visit):
         page.wait_for_timeout(500)
     assert results.count() > 0, page.locator(".md-search-result__meta").text_content()
     assert "컨테이너" in results.first.text_content()
+    _assert_clean(browser)
+
+
+def _pages(site_dir: Path) -> list[str]:
+    """Every page of the built site, as a path under the base URL."""
+    return sorted(str(index.parent.relative_to(site_dir)).replace(".", "") + "/" if index.parent != site_dir else ""
+                  for index in site_dir.rglob("index.html") if "404" not in index.parts)
+
+
+# For each figure: its SVG's size on the page and every label that leaves the union of its box's outlines.
+_FIGURE_GEOMETRY = """figure => {
+    const svg = figure.querySelector(".kubedocs-svg > svg");
+    const box = svg.getBoundingClientRect();
+    const spills = [];
+    for (const node of svg.querySelectorAll("g.node")) {
+        const shapes = [...node.querySelectorAll("polygon, path, ellipse, polyline, rect")].map(s => s.getBBox());
+        if (!shapes.length) continue;
+        const left = Math.min(...shapes.map(b => b.x)), top = Math.min(...shapes.map(b => b.y));
+        const right = Math.max(...shapes.map(b => b.x + b.width));
+        const bottom = Math.max(...shapes.map(b => b.y + b.height));
+        for (const text of node.querySelectorAll("text")) {
+            const t = text.getBBox();
+            if (!text.textContent.trim()) continue;
+            if (t.x < left - 1 || t.y < top - 1 || t.x + t.width > right + 1 || t.y + t.height > bottom + 1) {
+                spills.push(node.querySelector("title").textContent + ": " + text.textContent);
+            }
+        }
+    }
+    return {width: box.width, height: box.height, spills: spills};
+}"""
+
+
+def test_every_page_loads_clean_and_every_figure_is_drawn(visit, site_dir, screenshot):
+    pages = _pages(site_dir)
+    assert "04-objects/" in pages and "glossary/" in pages and len(pages) >= 10, pages
+    browser = visit()
+    figures_seen = 0
+    for path in pages:
+        browser.open(path)
+        figures = browser.page.locator("figure.kubedocs-figure")
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            assert figure.get_attribute("data-kd-ready") is not None, f"{path}: the script set up figure {index}"
+            geometry = figure.evaluate(_FIGURE_GEOMETRY)
+            assert geometry["width"] > 50 and geometry["height"] > 20, (path, index, geometry)
+            assert geometry["spills"] == [], (path, index, geometry["spills"])
+            figures_seen += 1
+        screenshot(browser.page, f"page-{path.strip('/') or 'home'}.png", full_page=True)
+    built = sum(path.read_text(encoding="utf-8").count('<figure class="kubedocs-figure"')
+                for path in site_dir.rglob("index.html"))
+    assert figures_seen == built and built >= 15
+    _assert_clean(browser, searched=False)
+
+
+def _deployment(page, name: str = "web"):
+    title = f"Deployment/shop/{name}"
+    return page.locator("figure.kubedocs-figure").first.locator(f"g.node:has(> title:text-is('{title}'))")
+
+
+def test_hovering_a_box_shows_its_tooltip(visit, screenshot):
+    browser = visit()
+    browser.open("04-objects/")
+    page = browser.page
+    figure = page.locator("figure.kubedocs-figure").first
+    node = _deployment(page)
+    node.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 250)")  # leave room above the box for the page's header
+    node.hover()
+    tooltip = figure.locator("[role=tooltip]")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    for expected in ("Deployment", "shop", "web", "manifests/sample-app/20-web.yaml:", "replicas", "2",
+                     "nginx:1.27", "8080/TCP", "app.kubernetes.io/name=web"):
+        assert expected in text, (expected, text)
+    screenshot(page, "figure-tooltip.png")  # the page as it is: an element screenshot would scroll the box away
+    # the keyboard gets the same tooltip
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden")
+    node.locator("a").focus()
+    tooltip.wait_for(state="visible")
+    # a Secret's tooltip names it, never a value
+    secret = figure.locator("g.node:has(> title:text-is('Secret/shop/api-db'))")
+    secret.hover()
+    secret_text = tooltip.inner_text()
+    assert "api-db" in secret_text and "password" not in secret_text.lower()
+    manifest = (REPO / "manifests" / "sample-app" / "30-api.yaml").read_text(encoding="utf-8")
+    assert "stringData" in manifest or "data:" in manifest
+    _assert_clean(browser)
+
+
+def test_clicking_a_deployment_opens_its_manifest(visit, screenshot):
+    browser = visit()
+    browser.open("04-objects/")
+    page = browser.page
+    node = _deployment(page, "api")
+    node.scroll_into_view_if_needed()
+    node.locator("a").click()
+    target = page.locator(".kubedocs-manifest.kubedocs-target")
+    target.wait_for(state="visible")
+    assert page.evaluate("location.hash") == "#" + target.get_attribute("id")
+    text = target.inner_text()
+    assert "kind: Deployment" in text and "name: api" in text and "kind: Service" not in text
+    assert target.evaluate("element => element.closest('details').open")
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900, box
+    highlight = target.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), highlight
+    screenshot(page, "manifest-highlighted.png")
+    _assert_clean(browser)
+
+
+def test_zoom_buttons_wheel_and_drag(visit):
+    browser = visit()
+    browser.open("04-objects/")
+    page = browser.page
+    figure = page.locator("figure.kubedocs-figure").first
+    figure.scroll_into_view_if_needed()
+    scale = lambda: float(figure.get_attribute("data-kd-scale"))  # noqa: E731
+    start = scale()
+    figure.locator("button[data-kd-action=zoom-in]").click()
+    assert scale() > start
+    figure.locator("button[data-kd-action=reset]").click()
+    assert scale() == start
+    viewport = figure.locator(".kubedocs-svg")
+    box = viewport.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 400) / 2)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    page.wait_for_function("([figure, start]) => parseFloat(figure.getAttribute('data-kd-scale')) > start",
+                           arg=[figure.element_handle(), start])
+    figure.locator("button[data-kd-action=fit]").click()
+    assert scale() <= 1
+    figure.locator("button[data-kd-action=zoom-in]").click()
+    figure.locator("button[data-kd-action=zoom-in]").click()
+    before = viewport.evaluate("element => element.scrollLeft")
+    x, y = box["x"] + box["width"] - 40, box["y"] + 60
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 200, y, steps=5)
+    page.mouse.up()
+    assert viewport.evaluate("element => element.scrollLeft") > before
+    _assert_clean(browser)
+
+
+def test_phone_width_figures_stay_in_the_page_and_zoom_to_readable_text(visit, screenshot):
+    browser = visit(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
+    browser.open("04-objects/")
+    page = browser.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    figures = page.locator("figure.kubedocs-figure")
+    for index in range(figures.count()):
+        box = figures.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+    figure = figures.first
+    figure.scroll_into_view_if_needed()
+    screenshot(page, "phone.png")
+    name = figure.locator("g.node.workload text[font-weight=bold]").first
+    assert name.bounding_box()["height"] < 10, "fitted to the phone's width, the overview's text is small"
+    # a two-finger pinch zooms in
+    start = float(figure.get_attribute("data-kd-scale"))
+    centre = figure.locator(".kubedocs-svg").bounding_box()
+    cx, cy = centre["x"] + centre["width"] / 2, centre["y"] + centre["height"] / 2
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind: str, spread: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": cx - spread, "y": cy, "id": 1},
+                                                {"x": cx + spread, "y": cy, "id": 2}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 20)
+    for spread in range(30, 120, 10):
+        touch("touchMove", spread)
+    touch("touchEnd", 0)
+    assert float(figure.get_attribute("data-kd-scale")) > start * 2
+    while name.bounding_box()["height"] < 12 and float(figure.get_attribute("data-kd-scale")) < 4:
+        figure.locator("button[data-kd-action=zoom-in]").click()
+    assert name.bounding_box()["height"] >= 12, "zoomed, the text is readable"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "zooming never widens the page"
+    name.scroll_into_view_if_needed()  # pans the figure (and the page) to the box
+    screenshot(page, "phone-zoomed.png")
+    _assert_clean(browser)
+
+
+@pytest.mark.parametrize(("term", "section"), [
+    ("파드", "04-objects/#pod"), ("디플로이먼트", "04-objects/#deployment"), ("서비스", "04-objects/#service"),
+    ("컨테이너", "01-container/#container")])
+def test_korean_search_terms_find_their_sections(visit, term, section):
+    browser = visit()
+    browser.open()
+    page = browser.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__item a")
+    deadline = time.monotonic() + 20
+    while results.count() == 0 and time.monotonic() < deadline:
+        search.fill(term)
+        search.press("End")
+        page.wait_for_timeout(500)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    glossary = [href for href in hrefs if "glossary/" in href]
+    assert glossary, hrefs
+    page.locator(f".md-search-result__item a[href='{glossary[0]}']").first.click()
+    page.wait_for_url("**/glossary/**")
+    heading = page.locator(f"h2:has-text('{term}')")
+    links = heading.evaluate("""heading => {
+        const found = [];
+        for (let e = heading.nextElementSibling; e && e.tagName !== "H2"; e = e.nextElementSibling) {
+            found.push(...[...e.querySelectorAll("a")].map(a => a.getAttribute("href")));
+        }
+        return found;
+    }""")
+    assert any(link.endswith(section) for link in links), links
+    _assert_clean(browser)
+
+
+def test_the_reports_numbered_lists_keep_their_numbers(visit):
+    browser = visit()
+    for path, first in (("02-background/", "Service discovery"), ("04-objects/", "ClusterIP"),
+                        ("05-pod/", "Volume내의 파일들을 초기화")):
+        browser.open(path)
+        item = browser.page.locator(f"ol > li:has-text('{first}')").first
+        style = item.evaluate("li => getComputedStyle(li.parentElement).listStyleType")
+        assert style == "decimal", (path, style)
+    _assert_clean(browser, searched=False)
+
+
+def test_instant_navigation_sets_up_the_next_pages_figures(visit):
+    browser = visit()
+    browser.open()
+    page = browser.page
+    page.locator("nav.md-nav a[href$='05-pod/']").first.click()
+    page.wait_for_url("**/05-pod/")
+    figure = page.locator("figure.kubedocs-figure").first
+    figure.wait_for()
+    page.wait_for_function("() => document.querySelector('figure.kubedocs-figure[data-kd-ready]') !== null")
+    assert figure.locator(".kubedocs-controls").is_visible()
+    figure.locator("g.node a").first.hover()
+    figure.locator("[role=tooltip]").wait_for(state="visible")
     _assert_clean(browser)

@@ -53,8 +53,11 @@ def test_one_figure_is_an_inline_svg_with_its_korean_caption(good):
     assert figure.find("img") is None
     assert figure.figcaption is not None
     assert figure.figcaption.get_text(strip=True) == "데모 애플리케이션의 전체 구성"
-    # screen readers get the caption as the figure's name
-    assert svg.parent["role"] == "img" and svg.parent["aria-label"] == "데모 애플리케이션의 전체 구성"
+    # screen readers get the caption as the figure's name and the figure as text (its boxes and links) as its
+    # description; the boxes stay links they can reach, so the figure is a group, not an image
+    assert svg.parent["role"] == "group" and svg.parent["aria-label"] == "데모 애플리케이션의 전체 구성"
+    text = page.find(id=svg.parent["aria-describedby"])
+    assert text is not None and "kubedocs-text" in text["class"]
     titles = _titles(svg)
     for node in ("Deployment/demo/web", "Service/demo/web", "ReplicaSet/demo/web", "ConfigMap/demo/web-config",
                  "Secret/demo/web-credentials"):
@@ -91,6 +94,11 @@ def test_two_figures_on_one_page_have_distinct_self_contained_ids(good):
         all_ids.extend(ids)
         for match in _REFERENCE.finditer(str(svg)):
             target = match.group(1) or match.group(2)
+            # a box links to its resource's lines in the figure's own source block; anything else stays inside
+            manifest = page.find(id=target)
+            if manifest is not None and "kubedocs-manifest" in manifest.get("class", []):
+                assert target.startswith(ids[0].removesuffix("graph0")), f"#{target} is another figure's manifest"
+                continue
             assert target in ids, f"#{target} points outside its own SVG"
     assert len(all_ids) == len(set(all_ids)), sorted({i for i in all_ids if all_ids.count(i) > 1})
     every_id = [element["id"] for element in page.find_all(id=True)]

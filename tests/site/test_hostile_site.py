@@ -73,5 +73,5 @@ def test_cache_entries_of_the_wrong_shape_are_rendered_again(sites, fixture_site
         build = sites.build(site, tmp_path / f"out{round_}")
         assert build.returncode == 0, build.log
         for name in ("", "two"):
-            figures = build.page(name).select("figure.kubedocs-figure svg")
+            figures = build.page(name).select("figure.kubedocs-figure .kubedocs-svg > svg")
             assert figures and all(svg.find("title") for svg in figures)
