@@ -242,7 +242,7 @@ def legend_html(svg: str, words: dict[str, str]) -> str:
     samples: dict[str, tuple[str, str]] = {}
     for match in _EDGE.finditer(svg):
         path = _EDGE_PATH.search(match.group(3))
-        classes = match.group(1).split()
+        classes = html.unescape(match.group(1)).split()  # dot writes `end-of-run` as `end&#45;of&#45;run`
         if path is None or not classes:
             continue
         key = "missing" if "missing" in classes else classes[0]

@@ -1,0 +1,33 @@
+"""The HTML the site wraps a figure in: its legend, read from the SVG dot drew."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from gen.diagram import Box, Diagram, Link
+from gen.render import render_diagram
+from gen.site import legend_html, words_for
+
+pytestmark = pytest.mark.exe
+
+
+def _legend(diagram: Diagram, language: str = "en") -> list[str]:
+    svg = render_diagram(diagram, "svg").decode("utf-8")
+    soup = BeautifulSoup(legend_html(svg, words_for(language)), "html.parser")
+    return [item.get_text(strip=True) for item in soup.select("li")]
+
+
+def test_the_legend_names_each_kind_of_link_once_as_written() -> None:
+    diagram = Diagram(boxes=[Box("a", "a"), Box("b", "b"), Box("c", "c", state="missing")],
+                      links=[Link("a", "b", category="end-of-run", line="dashed"),
+                             Link("b", "a", category="end-of-run", line="dashed"),
+                             Link("a", "c", category="owns", missing=True)])
+    items = _legend(diagram)
+    assert items.count("end-of-run") == 1  # dot writes the class as end&#45;of&#45;run: shown as written
+    assert not any("&" in item for item in items)
+    assert len(items) == 2  # and the missing link
+
+
+def test_a_figure_without_links_has_no_legend() -> None:
+    assert _legend(Diagram(boxes=[Box("a", "a")])) == []
