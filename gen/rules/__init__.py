@@ -14,9 +14,18 @@ from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
 from ..model import Inventory
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .declarative import check_declared_diagrams
+from .gateway import derive_endpoint_edges, derive_gateway_edges
+from .netpol import derive_network_policy_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
+from .status import derive_controller_status
+from .storage import (
+    derive_claim_templates,
+    derive_governing_services,
+    derive_projected_volumes,
+    derive_volume_secrets,
+)
 from .workloads import derive_workload_chain
 
 Rule = Callable[[Inventory, list[PodInstance]], Facts]
@@ -44,6 +53,14 @@ RULES: tuple[Rule, ...] = (
     derive_autoscaler_edges,
     derive_disruption_budget_edges,
     derive_selector_checks,
+    derive_claim_templates,
+    derive_governing_services,
+    derive_volume_secrets,
+    derive_projected_volumes,
+    derive_network_policy_edges,
+    derive_controller_status,
+    derive_gateway_edges,
+    derive_endpoint_edges,
     check_declared_diagrams,
     derive_resource_nodes,
 )

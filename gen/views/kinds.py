@@ -53,6 +53,13 @@ KIND_STYLES: dict[str, KindStyle] = {
     "NetworkPolicy": KindStyle("netpol", "rounded", "blue", 1, "network"),
     "PodDisruptionBudget": KindStyle("pdb", "rounded", "green", 3, "workload"),
     "CustomResourceDefinition": KindStyle("crd", "rounded", "neutral", 7, "other"),
+    "GatewayClass": KindStyle("gatewayclass", "tab", "blue", 1, "network"),
+    "GRPCRoute": KindStyle("grpcroute", "arrow", "blue", 0, "network"),
+    "TCPRoute": KindStyle("tcproute", "arrow", "blue", 0, "network"),
+    "TLSRoute": KindStyle("tlsroute", "arrow", "blue", 0, "network"),
+    "UDPRoute": KindStyle("udproute", "arrow", "blue", 0, "network"),
+    "EndpointSlice": KindStyle("endpointslice", "rounded", "blue", 2, "network"),
+    "Endpoints": KindStyle("ep", "rounded", "blue", 2, "network"),
 }
 # Namespace objects are drawn as the group that holds their resources, never as a box.
 NOT_DRAWN = frozenset({"Namespace"})

@@ -23,8 +23,10 @@ class Selection:
 
 
 TOPOLOGY = Selection(None, None)
-NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS}),
-                    frozenset({"traffic", "ownership", "reference"}))
+NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS,
+                               "NetworkPolicy", "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute",
+                               "TLSRoute", "UDPRoute", "EndpointSlice"}),
+                    frozenset({"traffic", "ownership", "reference", "policy"}))
 STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
                                "StorageClass", *CONTROLLER_KINDS}),
                     frozenset({"ownership", "storage", "configuration", "reference"}))
