@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -117,20 +118,54 @@ def _load_kustomization(directory: Path, display: str, result: LoadResult, defau
         overlay = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
                    "resources": [base], "buildMetadata": ["originAnnotations"]}
         Path(temporary, "kustomization.yaml").write_text(yaml.safe_dump(overlay), encoding="utf-8")
-        text = _run(_kustomize_command(temporary), where, "kustomize", KUSTOMIZE_MISSING, result)
+        attempt = LoadResult()
+        text = _run(_kustomize_command(temporary), where, "kustomize", KUSTOMIZE_MISSING, attempt)
+        if text is None and any(d.message.startswith("kustomize failed") for d in attempt.diagnostics):
+            # Our overlay wraps the directory's error in words of its own: build the directory itself, whose
+            # error is the user's (and whose output, should it build, is used without origins).
+            attempt = LoadResult()
+            text = _run(_kustomize_command(str(directory)), where, "kustomize", KUSTOMIZE_MISSING, attempt)
         if text is None:
+            result.diagnostics.extend(attempt.diagnostics)
             return
         scratch = LoadResult()
         load_text(text, display, scratch, default_namespace)
+    lines = _OriginLines()
     for resource in scratch.resources:
         origin = _origin(resource)
         source = where
         if origin.get("path"):
-            source = _source_file(Path(temporary, str(origin["path"])), directory, display, relative_to)
+            original = Path(os.path.normpath(Path(temporary, str(origin["path"]))))  # the overlay is gone
+            source = _source_file(original, directory, display, relative_to)
+            source = replace(source, line=lines.line_of(original, resource))
         elif origin.get("configuredIn"):  # made by a generator: it names the kustomization that configures it
             source = _source_file(Path(temporary, str(origin["configuredIn"])), directory, display, relative_to)
         result.resources.append(replace(resource, body=_without_origin(resource.body), source=source))
     result.diagnostics.extend(_relocated(d, where) for d in scratch.diagnostics)
+
+
+class _OriginLines:
+    """The line where a rendered resource starts in its origin file: the document of the same kind whose name the
+    rendered name contains (a namePrefix or nameSuffix may have changed it). 0 when none matches."""
+
+    def __init__(self) -> None:
+        self._documents: dict[Path, list[tuple[str, str, int]]] = {}
+
+    def line_of(self, path: Path, resource: Resource) -> int:
+        if path not in self._documents:
+            self._documents[path] = self._read(path)
+        matches = [(len(name), line) for kind, name, line in self._documents[path]
+                   if kind == resource.kind and name and name in resource.name]
+        return max(matches)[1] if matches else 0
+
+    @staticmethod
+    def _read(path: Path) -> list[tuple[str, str, int]]:
+        scratch = LoadResult()
+        try:
+            load_text(path.read_text(encoding="utf-8-sig"), str(path), scratch)
+        except (OSError, UnicodeDecodeError):
+            return []
+        return [(r.kind, r.name, r.source.line) for r in scratch.resources]
 
 
 def _kustomize_command(directory: str) -> list[str] | None:
@@ -192,11 +227,24 @@ def _run(command: list[str] | None, where: Source, tool: str, missing: str, resu
         result.diagnostics.append(Diagnostic(where, Severity.ERROR, f"cannot run {tool}: {exc.strerror or exc}"))
         return None
     if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"exit status {done.returncode}"
+        reason = _one_line(done.stderr) or f"exit status {done.returncode}"
         result.diagnostics.append(Diagnostic(where, Severity.ERROR, f"{tool} failed: {reason}"))
         return None
     return done.stdout
+
+
+_KLOG_PREFIX = re.compile(r'^[EWI]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] (?:"command failed" err=)?')
+MAX_REASON = 300
+
+
+def _one_line(stderr: str) -> str:
+    """A tool's complaint as one short line: kubectl's log prefix and quoting dropped, whitespace collapsed."""
+    text = " ".join(line.strip() for line in stderr.splitlines() if line.strip())
+    text = _KLOG_PREFIX.sub("", text).strip()
+    if text[:1] in ('"', "<") and text[-1:] in ('"', ">"):
+        text = text[1:-1].strip()
+    text = text.removeprefix("Error: ").strip()
+    return text if len(text) <= MAX_REASON else text[:MAX_REASON - 1] + "…"
 
 
 def _origin(resource: Resource) -> Mapping[str, Any]:

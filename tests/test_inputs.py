@@ -69,6 +69,8 @@ def test_resources_keep_the_file_they_came_from(kustomize: Path) -> None:
     assert sources["Service"] == str(kustomize / "base" / "service.yaml")
     assert sources["Ingress"] == str(overlay / "ingress.yaml")
     assert sources["ConfigMap"] == sources["Secret"] == str(overlay / "kustomization.yaml")
+    lines = {r.ref.kind: r.source.line for r in loaded.resources}
+    assert lines["Deployment"] == lines["Service"] == lines["Ingress"] == 1
 
 
 @needs_kustomize
@@ -95,6 +97,7 @@ def test_a_broken_kustomization_is_an_error_at_its_file(tmp_path: Path) -> None:
     [error] = loaded.diagnostics
     assert error.source.path == str(tmp_path / "kustomization.yaml")
     assert error.message.startswith("kustomize failed: ")
+    assert "missing.yaml" in error.message and "run.go" not in error.message and "\n" not in str(error)
 
 
 def test_without_kubectl_or_kustomize_the_message_says_what_to_install(
