@@ -122,7 +122,9 @@ def _peers(policy: Resource, value: object, direction: str, pods: list[PodInstan
         if not matched and "namespaceSelector" in peer:
             # Namespaces outside the input (or with no Pod in it): the selector itself is the peer.
             what = f"pods {pod_selector.describe()}" if not pod_selector.empty else "pods"
-            found.append(_external(facts, policy, f"{what} in namespaces {described}", "namespaceSelector"))
+            named = described.removeprefix(f"{NAMESPACE_NAME_LABEL}=")
+            where = f"namespace {named}" if named != described and "," not in named else f"namespaces {described}"
+            found.append(_external(facts, policy, f"{what} in {where}", "namespaceSelector"))
     return found
 
 

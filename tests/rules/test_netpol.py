@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+
+import pytest
 
 from gen.graph import Graph
 from gen.model import Ref
+from gen.render import render_diagram
 from gen.rules.netpol import ALLOWS
 from gen.views import build_view
 
@@ -80,6 +85,12 @@ def test_a_namespace_selector_matched_by_no_input_namespace_is_drawn_as_its_sele
             "TCP 8080\nTCP 9000-9100") in edges
 
 
+def test_a_namespace_outside_the_input_named_by_its_name_label(graph_of: GraphOf) -> None:
+    policy = POLICY.replace("{matchLabels: {purpose: metrics}}", "{matchLabels: {kubernetes.io/metadata.name: edge}}")
+    edges = _allows(graph_of(PODS + policy))
+    assert any(source == Ref("External", None, "pods in namespace edge") for source, _, _ in edges)
+
+
 def test_namespace_name_label_and_empty_selectors(graph_of: GraphOf) -> None:
     policy = """
 ---
@@ -116,9 +127,24 @@ def test_allow_all_ingress_comes_from_any_source(graph_of: GraphOf) -> None:
     assert (Ref("External", None, "any source"), Ref("Pod", "shop", "web"), "all ports") in edges
 
 
-def test_policies_and_their_edges_are_drawn_dashed_in_the_network_view(graph_of: GraphOf) -> None:
-    diagram = build_view(graph_of(PODS + POLICY), "network")
+def test_policies_and_their_edges_are_drawn_dashed_in_the_policy_view(graph_of: GraphOf) -> None:
+    graph = graph_of(PODS + POLICY)
+    diagram = build_view(graph, "policy")
     ids = {box.id for box in diagram.boxes}
-    assert "NetworkPolicy/shop/backend" in ids and "External/10.0.0.0/8" in ids
+    assert {"NetworkPolicy/shop/backend", "External/10.0.0.0/8", "Pod/monitoring/probe"} <= ids
     link = next(link for link in diagram.links if link.source == "NetworkPolicy/shop/backend")
-    assert link.line == "dashed" and link.category == "allows"
+    assert link.line == "dashed" and link.category == "allows" and link.colour == "red"
+    assert len(diagram.links) == len(_allows(graph))
+    # The network view stays about Services and routes; topology shows everything.
+    assert not any(box.id.startswith("NetworkPolicy/") for box in build_view(graph, "network").boxes)
+    assert "NetworkPolicy/shop/backend" in {box.id for box in build_view(graph, "topology").boxes}
+
+
+@pytest.mark.exe
+def test_the_policy_view_draws_allowed_traffic_as_dashed_red_edges(graph_of: GraphOf) -> None:
+    svg = html.unescape(render_diagram(build_view(graph_of(PODS + POLICY), "policy"), "svg").decode())
+    edges = re.findall(r'<g id="[^"]*" class="edge allows[^"]*">\s*<title>([^<]*)</title>', svg)
+    assert "Pod/monitoring/probe->Pod/shop/api" in edges
+    assert "Pod/shop/api->External/10.0.0.0/8" in edges
+    assert "NetworkPolicy/shop/backend->Pod/shop/api" in edges
+    assert "stroke-dasharray" in svg
