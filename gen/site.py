@@ -124,8 +124,9 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
     try:
-        figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
-                               relative_to=layout.root)
+        # The declared paths, not their files one by one: a kustomization or chart directory is rendered whole.
+        figure = render_figure([str(layout.manifests_dir / p) for p in spec.manifests], spec.view, "svg",
+                               spec.filters(), relative_to=layout.root)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from gen.cache import FigureCache
+from gen.figures import FigureSpec
 from gen.graph import Graph, Relation
 from gen.inputs import HELM_MISSING, rendered_inputs
 from gen.loading import load
 from gen.model import Ref, Severity
 from gen.pipeline import analyse, render_figure
 from gen.rules import derive
+from gen.site import SiteLayout, render_site_figure
 
 needs_kustomize = pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
                                      reason="neither kubectl nor kustomize is on PATH")
@@ -154,3 +157,15 @@ def test_argo_cd_kustomization_and_install_yaml_give_the_same_graph(corpus: Path
 
 def _edges(graph: Graph) -> set[tuple[Ref, Ref, str, str]]:
     return {(e.source, e.target, e.relation.name, e.label) for e in graph.edges}
+
+
+@needs_kustomize
+@pytest.mark.exe
+def test_a_page_figure_of_a_kustomization_renders_the_kustomization(kustomize: Path, root: Path,
+                                                                     tmp_path: Path) -> None:
+    layout = SiteLayout(root=root, docs_dir=tmp_path, manifests_dir=kustomize, cache_dir=tmp_path / "cache")
+    figure = render_site_figure(FigureSpec(("overlay/",)), layout, FigureCache(tmp_path / "cache"))
+    assert figure.svg is not None
+    assert figure.diagnostics == []  # the patch is not a Service without ports: no dangling-ingress
+    assert "web-config-" in html.unescape(figure.svg)
+    assert "tests/fixtures/kustomize/overlay/service-patch.yaml" in figure.files  # shown and cached by its files
