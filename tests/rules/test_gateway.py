@@ -138,3 +138,16 @@ def test_endpoint_slice_links_its_service_and_pods(graph_of: GraphOf) -> None:
     slice_ = Ref("EndpointSlice", "shop", "api-x7k2p")
     assert (Ref("Service", "shop", "api"), slice_, "endpoints") in edges
     assert (slice_, Ref("Pod", "shop", "api-0"), "10.244.1.5 :8080") in edges
+
+
+def test_endpoints_link_the_pods_their_addresses_belong_to(graph_of: GraphOf) -> None:
+    endpoints = SLICE.split("---\napiVersion: discovery")[0] + """---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: api, namespace: shop}
+subsets:
+  - addresses: [{ip: 10.244.1.5, targetRef: {kind: Pod, name: api-0, namespace: shop}}]
+    ports: [{port: 8080}]
+"""
+    edges = {(e.source, e.target, e.label) for e in graph_of(endpoints).edges}
+    assert (Ref("Endpoints", "shop", "api"), Ref("Pod", "shop", "api-0"), "10.244.1.5") in edges
