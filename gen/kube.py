@@ -371,4 +371,6 @@ def status_details(resource: Resource) -> tuple[str, ...]:
     if resource.kind == "Job":
         counts = [f"{status[key]} {key}" for key in ("active", "succeeded", "failed") if status.get(key)]
         return (", ".join(counts),) if counts else ()
+    if resource.kind in ("PersistentVolumeClaim", "PersistentVolume") and usable_name(status.get("phase")):
+        return (str(status["phase"]),)  # Bound, Pending, Released…
     return ()

@@ -9,9 +9,9 @@ from ..model import Inventory
 
 
 def derive_controller_status(inventory: Inventory, pods: list[PodInstance]) -> Facts:
-    """`1/2 ready` under each controller whose status the input holds."""
+    """`1/2 ready` under each controller whose status the input holds; a claim's or volume's phase (`Bound`)."""
     facts = Facts()
-    for workload in inventory.of_kind(*CONTROLLER_KINDS):
+    for workload in inventory.of_kind(*CONTROLLER_KINDS, "PersistentVolumeClaim", "PersistentVolume"):
         details = status_details(workload)
         if details:
             facts.nodes.append(GraphNode(workload.ref, source=workload.source, app=app_of(workload.labels),

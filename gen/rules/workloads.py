@@ -22,7 +22,7 @@ from ..kube import (
     template_labels,
     usable_name,
 )
-from ..model import Inventory, Ref, Resource, as_list, as_mapping
+from ..model import BUILTIN_KINDS, Inventory, Ref, Resource, as_list, as_mapping
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
 
@@ -130,7 +130,9 @@ def _owner_refs(resource: Resource) -> list[Ref]:
     for owner in map(as_mapping, as_list(resource.metadata.get("ownerReferences"))):
         kind, name = owner.get("kind"), owner.get("name")
         if isinstance(kind, str) and isinstance(name, str):
-            refs.append(Ref(kind, resource.namespace, name))
+            # A custom owner (an Argo Rollout owning ReplicaSets) is known by its API group too.
+            group = "" if kind in BUILTIN_KINDS else str(owner.get("apiVersion") or "").rpartition("/")[0]
+            refs.append(Ref(kind, resource.namespace, name, group))
     return refs
 
 

@@ -29,11 +29,13 @@ def test_the_real_replicasets_and_pods_are_drawn_and_nothing_derived(dump: Graph
     assert not [ref for ref, node in dump.nodes.items() if node.state is NodeState.DERIVED]
     pods = sorted(ref.name for ref in dump.nodes if ref.kind == "Pod")
     assert pods == ["web-7d9c8b6f5-abcde", "web-7d9c8b6f5-fghij"]
-    assert sorted(ref.name for ref in dump.nodes if ref.kind == "ReplicaSet") == ["web-5f6d7c8b9", "web-7d9c8b6f5"]
+    assert sorted(ref.name for ref in dump.nodes if ref.kind == "ReplicaSet") == [
+        "api-6b8f9c7d4", "web-5f6d7c8b9", "web-7d9c8b6f5"]
 
 
 def test_owner_references_link_them(dump: Graph) -> None:
-    owns = {(e.source, e.target) for e in dump.edges if e.relation is Relation.OWNS}
+    owns = {(e.source, e.target) for e in dump.edges
+            if e.relation is Relation.OWNS and e.target.name.startswith("web-")}
     assert owns == {
         (_ref("Deployment", "web"), _ref("ReplicaSet", "web-7d9c8b6f5")),
         (_ref("Deployment", "web"), _ref("ReplicaSet", "web-5f6d7c8b9")),
@@ -51,6 +53,13 @@ def test_status_is_shown(dump: Graph) -> None:
     assert dump.nodes[_ref("Deployment", "web")].details == ("1/2 ready",)
     assert dump.nodes[_ref("ReplicaSet", "web-7d9c8b6f5")].details == ("1/2 ready",)
     assert dump.nodes[_ref("ReplicaSet", "web-5f6d7c8b9")].details == ("scaled to 0",)
+    assert dump.nodes[_ref("PersistentVolumeClaim", "uploads")].details == ("Bound",)
+
+
+def test_a_custom_owner_is_found_by_its_api_group(dump: Graph) -> None:
+    rollout = Ref("Rollout", "shop", "api", "argoproj.io")
+    assert (rollout, _ref("ReplicaSet", "api-6b8f9c7d4")) in {
+        (e.source, e.target) for e in dump.edges if e.relation is Relation.OWNS}
 
 
 def test_manifests_without_status_show_none(graph_of: Callable[..., Graph]) -> None:
