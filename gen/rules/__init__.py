@@ -24,6 +24,7 @@ from .storage import (
     derive_claim_templates,
     derive_governing_services,
     derive_projected_volumes,
+    derive_volume_edges,
     derive_volume_secrets,
 )
 from .workloads import derive_workload_chain
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     derive_governing_services,
     derive_volume_secrets,
     derive_projected_volumes,
+    derive_volume_edges,
     derive_network_policy_edges,
     derive_controller_status,
     derive_gateway_edges,

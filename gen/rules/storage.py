@@ -119,3 +119,20 @@ def derive_projected_volumes(inventory: Inventory, pods: list[PodInstance]) -> F
                 facts.edges.append(GraphEdge(pod.ref, ref, Relation.MOUNTS, path, source_part=user))
     return facts
 
+
+
+def derive_volume_edges(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """PersistentVolume → its StorageClass; a claim → the volume whose claimRef names it (a bound volume of a dump,
+    or one reserved for the claim) when the claim does not name it itself."""
+    facts = Facts()
+    for volume in inventory.of_kind("PersistentVolume"):
+        class_name = volume.spec.get("storageClassName")
+        if usable_name(class_name) and Ref("StorageClass", None, class_name) in inventory:
+            facts.edges.append(GraphEdge(volume.ref, Ref("StorageClass", None, class_name), Relation.USES))
+        claim_ref = as_mapping(volume.spec.get("claimRef"))
+        name, namespace = claim_ref.get("name"), claim_ref.get("namespace")
+        if usable_name(name) and usable_name(namespace):
+            claim = Ref("PersistentVolumeClaim", namespace, name)
+            if claim in inventory:
+                facts.edges.append(GraphEdge(claim, volume.ref, Relation.USES))
+    return facts

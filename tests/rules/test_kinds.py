@@ -189,3 +189,31 @@ def test_any_other_kind_is_drawn_with_a_generic_glyph_in_its_namespace(graph_of:
     assert widget.group == quota.group == "ns/shop"
     assert widget.shape == quota.shape == "rounded" and widget.colour == "neutral"
     assert widget.badge == "widget"
+
+
+def test_volume_reaches_its_class_and_a_claim_its_bound_volume(graph_of: GraphOf) -> None:
+    storage = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv-1}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  claimRef: {name: data, namespace: shop}
+  nfs: {server: 10.0.0.5, path: /exports}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: kubernetes.io/no-provisioner
+"""
+    edges = {(s, t) for s, t, _ in _edges(graph_of(storage))}
+    volume = Ref("PersistentVolume", None, "pv-1")
+    assert (Ref("PersistentVolumeClaim", "shop", "data"), volume) in edges
+    assert (volume, Ref("StorageClass", None, "fast")) in edges
