@@ -50,6 +50,12 @@ def _sensitive_spans(root: yaml.Node) -> Iterator[tuple[int, int]]:
         for key in ("data", "stringData", "binaryData"):
             yield from _value_spans(_get(root, key))
     yield from _value_spans(_get(_get(root, "metadata"), "annotations"))
+    if kind in ("Kustomization", None):  # generator literals (`TOKEN=x`) become Secret and ConfigMap data
+        for generators in (_get(root, "secretGenerator"), _get(root, "configMapGenerator")):
+            for generator in generators.value if isinstance(generators, yaml.SequenceNode) else []:
+                literals = _get(generator, "literals")
+                for literal in literals.value if isinstance(literals, yaml.SequenceNode) else []:
+                    yield literal.start_mark.index, literal.end_mark.index
     items = _get(root, "items")
     if items is not None:
         yield from _sensitive_spans(items)

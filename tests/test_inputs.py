@@ -17,6 +17,7 @@ from gen.inputs import HELM_MISSING, rendered_inputs
 from gen.loading import load
 from gen.model import Ref, Severity
 from gen.pipeline import analyse, render_figure
+from gen.redact import redact_manifest
 from gen.rules import derive
 from gen.site import SiteLayout, render_site_figure
 
@@ -169,3 +170,11 @@ def test_a_page_figure_of_a_kustomization_renders_the_kustomization(kustomize: P
     assert figure.diagnostics == []  # the patch is not a Service without ports: no dangling-ingress
     assert "web-config-" in html.unescape(figure.svg)
     assert "tests/fixtures/kustomize/overlay/service-patch.yaml" in figure.files  # shown and cached by its files
+
+
+def test_generator_literals_are_redacted_in_the_shown_source(kustomize: Path) -> None:
+    shown = redact_manifest((kustomize / "overlay" / "kustomization.yaml").read_text(encoding="utf-8"))
+    assert "not-a-real-token" not in shown and "MODE=production" not in shown
+    assert "name: web-credentials" in shown and "- ../base" in shown
+    without_kind = redact_manifest("secretGenerator:\n  - name: s\n    literals: [PASSWORD=hunter2]\n")
+    assert "hunter2" not in without_kind
