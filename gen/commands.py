@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import sys
 import time
@@ -38,8 +39,10 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
             except SpecError as exc:
                 problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {exc}", "figure-declaration"))
                 continue
-            found, missing = figure_inputs(spec, layout)
-            files.update(str(layout.root / name) for name in found)
+            _, missing = figure_inputs(spec, layout)
+            # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
+            declared = [layout.manifests_dir / p for p in spec.manifests]
+            files.update(str(path) for path in declared if path.exists() or glob.glob(str(path)))
             problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
                                        "figure-declaration") for m in missing)
     if layout.manifests_dir.is_dir():

@@ -225,6 +225,40 @@ def volume_type(volume: Mapping[str, Any]) -> str:
     return next((key for key in volume if key != "name"), "emptyDir")
 
 
+# What identifies each in-tree volume source, shown beside its type (`nfs 10.0.0.5:/exports`).
+_VOLUME_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
+    "hostPath": ("path",), "nfs": ("server", "path"), "csi": ("driver",), "iscsi": ("targetPortal", "iqn"),
+    "awsElasticBlockStore": ("volumeID",), "gcePersistentDisk": ("pdName",), "azureDisk": ("diskName",),
+    "azureFile": ("shareName",), "cephfs": ("path",), "rbd": ("pool", "image"), "cinder": ("volumeID",),
+    "glusterfs": ("endpoints", "path"), "fc": ("wwids",), "flexVolume": ("driver",), "image": ("reference",),
+    "vsphereVolume": ("volumePath",), "portworxVolume": ("volumeID",), "quobyte": ("registry", "volume"),
+    "scaleIO": ("gateway", "volumeName"), "storageos": ("volumeName",), "gitRepo": ("repository",),
+    "photonPersistentDisk": ("pdID",), "flocker": ("datasetName",),
+}
+
+
+def volume_detail(volume: Mapping[str, Any]) -> str:
+    """A volume's type and what identifies its source: `hostPath /var/log`, `nfs 10.0.0.5 /exports`, `csi
+    secrets-store.csi.k8s.io`; the type alone when it names nothing more."""
+    kind = volume_type(volume)
+    source = as_mapping(volume.get(kind))
+    values = [str(source[key]) for key in _VOLUME_DETAIL_KEYS.get(kind, ()) if isinstance(source.get(key), str | int)]
+    return " ".join([kind, *values])
+
+
+def volume_secret_names(volume: Mapping[str, Any]) -> list[str]:
+    """Secrets a volume plugin reads its credentials from: `secretRef` (cephfs, rbd, iscsi, flexVolume, scaleIO,
+    storageos, cinder), `secretName` (azureFile) and the CSI driver's `nodePublishSecretRef`. A `secret` volume's
+    own Secret is what it mounts, not a credential, and is not listed."""
+    kind = volume_type(volume)
+    if kind == "secret":
+        return []
+    source = as_mapping(volume.get(kind))
+    names = [as_mapping(source.get(key)).get("name") for key in ("secretRef", "nodePublishSecretRef")]
+    names.append(source.get("secretName"))
+    return [name for name in names if usable_name(name)]
+
+
 # Image references (the grammar of distribution/reference): [host[:port]/]path[:tag][@digest]. The host is the
 # first component when it holds a "." or ":" or is "localhost"; otherwise the image is on Docker Hub, whose
 # one-component names are official images under "library/".
@@ -467,3 +501,39 @@ class CustomPodTemplate:
             value = values[0] if len(values) == 1 else 1
             count *= value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 1
         return count
+
+
+# --- Status, as a dump of a live cluster (`kubectl get … -o yaml`) carries it ------------------------------------
+
+
+def status_details(resource: Resource) -> tuple[str, ...]:
+    """What a resource's status says, as short node details: a Pod's phase (or the reason its container waits),
+    `1/1 ready` and `restarts 3`; a controller's `1/2 ready`. Empty when the input has no status (a manifest)."""
+    status = as_mapping(resource.body.get("status"))
+    if not status:
+        return ()
+    if resource.kind == "Pod":
+        statuses = [as_mapping(s) for s in as_list(status.get("containerStatuses"))]
+        waiting = [str(as_mapping(as_mapping(s.get("state")).get("waiting")).get("reason") or "") for s in statuses]
+        phase = next((reason for reason in waiting if reason), str(status.get("phase") or ""))
+        details = [phase] if phase else []
+        if statuses:
+            ready = sum(1 for s in statuses if s.get("ready") is True)
+            details.append(f"{ready}/{len(statuses)} ready")
+            restarts = sum(int(s["restartCount"]) for s in statuses if isinstance(s.get("restartCount"), int))
+            if restarts:
+                details.append(f"restarts {restarts}")
+        return tuple(details)
+    if resource.kind in CONTROLLER_KINDS and resource.kind not in ("Job", "CronJob"):
+        wanted = status.get("desiredNumberScheduled") if resource.kind == "DaemonSet" else status.get("replicas")
+        done = status.get("numberReady") if resource.kind == "DaemonSet" else status.get("readyReplicas", 0)
+        if wanted == 0:
+            return ("scaled to 0",)  # an old ReplicaSet a rollout left behind
+        if isinstance(wanted, int) and isinstance(done, int):
+            return (f"{done}/{wanted} ready",)
+    if resource.kind == "Job":
+        counts = [f"{status[key]} {key}" for key in ("active", "succeeded", "failed") if status.get(key)]
+        return (", ".join(counts),) if counts else ()
+    if resource.kind in ("PersistentVolumeClaim", "PersistentVolume") and usable_name(status.get("phase")):
+        return (str(status["phase"]),)  # Bound, Pending, Released…
+    return ()

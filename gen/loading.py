@@ -224,8 +224,10 @@ def load(
 ) -> LoadResult:
     """Load every input; never raises for bad input. With `relative_to`, sources name files relative to it
     (the site's root), so that figures do not depend on where the project is checked out."""
+    from .inputs import rendered_inputs  # kustomize and Helm directories (that module imports this one)
+
     result = LoadResult()
-    paths, problems = expand_inputs(inputs)
+    paths, problems = rendered_inputs(inputs)
     result.diagnostics.extend(problems)
     with _collector_paused():
         for path in paths:
@@ -251,6 +253,9 @@ def _collector_paused() -> Iterator[None]:
 def _load_path(path: str, result: LoadResult, default_namespace: str, stdin_text: str | None,
                relative_to: Path | None) -> None:
     result.files.append(path)
+    if path != STDIN and Path(path).is_dir():  # a kustomization or a Helm chart, rendered by its tool
+        from .inputs import load_rendered
+        return load_rendered(path, result, default_namespace, relative_to)
     display = "<stdin>" if path == STDIN else relative_path(path, relative_to)
     try:
         if path == STDIN and stdin_text is not None:

@@ -131,8 +131,10 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
     try:
-        figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
-                               relative_to=layout.root, timeout=layout.dot_timeout,
+        # The declared paths, not their files one by one: a kustomization or chart directory is rendered whole
+        # (figure_inputs above has refused anything under them that leads outside the project).
+        figure = render_figure([str(layout.manifests_dir / p) for p in spec.manifests], spec.view, "svg",
+                               spec.filters(), relative_to=layout.root, timeout=layout.dot_timeout,
                                rule_files=[str(path) for path in layout.rule_files])
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)

@@ -138,7 +138,8 @@ spec:
         # word cannot be told from prose, so the canary sits where a secret is written: behind a secret's flag.
         postStart: {exec: {command: [sh, -c, "login --token {c}"]}}
 """),
-    "kustomization secretGenerator": ("kustomization.yaml", """\
+    # In a folder of its own: a folder that holds a kustomization is built by kustomize as a whole.
+    "kustomization secretGenerator": ("kustomize/kustomization.yaml", """\
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 secretGenerator:

@@ -29,8 +29,10 @@ def manifests(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("canaries") / "manifests" / "all"
     directory.mkdir(parents=True)
     for place, (name, _template) in PLACES.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(text_of(place))
-    assert all(canary(p).encode() in b"".join(f.read_bytes() for f in directory.iterdir()) for p in PLACES)
+    written = b"".join(f.read_bytes() for f in sorted(directory.rglob("*")) if f.is_file())
+    assert all(canary(p).encode() in written for p in PLACES)
     return directory
 
 
@@ -61,7 +63,7 @@ def test_no_canary_from_gen_check(manifests: Path) -> None:
 
 
 def test_no_canary_in_the_source_view(manifests: Path) -> None:
-    shown = "".join(redact_manifest(path.read_text()) for path in sorted(manifests.iterdir()))
+    shown = "".join(redact_manifest(path.read_text()) for path in sorted(manifests.rglob("*")) if path.is_file())
     assert _leaks(shown.encode()) == []
 
 

@@ -77,10 +77,10 @@ def test_unparsable_input_fails_check(root: Path) -> None:
 
 
 def test_notes_alone_do_not_fail_check(root: Path) -> None:
-    result = gen(root, "check", "tests/fixtures/loading/kustomization.yaml", "manifests/sample-app")
+    result = gen(root, "check", "tests/fixtures/loading/kustomize-config.yaml", "manifests/sample-app")
     assert result.returncode == 0, result.stderr
     assert "note: skipped" in result.stderr
-    quiet = gen(root, "check", "-q", "tests/fixtures/loading/kustomization.yaml")
+    quiet = gen(root, "check", "-q", "tests/fixtures/loading/kustomize-config.yaml")
     assert quiet.returncode == 0
     assert "note:" not in quiet.stderr
 

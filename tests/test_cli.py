@@ -113,8 +113,8 @@ def test_warnings_only_exit_0(root: Path, tmp_path: Path) -> None:
 
 
 def test_notes_are_quiet_with_q(root: Path) -> None:
-    loud = gen(root, "render", "tests/fixtures/loading/kustomization.yaml", SAMPLE)
-    quiet = gen(root, "render", "-q", "tests/fixtures/loading/kustomization.yaml", SAMPLE)
+    loud = gen(root, "render", "tests/fixtures/loading/kustomize-config.yaml", SAMPLE)
+    quiet = gen(root, "render", "-q", "tests/fixtures/loading/kustomize-config.yaml", SAMPLE)
     assert loud.returncode == quiet.returncode == 0
     assert "note: skipped" in stderr(loud)
     assert "note:" not in stderr(quiet)

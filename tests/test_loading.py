@@ -230,12 +230,12 @@ def test_node_id_is_kind_namespace_name() -> None:
 @pytest.mark.parametrize(
     ("relative", "reason"),
     [
-        ("kustomization.yaml", "tool's configuration"),
+        ("kustomize-config.yaml", "tool's configuration"),
         ("kubelet-config.yaml", "tool's configuration"),
-        ("chart/Chart.yaml", "no apiVersion or kind"),
-        ("chart/values.yaml", "no apiVersion and kind"),
+        ("../chart/Chart.yaml", "no apiVersion or kind"),
+        ("../chart/values.yaml", "no apiVersion and kind"),
         ("patch.yaml", "a YAML sequence"),
-        ("chart/templates/deployment.yaml", "Helm template"),
+        ("../chart/templates/deployment.yaml", "Helm template"),
     ],
 )
 def test_non_kubernetes_files_are_skipped_with_one_note(loading: Path, relative: str, reason: str) -> None:
@@ -258,7 +258,7 @@ def test_kubelet_configuration_note_names_the_kind(loading: Path) -> None:
 
 
 def test_helm_template_note_says_to_render_first(loading: Path) -> None:
-    (note,) = _load(loading / "chart" / "templates" / "deployment.yaml").diagnostics
+    (note,) = _load(loading.parent / "chart" / "templates" / "deployment.yaml").diagnostics
     assert "helm template" in note.message
 
 
@@ -295,11 +295,8 @@ def test_directory_notes_each_skipped_file_once(loading: Path) -> None:
     result = _load(loading)
     notes = _by_severity(result, Severity.NOTE)
     assert sorted(Path(n.source.path).relative_to(loading).as_posix() for n in notes) == [
-        "chart/Chart.yaml",
-        "chart/templates/deployment.yaml",
-        "chart/values.yaml",
         "kubelet-config.yaml",
-        "kustomization.yaml",
+        "kustomize-config.yaml",
         "patch.yaml",
     ]
 

@@ -16,9 +16,19 @@ from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_e
 from .calls import derive_calls
 from .custom import RuleBook, derive_custom_edges, derive_definitions, shipped_rules
 from .declarative import check_declared_diagrams
+from .gateway import derive_endpoint_edges, derive_gateway_edges
+from .netpol import derive_network_policy_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
 from .references import derive_claim_edges, derive_local_volumes, derive_pod_references
+from .status import derive_controller_status
+from .storage import (
+    derive_claim_templates,
+    derive_governing_services,
+    derive_projected_volumes,
+    derive_volume_edges,
+    derive_volume_secrets,
+)
 from .workloads import derive_workload_chain
 
 Rule = Callable[[Inventory, list[PodInstance]], Facts]
@@ -46,6 +56,15 @@ RULES: tuple[Rule, ...] = (
     derive_autoscaler_edges,
     derive_disruption_budget_edges,
     derive_selector_checks,
+    derive_claim_templates,
+    derive_governing_services,
+    derive_volume_secrets,
+    derive_projected_volumes,
+    derive_volume_edges,
+    derive_network_policy_edges,
+    derive_controller_status,
+    derive_gateway_edges,
+    derive_endpoint_edges,
     check_declared_diagrams,
     derive_calls,
     derive_definitions,

@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
-from ..kube import containers, pod_spec_of, usable_name
+from ..kube import containers, pod_spec_of, usable_name, volume_detail
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
 
 # Volume sources that are not objects of their own: drawn with the Pod, their type as the detail.
-LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs", "csi", "iscsi", "image")
+LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs", "csi", "iscsi", "image",
+                      # every other in-tree plugin (the object references configMap, secret, PVC are drawn apart)
+                      "awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "fc", "flexVolume",
+                      "flocker", "gcePersistentDisk", "gitRepo", "glusterfs", "photonPersistentDisk",
+                      "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos", "vsphereVolume")
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,7 @@ def derive_local_volumes(inventory: Inventory, pods: list[PodInstance]) -> Facts
             if volume_type is None:
                 continue
             ref = Ref("Volume", pod.ref.namespace, f"{pod.ref.name}/{volume_name}")
-            detail = volume_type
-            if volume_type == "hostPath":
-                detail = f"hostPath {as_mapping(volume['hostPath']).get('path', '')}"
+            detail = volume_detail(volume)
             facts.nodes.append(GraphNode(ref, NodeState.DERIVED, pod.source, pod.app,
                                          details=(detail,), owner=pod.ref))
             for container, path in mounts.get(volume_name) or [(None, "")]:

@@ -19,6 +19,7 @@ from ..kube import (
     containers,
     pod_template,
     replica_count,
+    status_details,
     template_labels,
     usable_name,
 )
@@ -61,7 +62,7 @@ def derive_workload_chain(inventory: Inventory, custom: Sequence[CustomPodTempla
         top = _top_controller(resource, inventory)
         app = app_of(resource.labels) or _app_of_ref(top, inventory)
         facts.nodes.append(GraphNode(resource.ref, source=resource.source, app=app,
-                                     parts=containers_of(resource.spec)))
+                                     details=status_details(resource), parts=containers_of(resource.spec)))
         pods.append(PodInstance(resource.ref, resource.spec, resource.labels, resource.source, top, app))
 
     for resource in inventory.of_kind(*CONTROLLER_KINDS):

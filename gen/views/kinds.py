@@ -68,6 +68,13 @@ KIND_STYLES: dict[str, KindStyle] = {
     "ClusterIssuer": KindStyle("clusterissuer", "component", "orange", 5, "secret"),
     "Rollout": KindStyle("rollout", "stack", "green", 2, "workload"),
     "LeaderWorkerSet": KindStyle("lws", "stack", "green", 2, "workload"),
+    "GatewayClass": KindStyle("gatewayclass", "tab", "blue", 1, "network"),
+    "GRPCRoute": KindStyle("grpcroute", "arrow", "blue", 0, "network"),
+    "TCPRoute": KindStyle("tcproute", "arrow", "blue", 0, "network"),
+    "TLSRoute": KindStyle("tlsroute", "arrow", "blue", 0, "network"),
+    "UDPRoute": KindStyle("udproute", "arrow", "blue", 0, "network"),
+    "EndpointSlice": KindStyle("endpointslice", "rounded", "blue", 2, "network"),
+    "Endpoints": KindStyle("ep", "rounded", "blue", 2, "network"),
 }
 # Namespace objects are drawn as the group that holds their resources, never as a box.
 NOT_DRAWN = frozenset({"Namespace"})

@@ -24,11 +24,15 @@ class Selection:
 
 
 TOPOLOGY = Selection(None, None)
-NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS}),
+NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS,
+                               "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute",
+                               "UDPRoute", "EndpointSlice"}),
                     frozenset({"traffic", "ownership", "reference", "call"}))
 STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
                                "StorageClass", *CONTROLLER_KINDS}),
                     frozenset({"ownership", "storage", "configuration", "reference"}))
+# NetworkPolicies: the Pods each applies to and the traffic it allows (Pods, namespaces, address blocks).
+POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}))
 
 
 def build_selection(selection: Selection, view: str, graph: Graph, filters: Filters) -> Diagram:
@@ -282,4 +286,6 @@ SELECTION_VIEWS: tuple[ViewSpec, ...] = (
              partial(build_selection, TOPOLOGY, "topology")),
     ViewSpec("network", "Ingress → Service → workloads → Pods", partial(build_selection, NETWORK, "network")),
     ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC", partial(build_selection, STORAGE, "storage")),
+    ViewSpec("policy", "NetworkPolicy → the Pods it applies to; the traffic it allows, peer → Pod → peer",
+             partial(build_selection, POLICY, "policy")),
 )
