@@ -37,7 +37,8 @@ PALETTES: dict[Colour, Palette] = {
 }
 MISSING_PALETTE = PALETTES["red"]
 # A link is drawn in its family's border colour.
-LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold"}
+LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold",
+                                "invisible": "invis"}
 # The neutral outlines as dot shapes; `rounded` is a box with rounded corners.
 DOT_SHAPES: dict[Shape, str] = {
     "rectangle": "box", "rounded": "box", "ellipse": "ellipse", "circle": "circle", "double-circle": "doublecircle",
@@ -107,6 +108,9 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         # One rank, kept in order by invisible edges within it (dot lays a rank's flat edges tail first).
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in column)}}}")
         lines.extend(f"  {dot_id(a)} -> {dot_id(b)} [style=invis];" for a, b in itertools.pairwise(column))
+    if diagram.note:
+        # Last, so that no group inherits the label's place.
+        lines.append(f"  graph [labelloc=b, label={dot_id(diagram.note)}, fontsize=10, fontcolor=\"{MUTED}\"];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
