@@ -5,6 +5,7 @@
     view: topology               # topology | network | storage
     caption: 샘플 애플리케이션
     namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
+    split: namespace             # optional: one detail figure per namespace below this one
     ```
 """
 
@@ -20,7 +21,8 @@ from .loading import flow_nesting_too_deep
 from .views import VIEWS, Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
-KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names")
+KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
+SPLITS = ("namespace",)  # `split: namespace`: the figure, then one detail figure per namespace
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,14 @@ class FigureSpec:
     namespaces: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    split: str = ""  # "" or one of SPLITS
 
     def filters(self) -> Filters:
         return Filters(set(self.namespaces), set(self.kinds), set(self.names))
 
     def options_key(self) -> str:
         """Everything but the manifests' bytes that changes the drawing (the caption does not)."""
+        # `split` adds figures below this one and changes nothing of its drawing: not part of the key.
         return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names)])
 
 
@@ -110,8 +114,11 @@ def parse_spec(body: str) -> FigureSpec:
     caption = data.get("caption", "")
     if not isinstance(caption, str | int | float) or isinstance(caption, bool):
         raise SpecError("`caption:` must be text")
+    split = data.get("split", "")
+    if split not in ("", *SPLITS):
+        raise SpecError(f"`split:` must be one of {', '.join(SPLITS)}")
     return FigureSpec(manifests, view, str(caption or ""), _strings(data, "namespace"), _strings(data, "kinds"),
-                      _strings(data, "names"))
+                      _strings(data, "names"), str(split))
 
 
 def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:

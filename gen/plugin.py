@@ -16,7 +16,16 @@ from mkdocs.utils import get_relative_url
 
 from .cache import FigureCache
 from .model import Severity
-from .site import FigureResult, SiteLayout, error_box, figure_html, figure_id_prefix, full_size_name, page_figures
+from .site import (
+    FigureResult,
+    SiteLayout,
+    error_box,
+    figure_html,
+    figure_id_prefix,
+    full_size_name,
+    page_figures,
+    split_html,
+)
 
 log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
 
@@ -85,5 +94,6 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             name = full_size_name(figure.svg)
             self.full_size[name] = figure.svg
             href = get_relative_url(name, page.url)
-        return figure_html(figure, figure_id_prefix(page.file.src_uri, result.index), self.layout,
-                           self.config.show_source, href)
+        prefix = figure_id_prefix(page.file.src_uri, result.index)
+        return (figure_html(figure, prefix, self.layout, self.config.show_source, href)
+                + split_html(result.details, prefix, self.layout))

@@ -11,7 +11,7 @@ import hashlib
 import html
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -201,6 +201,7 @@ class FigureResult:
     block: FigureBlock
     figure: RenderedFigure | None = None
     error: SpecError | None = None
+    details: list[tuple[str, RenderedFigure]] = field(default_factory=list)  # `split:`: (namespace, its figure)
 
     @property
     def where(self) -> str:
@@ -215,7 +216,9 @@ def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCach
         except SpecError as exc:
             yield FigureResult(page, block.line, index, block, error=exc)
             continue
-        yield FigureResult(page, block.line, index, block, figure=render_site_figure(spec, layout, cache))
+        figure = render_site_figure(spec, layout, cache)
+        yield FigureResult(page, block.line, index, block, figure=figure,
+                           details=split_figures(figure, layout, cache))
 
 
 def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
@@ -227,3 +230,50 @@ def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
 def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
     for page, path in site_pages(layout):
         yield from page_figures(page, path.read_text(encoding="utf-8"), layout, cache)
+
+
+def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
+    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own."""
+    spec = figure.spec
+    if spec.split != "namespace" or figure.svg is None:
+        return []
+    details = []
+    for namespace in figure_namespaces(spec, layout, cache):
+        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
+        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
+        details.append((namespace, render_site_figure(detail, layout, cache)))
+    return details
+
+
+def figure_namespaces(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> list[str]:
+    """The namespaces a figure's inputs hold (within its own namespace filter), cached like a figure: by the bytes
+    of the inputs, so an unchanged rebuild reads no manifest twice."""
+    from .pipeline import analyse
+    from .render import graphviz_version
+
+    files, _problems = figure_inputs(spec, layout)
+    contents = [(name, (layout.root / name).read_bytes()) for name in files]
+    key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", graphviz_version())
+    hit = cache.get(key)
+    if hit is not None:
+        return hit.svg.split("\n") if hit.svg else []
+    _loaded, graph = analyse([str(layout.root / name) for name in files], relative_to=layout.root)
+    found = sorted({ref.namespace for ref in graph.nodes if ref.namespace is not None
+                    and (not spec.namespaces or ref.namespace in spec.namespaces)})
+    cache.put(key, CachedFigure("\n".join(found), ()))
+    return found
+
+
+def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout: SiteLayout) -> str:
+    """Below a split figure: links to each namespace's figure, and each figure in a block of its own that opens."""
+    if not details:
+        return ""
+    anchors = [f"{id_prefix}ns-{index}" for index in range(len(details))]
+    links = " · ".join(f'<a href="#{anchor}">{html.escape(namespace)}</a>'
+                       for anchor, (namespace, _figure) in zip(anchors, details, strict=True))
+    blocks = [f'<p class="kubedocs-split-index">네임스페이스별 그림 (figure per namespace): {links}</p>']
+    for index, (anchor, (namespace, figure)) in enumerate(zip(anchors, details, strict=True)):
+        inner = figure_html(figure, f"{id_prefix}d{index}-", layout, show_source=False)
+        blocks.append(f'<details class="kubedocs-split" id="{anchor}"><summary>namespace {html.escape(namespace)}'
+                      f"</summary>{inner}</details>")
+    return "\n".join(blocks)
