@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .loading import flow_nesting_too_deep
-from .views import VIEWS, Filters
+
+if TYPE_CHECKING:
+    from .views.base import Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
@@ -47,6 +50,8 @@ class FigureSpec:
     split: str = ""  # "" or one of SPLITS
 
     def filters(self) -> Filters:
+        from .views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
+
         return Filters(set(self.namespaces), set(self.kinds), set(self.names))
 
     def options_key(self) -> str:
@@ -108,6 +113,8 @@ def parse_spec(body: str) -> FigureSpec:
             raise SpecError("a manifest path is blank: name a file or directory under manifests/")
         if path.startswith("/") or ".." in path.split("/"):
             raise SpecError(f"manifest path {path!r} must stay under manifests/")
+    from .views import VIEWS  # here, not at import: a cached rebuild never builds a view
+
     view = str(data.get("view", "topology"))
     if view not in VIEWS:
         raise SpecError(f"unknown view {view!r}; views: {', '.join(sorted(VIEWS))}")

@@ -110,7 +110,6 @@ def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list
 
 
 def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
-    from .pipeline import render_figure
     from .render import RenderError, graphviz_version
 
     files, problems = figure_inputs(spec, layout)
@@ -123,6 +122,8 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
     hit = cache.get(key)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
+    from .pipeline import render_figure  # only now: a cached figure needs no loader, rule or view
+
     try:
         figure = render_figure([str(layout.root / name) for name in files], spec.view, "svg", spec.filters(),
                                relative_to=layout.root)
