@@ -24,6 +24,8 @@ from .redact import redact_manifest
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .graph import Graph
+    from .loading import LoadResult
     from .plugin import KubedocsConfig
 
 
@@ -234,35 +236,55 @@ def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResul
 
 
 def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
-    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own."""
+    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own. The
+    inputs are loaded and derived at most once for all of them (not once per namespace)."""
+    from .render import RenderError, graphviz_version
+
     spec = figure.spec
     if spec.split != "namespace" or figure.svg is None:
         return []
-    details = []
-    for namespace in figure_namespaces(spec, layout, cache):
-        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
-        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
-        details.append((namespace, render_site_figure(detail, layout, cache)))
-    return details
-
-
-def figure_namespaces(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> list[str]:
-    """The namespaces a figure's inputs hold (within its own namespace filter), cached like a figure: by the bytes
-    of the inputs, so an unchanged rebuild reads no manifest twice."""
-    from .pipeline import analyse
-    from .render import graphviz_version
-
     files, _problems = figure_inputs(spec, layout)
     contents = [(name, (layout.root / name).read_bytes()) for name in files]
-    key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", graphviz_version())
+    version = graphviz_version()
+    analysed: list[tuple[LoadResult, Graph]] = []  # filled on the first figure the cache does not hold
+
+    def analysis() -> tuple[LoadResult, Graph]:
+        if not analysed:
+            from .pipeline import analyse
+
+            analysed.append(analyse([str(layout.root / name) for name in files], relative_to=layout.root))
+        return analysed[0]
+
+    key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", version)
     hit = cache.get(key)
     if hit is not None:
-        return hit.svg.split("\n") if hit.svg else []
-    _loaded, graph = analyse([str(layout.root / name) for name in files], relative_to=layout.root)
-    found = sorted({ref.namespace for ref in graph.nodes if ref.namespace is not None
-                    and (not spec.namespaces or ref.namespace in spec.namespaces)})
-    cache.put(key, CachedFigure("\n".join(found), ()))
-    return found
+        namespaces = hit.svg.split("\n") if hit.svg else []
+    else:
+        namespaces = sorted({ref.namespace for ref in analysis()[1].nodes if ref.namespace is not None
+                             and (not spec.namespaces or ref.namespace in spec.namespaces)})
+        cache.put(key, CachedFigure("\n".join(namespaces), ()))
+    details = []
+    for namespace in namespaces:
+        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
+        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
+        detail_key = figure_key(contents, detail.options_key(), version)
+        cached = cache.get(detail_key)
+        if cached is not None:
+            details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
+                                                               cached=True))))
+            continue
+        from .pipeline import render_analysed
+
+        try:
+            drawn = render_analysed(*analysis(), detail.view, "svg", detail.filters())
+        except RenderError as exc:
+            details.append((namespace, RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR,
+                                                                                str(exc))], files)))
+            continue
+        svg = drawn.output.decode("utf-8")
+        cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics)))
+        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files))))
+    return details
 
 
 def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout: SiteLayout) -> str:

@@ -58,6 +58,7 @@ GROUP_STYLES: dict[GroupStyle, tuple[str, str, str]] = {  # style → (fill, bor
     "accent": ("#fffbea", "#9a6700", "rounded,filled,bold"),
 }
 LABEL_WIDTH = 16  # characters per line of an edge label
+NOTE_WIDTH = 60  # characters per line of the note under a figure
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
 ROW_FONT = '<FONT POINT-SIZE="9">'
 MUTED_ROW_FONT = f'<FONT POINT-SIZE="9" COLOR="{MUTED}">'
@@ -110,7 +111,9 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         lines.extend(f"  {dot_id(a)} -> {dot_id(b)} [style=invis];" for a, b in itertools.pairwise(column))
     if diagram.note:
         # Last, so that no group inherits the label's place.
-        lines.append(f"  graph [labelloc=b, label={dot_id(diagram.note)}, fontsize=10, fontcolor=\"{MUTED}\"];")
+        # Wrapped: a note as wide as a line of text would widen a narrow figure and shrink it at page width.
+        note = "\n".join(wrap_words(diagram.note, NOTE_WIDTH))
+        lines.append(f"  graph [labelloc=b, label={dot_id(note)}, fontsize=10, fontcolor=\"{MUTED}\"];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

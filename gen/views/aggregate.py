@@ -30,7 +30,7 @@ from ..graph import GraphEdge, GraphNode, NodeState, Relation
 from ..model import Ref
 
 NODE_BUDGET = 150  # boxes one figure may hold before it aggregates
-GRID_COLUMNS = 5  # unlinked aggregate boxes stand in at most this many columns: about 850 pt wide
+GRID_COLUMNS = 4  # unlinked aggregate boxes stand in at most this many columns: about 650 pt wide
 MAX_COUNT_LINES = 4  # counts by kind under an aggregate's name; the rest are summed up
 
 Level = Literal["none", "pods", "apps", "namespaces"]

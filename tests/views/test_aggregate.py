@@ -112,14 +112,17 @@ def test_a_namespace_of_an_aggregated_input_is_drawn_in_full(graph_of: Callable[
 
 
 @pytest.mark.exe
-def test_two_hundred_namespaces_fit_the_page_width_in_seconds(graph_of: Callable[..., Graph]) -> None:
+def test_two_hundred_namespaces_fit_the_page_width_in_seconds(
+        graph_of: Callable[..., Graph], svg_positions: Callable[[str], dict[str, tuple[float, float, float]]]) -> None:
     diagram = build_view(graph_of(shop(200, 3)), "topology")
     started = time.perf_counter()
     svg = render_diagram(diagram).decode()
     assert time.perf_counter() - started < 20
     width, height = (float(v) for v in re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg).groups())
-    assert width <= 1000, width  # 11-point names stay over 9 px when fitted to 800 px
-    assert height / width < 6  # a grid, not a strip
+    assert width <= 800, width  # shown at its own size (11-point names) in a page's 800 px
+    columns = {round(x) for title, (x, _y, _centre) in svg_positions(svg).items() if title.startswith("Namespace/")}
+    assert len(columns) == GRID_COLUMNS  # a grid, not one strip 200 boxes tall
+    assert height / width < 200 / GRID_COLUMNS / 2
     assert all(f"<title>Namespace/ns{n:03d}</title>" in svg for n in range(200))
     assert str(NODE_BUDGET) in svg  # the note under the figure says it aggregated
     dot = diagram_to_dot(diagram)
