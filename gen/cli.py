@@ -35,8 +35,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .views import VIEWS
-
     parser = _Parser(prog="gen", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -51,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
     render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
     render.add_argument("-o", "--output", help="output file; its extension picks the format (default: SVG on stdout)")
-    render.add_argument("--view", default="topology", choices=sorted(VIEWS), help="which part of the graph to draw")
+    # Checked in _render, not as argparse choices: listing them would import every view on every `gen`.
+    render.add_argument("--view", default="topology", help="which part of the graph to draw (`gen views` lists them)")
     render.add_argument("--only-namespace", action="append", default=[], metavar="NS",
                         help="draw only this namespace (repeatable)")
     render.add_argument("--kind", action="append", default=[], metavar="KIND",
@@ -107,8 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _render(args: argparse.Namespace) -> int:
     from .pipeline import render_figure
     from .render import FORMATS, RenderError
-    from .views import Filters
+    from .views import VIEWS, Filters
 
+    if args.view not in VIEWS:
+        return _usage(f"argument --view: invalid choice: {args.view!r} (choose from {', '.join(sorted(VIEWS))})")
     output_format = "svg"
     if args.output:
         output_format = Path(args.output).suffix.lstrip(".").lower()

@@ -20,7 +20,8 @@ Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", 
                  "magenta"]
 # real: drawn solid; derived: what the input implies but does not hold (dashed); missing: referenced, absent (red)
 State = Literal["real", "derived", "missing"]
-Line = Literal["solid", "dashed", "dotted", "bold"]
+# invisible: places its ends (one column after another) without being drawn
+Line = Literal["solid", "dashed", "dotted", "bold", "invisible"]
 # BT: layers stacked from the bottom up (hardware under the OS under the applications)
 Direction = Literal["LR", "TB", "BT"]
 # outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing;
@@ -102,3 +103,8 @@ class Diagram:
     # Boxes in one column in this order across the flow (top to bottom in a left-to-right figure): the heads of
     # rows that read one after another.
     stacked: list[tuple[str, ...]] = field(default_factory=list)
+    # A line under the figure saying what it leaves out (a figure over its box budget that aggregated).
+    note: str = ""
+    # How far a view aggregated to fit its box budget: "none", or the unit one box stands for ("pods", "apps",
+    # "namespaces"); a backend ignores it, readers (the site, tests) use it.
+    level: str = "none"

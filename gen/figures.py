@@ -5,6 +5,7 @@
     view: topology               # topology | network | storage
     caption: 샘플 애플리케이션
     namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
+    split: namespace             # optional: one detail figure per namespace below this one
     ```
 """
 
@@ -14,14 +15,18 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .safeyaml import Refused, single_document
-from .views import VIEWS, Filters
+
+if TYPE_CHECKING:
+    from .views.base import Filters
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
-KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names")
+KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
+SPLITS = ("namespace",)  # `split: namespace`: the figure, then one detail figure per namespace
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,16 @@ class FigureSpec:
     namespaces: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    split: str = ""  # "" or one of SPLITS
 
     def filters(self) -> Filters:
+        from .views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
+
         return Filters(set(self.namespaces), set(self.kinds), set(self.names))
 
     def options_key(self) -> str:
         """Everything but the manifests' bytes that changes the drawing (the caption does not)."""
+        # `split` adds figures below this one and changes nothing of its drawing: not part of the key.
         return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names)])
 
 
@@ -132,14 +141,19 @@ def parse_spec(body: str) -> FigureSpec:
             raise SpecError("a manifest path is blank: name a file or directory under manifests/")
         if path.startswith("/") or ".." in path.split("/"):
             raise SpecError(f"manifest path {path!r} must stay under manifests/")
+    from .views import VIEWS  # here, not at import: a cached rebuild never builds a view
+
     view = str(data.get("view", "topology"))
     if view not in VIEWS:
         raise SpecError(f"unknown view {view!r}; views: {', '.join(sorted(VIEWS))}")
     caption = data.get("caption", "")
     if not isinstance(caption, str | int | float) or isinstance(caption, bool):
         raise SpecError("`caption:` must be text")
+    split = data.get("split", "")
+    if split not in ("", *SPLITS):
+        raise SpecError(f"`split:` must be one of {', '.join(SPLITS)}")
     return FigureSpec(manifests, view, str(caption or ""), _strings(data, "namespace"), _strings(data, "kinds"),
-                      _strings(data, "names"))
+                      _strings(data, "names"), str(split))
 
 
 def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:

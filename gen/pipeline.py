@@ -50,6 +50,12 @@ def render_figure(
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
     loaded, graph = analyse(inputs, namespace, stdin_text, relative_to, rule_files)
+    return render_analysed(loaded, graph, view, output_format, filters, timeout)
+
+
+def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", output_format: str = "svg",
+                    filters: Filters | None = None, timeout: float | None = None) -> Figure:
+    """One figure of inputs already loaded and derived: several figures of one input share that work."""
     diagram = build_view(graph, view, filters)
     rejected: list[Diagnostic] = []
     try:

@@ -25,6 +25,7 @@ from .site import (
     figure_id_prefix,
     full_size_name,
     page_figures,
+    split_html,
     words_for,
 )
 
@@ -116,5 +117,6 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             name = full_size_name(figure.svg)
             self.full_size[name] = figure.svg
             href = get_relative_url(name, page.url)
-        return figure_html(figure, figure_id_prefix(page.file.src_uri, result.index), self.layout,
-                           self.config.show_source, href, self.words)
+        prefix = figure_id_prefix(page.file.src_uri, result.index)
+        return (figure_html(figure, prefix, self.layout, self.config.show_source, href, self.words)
+                + split_html(result.details, prefix, self.layout, self.words))

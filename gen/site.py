@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ from .redact import redact_manifest
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .graph import Graph
+    from .loading import LoadResult
     from .plugin import KubedocsConfig
 
 
@@ -115,7 +117,6 @@ def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list
 
 
 def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
-    from .pipeline import render_figure
     from .render import RenderError, graphviz_version
 
     files, problems = figure_inputs(spec, layout)
@@ -130,6 +131,8 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
     hit = cache.get(key)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
+    from .pipeline import render_figure  # only now: a cached figure needs no loader, rule or view
+
     try:
         # The declared paths, not their files one by one: a kustomization or chart directory is rendered whole
         # (figure_inputs above has refused anything under them that leads outside the project).
@@ -171,6 +174,7 @@ WORDS: dict[str, dict[str, str]] = {
         "owns": "ownership", "traffic": "traffic / selector", "mount": "volume mount",
         "env": "configuration reference (env)", "uses": "reference", "creates": "created at run time",
         "calls": "inferred call", "missing": "missing target", "backed-by": "backed by",
+        "per_namespace": "A figure per namespace", "namespace_figure": "namespace {name}",
     },
     "ko": {
         "full_size": "원본 크기로 보기", "manifests": "매니페스트 보기", "files": "파일 {n}개",
@@ -184,6 +188,7 @@ WORDS: dict[str, dict[str, str]] = {
         "env": "설정 참조 (env)", "uses": "참조 (reference)", "creates": "실행 중 생성 (creates)",
         "calls": "추론된 호출 (inferred call)", "missing": "없는 대상 (missing)",
         "backed-by": "연결된 볼륨 (backed by)",
+        "per_namespace": "네임스페이스별 그림", "namespace_figure": "네임스페이스 {name}",
     },
 }
 # Words the script in the page needs (the tooltip's field names).
@@ -366,6 +371,7 @@ class FigureResult:
     block: FigureBlock
     figure: RenderedFigure | None = None
     error: SpecError | None = None
+    details: list[tuple[str, RenderedFigure]] = field(default_factory=list)  # `split:`: (namespace, its figure)
 
     @property
     def where(self) -> str:
@@ -380,7 +386,9 @@ def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCach
         except SpecError as exc:
             yield FigureResult(page, block.line, index, block, error=exc)
             continue
-        yield FigureResult(page, block.line, index, block, figure=render_site_figure(spec, layout, cache))
+        figure = render_site_figure(spec, layout, cache)
+        yield FigureResult(page, block.line, index, block, figure=figure,
+                           details=split_figures(figure, layout, cache))
 
 
 def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
@@ -392,3 +400,71 @@ def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
 def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
     for page, path in site_pages(layout):
         yield from page_figures(page, path.read_text(encoding="utf-8"), layout, cache)
+
+
+def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
+    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own. The
+    inputs are loaded and derived at most once for all of them (not once per namespace)."""
+    from .render import RenderError, graphviz_version
+
+    spec = figure.spec
+    if spec.split != "namespace" or figure.svg is None:
+        return []
+    files, _problems = figure_inputs(spec, layout)
+    contents = [(name, (layout.root / name).read_bytes()) for name in files]
+    version = graphviz_version()
+    analysed: list[tuple[LoadResult, Graph]] = []  # filled on the first figure the cache does not hold
+
+    def analysis() -> tuple[LoadResult, Graph]:
+        if not analysed:
+            from .pipeline import analyse
+
+            analysed.append(analyse([str(layout.root / name) for name in files], relative_to=layout.root))
+        return analysed[0]
+
+    key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", version)
+    hit = cache.get(key)
+    if hit is not None:
+        namespaces = hit.svg.split("\n") if hit.svg else []
+    else:
+        namespaces = sorted({ref.namespace for ref in analysis()[1].nodes if ref.namespace is not None
+                             and (not spec.namespaces or ref.namespace in spec.namespaces)})
+        cache.put(key, CachedFigure("\n".join(namespaces), ()))
+    details = []
+    for namespace in namespaces:
+        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
+        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
+        detail_key = figure_key(contents, detail.options_key(), version)
+        cached = cache.get(detail_key)
+        if cached is not None:
+            details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
+                                                               cached=True))))
+            continue
+        from .pipeline import render_analysed
+
+        try:
+            drawn = render_analysed(*analysis(), detail.view, "svg", detail.filters())
+        except RenderError as exc:
+            details.append((namespace, RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR,
+                                                                                str(exc))], files)))
+            continue
+        svg = drawn.output.decode("utf-8")
+        cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics)))
+        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files))))
+    return details
+
+
+def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout: SiteLayout,
+               words: dict[str, str]) -> str:
+    """Below a split figure: links to each namespace's figure, and each figure in a block of its own that opens."""
+    if not details:
+        return ""
+    anchors = [f"{id_prefix}ns-{index}" for index in range(len(details))]
+    links = " · ".join(f'<a href="#{anchor}">{html.escape(namespace)}</a>'
+                       for anchor, (namespace, _figure) in zip(anchors, details, strict=True))
+    blocks = [f'<p class="kubedocs-split-index">{html.escape(words["per_namespace"])}: {links}</p>']
+    for index, (anchor, (namespace, figure)) in enumerate(zip(anchors, details, strict=True)):
+        inner = figure_html(figure, f"{id_prefix}d{index}-", layout, show_source=False, words=words)
+        summary = html.escape(words["namespace_figure"].format(name=namespace))
+        blocks.append(f'<details class="kubedocs-split" id="{anchor}"><summary>{summary}</summary>{inner}</details>')
+    return "\n".join(blocks)

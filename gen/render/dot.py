@@ -38,7 +38,8 @@ PALETTES: dict[Colour, Palette] = {
 }
 MISSING_PALETTE = PALETTES["red"]
 # A link is drawn in its family's border colour.
-LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold"}
+LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold",
+                                "invisible": "invis"}
 # The neutral outlines as dot shapes; `rounded` is a box with rounded corners.
 DOT_SHAPES: dict[Shape, str] = {
     "rectangle": "box", "rounded": "box", "ellipse": "ellipse", "circle": "circle", "double-circle": "doublecircle",
@@ -58,6 +59,7 @@ GROUP_STYLES: dict[GroupStyle, tuple[str, str, str]] = {  # style → (fill, bor
     "accent": ("#fffbea", "#9a6700", "rounded,filled,bold"),
 }
 LABEL_WIDTH = 16  # characters per line of an edge label
+NOTE_WIDTH = 60  # characters per line of the note under a figure
 TITLE_WIDTH = 22  # characters per line of a name before it wraps at a separator
 ROW_FONT = '<FONT POINT-SIZE="9">'
 MUTED_ROW_FONT = f'<FONT POINT-SIZE="9" COLOR="{MUTED}">'
@@ -108,6 +110,11 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         # One rank, kept in order by invisible edges within it (dot lays a rank's flat edges tail first).
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in column)}}}")
         lines.extend(f"  {dot_id(a)} -> {dot_id(b)} [style=invis];" for a, b in itertools.pairwise(column))
+    if diagram.note:
+        # Last, so that no group inherits the label's place.
+        # Wrapped: a note as wide as a line of text would widen a narrow figure and shrink it at page width.
+        note = "\n".join(wrap_words(diagram.note, NOTE_WIDTH))
+        lines.append(f"  graph [labelloc=b, label={dot_id(note)}, fontsize=10, fontcolor=\"{MUTED}\"];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -4,6 +4,7 @@ derived graph, and draw them in traffic order, grouped by namespace and applicat
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -13,6 +14,17 @@ from ..diagram import Box, Diagram, Group, Link, Row, State
 from ..graph import Graph, GraphEdge, GraphNode, NodeState, PodInstance, Relation, RelationFamily
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
 from ..model import Ref, as_list, as_mapping, string_map
+from .aggregate import (
+    NODE_BUDGET,
+    Level,
+    aggregate,
+    aggregate_link,
+    application_key,
+    bucket_box,
+    collapse_replicas,
+    grid,
+    namespace_key,
+)
 from .base import Filters, ViewSpec
 from .kinds import NOT_DRAWN, kind_style
 
@@ -47,7 +59,17 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     if filters.kinds or filters.names:
         nodes, edges = _narrow(nodes, edges, filters)
     apps = _apps(nodes, edges)
+    total = len(nodes)
+    if total > NODE_BUDGET:
+        nodes, edges = collapse_replicas(nodes, edges)
+        apps = _apps(nodes, edges)
+        if len(nodes) > NODE_BUDGET:
+            return _aggregated(view, nodes, edges, apps, total)
     diagram = Diagram(empty_message=f"no resources for the {view} view")
+    if len(nodes) < total:
+        diagram.level = "pods"
+        diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: the Pods of each controller are one box, "
+                        "Pod ×N.")
     groups = _groups(nodes.values(), apps)
     ids = node_ids(nodes)
     pods = {pod.ref: pod for pod in graph.pods}
@@ -58,6 +80,45 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
     diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
+    return diagram
+
+
+def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],
+                total: int) -> Diagram:
+    """Over the budget even with one box per controller's Pods: one box per application, else per namespace."""
+    key_of = {ref: application_key(node, apps.get(ref)) for ref, node in nodes.items()}
+    level: Level = "apps"
+    if len(set(key_of.values())) > NODE_BUDGET:
+        key_of = {ref: namespace_key(node) for ref, node in nodes.items()}
+        level = "namespaces"
+    buckets, merged = aggregate(nodes, edges, key_of, level)
+    ids = {bucket.ref: bucket.ref.id for bucket in buckets}
+    diagram = Diagram(empty_message=f"no resources for the {view} view")
+    if level == "apps":
+        groups: dict[str, Group] = {}
+        for bucket in buckets:
+            if bucket.namespace is not None:
+                group_id = f"ns/{bucket.namespace}"
+                groups.setdefault(group_id, Group(group_id, f"namespace {bucket.namespace}", style="outer",
+                                                  category="namespace"))
+        diagram.groups = sorted(groups.values(), key=lambda g: g.id)
+        diagram.boxes = [bucket_box(b, ids[b.ref], f"ns/{b.namespace}" if b.namespace is not None else None)
+                         for b in buckets]
+        unit = "application"
+    else:
+        diagram.boxes = [bucket_box(b, ids[b.ref], None) for b in buckets]
+        unit = "namespace"
+    diagram.boxes.sort(key=lambda b: (b.group or "", b.id))
+    links = sorted((aggregate_link(e, ids) for e in merged), key=lambda link: (link.source, link.target))
+    placing: list[Link] = []
+    for _group, members in itertools.groupby(diagram.boxes, key=lambda b: b.group):  # a grid in each namespace
+        columns, between = grid([b.id for b in members], links)
+        diagram.stacked.extend(columns)
+        placing.extend(between)
+    diagram.links = links + placing
+    diagram.level = level
+    diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: one box per {unit}, with its counts. "
+                    f"Draw one namespace for the details (--only-namespace NS, or split: namespace in a page).")
     return diagram
 
 
@@ -131,11 +192,14 @@ def _narrow(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], filters: Filter
     """Keep the named/kinded resources and what hangs off them downstream (their ReplicaSets, Pods, volumes)."""
     seeds = {ref for ref in nodes
              if (not filters.kinds or ref.kind in filters.kinds) and (not filters.names or ref.name in filters.names)}
+    downstream: dict[Ref, list[GraphEdge]] = {}  # indexed once: a walk over every edge per node is quadratic
+    for edge in edges:
+        downstream.setdefault(edge.source, []).append(edge)
     keep, frontier = set(seeds), list(seeds)
     while frontier:
         current = frontier.pop()
-        for edge in edges:
-            if edge.source == current and edge.target not in keep and (
+        for edge in downstream.get(current, ()):
+            if edge.target not in keep and (
                 edge.relation is Relation.OWNS or edge.target.kind == "Volume"
                 or not filters.kinds or edge.target.kind in filters.kinds
             ):
