@@ -7,10 +7,12 @@ pages' figures through `page_figures`/`site_figures` and differ only in how they
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -325,6 +327,26 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
     return "\n".join(part for part in parts if part)
 
 
+def redacted_source(content: bytes, cache_dir: Path) -> str:
+    """A manifest's text as the source view shows it: redacted once per file content and kept beside the figures
+    (redaction walks every node; a site rebuilt unchanged should not walk them again)."""
+    from .cache import code_fingerprint
+
+    key = hashlib.sha256(b"source\0" + code_fingerprint().encode() + b"\0" + content).hexdigest()
+    kept = cache_dir / f"source-{key}.txt"
+    try:
+        return kept.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        pass  # absent or unreadable: redact again
+    text = redact_manifest(content.decode("utf-8-sig", "replace"))
+    with contextlib.suppress(OSError):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, kept)
+    return text
+
+
 def source_html(files: list[str], layout: SiteLayout, id_prefix: str = "", words: dict[str, str] | None = None
                 ) -> str:
     """The figure's manifests, one click away, with every value that could be secret redacted. Each YAML
@@ -332,7 +354,7 @@ def source_html(files: list[str], layout: SiteLayout, id_prefix: str = "", words
     words = words or WORDS["en"]
     blocks = []
     for file_index, name in enumerate(files):
-        text = redact_manifest((layout.root / name).read_bytes().decode("utf-8-sig", "replace"))
+        text = redacted_source((layout.root / name).read_bytes(), layout.cache_dir)
         documents: list[list[str]] = [[]]
         separators: list[str] = []
         for row in text.split("\n"):

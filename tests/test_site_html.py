@@ -31,3 +31,21 @@ def test_the_legend_names_each_kind_of_link_once_as_written() -> None:
 
 def test_a_figure_without_links_has_no_legend() -> None:
     assert _legend(Diagram(boxes=[Box("a", "a")])) == []
+
+
+def test_the_source_view_is_redacted_once_per_file_content(tmp_path, monkeypatch) -> None:
+    import gen.site
+
+    manifest = b"apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {password: hunter2}\n"
+    first = gen.site.redacted_source(manifest, tmp_path)
+    assert "hunter2" not in first and "kind: Secret" in first
+    kept = list(tmp_path.glob("source-*.txt"))
+    assert len(kept) == 1 and "hunter2" not in kept[0].read_text()
+
+    def must_not_run(text: str) -> str:
+        raise AssertionError("redacted again")
+
+    monkeypatch.setattr(gen.site, "redact_manifest", must_not_run)
+    assert gen.site.redacted_source(manifest, tmp_path) == first  # the same bytes: read from the cache
+    with pytest.raises(AssertionError, match="redacted again"):
+        gen.site.redacted_source(manifest + b"# changed\n", tmp_path)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
+from pathlib import Path
 
 FORMATS = ("svg", "png", "dot")
 DEFAULT_TIMEOUT = 120.0  # seconds per figure; `gen render --timeout`, the plugin's `dot_timeout`
@@ -36,9 +38,42 @@ def dot_available() -> bool:
 
 @functools.cache
 def graphviz_version() -> str:
-    """The dot version, part of every figure's cache key (another version lays out differently)."""
-    if not dot_available():
+    """The dot version, part of every figure's cache key (another version lays out differently). Read once per
+    dot binary: kept on disk against the binary's real path, size and mtime, so that `gen` with nothing to do
+    runs no `dot -V`, and an upgraded Graphviz is read afresh."""
+    found = shutil.which("dot")
+    if found is None:
         return "missing"
+    try:
+        real = os.path.realpath(found)
+        stat = os.stat(real)
+    except OSError:
+        return _read_version()
+    identity = f"{real}:{stat.st_size}:{stat.st_mtime_ns}"
+    store = version_store()
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("dot") == identity and isinstance(kept.get("version"), str):
+            return str(kept["version"])
+    except (OSError, ValueError):
+        pass  # absent or unreadable: read the version again
+    version = _read_version()
+    if version != "unknown":
+        with contextlib.suppress(OSError):
+            store.parent.mkdir(parents=True, exist_ok=True)
+            temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"dot": identity, "version": version}), encoding="utf-8")
+            os.replace(temporary, store)
+    return version
+
+
+def version_store() -> Path:
+    """Where the dot version is kept between runs: the user's cache directory (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kubedocs" / "graphviz-version.json"
+
+
+def _read_version() -> str:
     try:
         output = b"".join(_run(["dot", "-V"], b"", VERSION_TIMEOUT))  # dot prints its version on stderr
     except RenderError:

@@ -117,3 +117,36 @@ def test_a_figure_too_large_to_lay_out_is_refused_before_dot_runs() -> None:
 def test_the_real_dot_still_renders() -> None:
     assert run_dot("digraph { a -> b }", "svg", timeout=30).startswith(b"<?xml")
     assert graphviz_version()[0].isdigit()
+
+
+VERSION_PROBE = """\
+import os, subprocess, sys
+from gen.render.execute import graphviz_version
+print(graphviz_version())
+"""
+
+
+def _version_in_a_fresh_process(bin_dir: Path, cache: Path) -> str:
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-c", VERSION_PROBE], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return done.stdout.strip()
+
+
+def test_the_dot_version_is_read_once_per_binary(tmp_path: Path) -> None:
+    bin_dir, cache, runs = tmp_path / "bin", tmp_path / "cache", tmp_path / "runs"
+    bin_dir.mkdir()
+    dot = bin_dir / "dot"
+    dot.write_text(f'#!/bin/sh\necho run >> "{runs}"\necho "dot - graphviz version 9.9.9 (0)" >&2\n')
+    dot.chmod(0o755)
+    assert _version_in_a_fresh_process(bin_dir, cache) == "9.9.9"
+    assert _version_in_a_fresh_process(bin_dir, cache) == "9.9.9"
+    assert runs.read_text().count("run") == 1  # the second `gen` asked no dot -V
+    # Another binary (an upgrade changes its size or mtime) is asked again.
+    dot.write_text(f'#!/bin/sh\necho run >> "{runs}"\necho "dot - graphviz version 10.0.1 (0)" >&2\n')
+    os.utime(dot, ns=(0, 10**9))
+    assert _version_in_a_fresh_process(bin_dir, cache) == "10.0.1"
+    assert runs.read_text().count("run") == 2
+    # A damaged store is read past, never trusted.
+    (cache / "kubedocs" / "graphviz-version.json").write_text("[1, 2")
+    assert _version_in_a_fresh_process(bin_dir, cache) == "10.0.1"
