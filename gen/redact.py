@@ -19,7 +19,7 @@ from enum import Enum
 
 import yaml
 
-from .safeyaml import ManifestLoader, Refused, check_text, inspect, is_plain
+from .safeyaml import Refused, inspected_nodes
 
 REDACTED = "«redacted»"
 
@@ -151,20 +151,11 @@ def _judge(root: yaml.Node) -> tuple[set[int], list[yaml.ScalarNode]]:
 def redact_manifest(text: str) -> str:
     """The text with every value not known to be safe masked and comments dropped; text that cannot be parsed
     (or is refused, such as an alias bomb) is withheld entirely."""
+    spans: list[tuple[int, int, bool]] = []  # start, end, masked
     try:
-        check_text(text)
-        spans: list[tuple[int, int, bool]] = []  # start, end, masked
-        loader = ManifestLoader(text)
-        try:
-            while loader.check_node():
-                node = loader.get_node()
-                if node is None:
-                    continue
-                inspect(node, is_plain(text))
-                masked, scalars = _judge(node)
-                spans.extend((s.start_mark.index, s.end_mark.index, id(s) in masked) for s in scalars)
-        finally:
-            loader.dispose()
+        for node in inspected_nodes(text):
+            masked, scalars = _judge(node)
+            spans.extend((s.start_mark.index, s.end_mark.index, id(s) in masked) for s in scalars)
     except Refused as exc:
         return f"# (not shown: line {exc.line}: {exc.message})\n"
     except yaml.YAMLError:

@@ -186,6 +186,22 @@ class Document:
     inspection: Inspection = field(default_factory=Inspection)
 
 
+def inspected_nodes(text: str) -> Iterator[yaml.Node]:
+    """Every document's node tree, unconstructed, each inspected first. Raises Refused for text or a document that
+    cannot be parsed safely, and yaml.YAMLError on a syntax error."""
+    check_text(text)
+    plain = is_plain(text)  # once for the whole text, not once a document
+    loader = ManifestLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                inspect(node, plain)
+                yield node
+    finally:
+        loader.dispose()
+
+
 def documents(text: str) -> Iterator[Document]:
     """Every non-empty document, in order, each inspected before it is constructed. Raises Refused for text that
     cannot be parsed safely at all, and yaml.YAMLError on a syntax error (the documents before it are yielded)."""
