@@ -259,8 +259,9 @@ def _renders(log: Path) -> int:
     return sum(1 for line in log.read_text().splitlines() if "-T" in line)
 
 
-def _cache_state(cache: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+def _cache_state(cache: Path, pattern: str = "*.json") -> dict[str, int]:
+    """The figure entries (or, with `source-*.txt`, the redacted source views) and when each was written."""
+    return {p.name: p.stat().st_mtime_ns for p in cache.glob(pattern)}
 
 
 def _figure_html(build) -> list[str]:
@@ -278,12 +279,15 @@ def test_unchanged_rebuild_renders_nothing_and_a_changed_manifest_renders_again(
     # three figures, two distinct (index.md and two.md draw the same topology): two renders, two entries
     assert _renders(calls) == 2
     state = _cache_state(cache)
-    assert len(state) == 2 and all(name.endswith(".json") for name in state)
+    assert len(state) == 2
+    sources = _cache_state(cache, "source-*.txt")
+    assert len(sources) == len(list((site / "manifests" / "app").glob("*.yaml")))  # one per file content
 
     second = sites.build(site, tmp_path / "out2", extra_path=shim)
     assert second.returncode == 0, second.log
     assert _renders(calls) == 2, "an unchanged rebuild must not run dot"
     assert _cache_state(cache) == state, "an unchanged rebuild must not rewrite the cache"
+    assert _cache_state(cache, "source-*.txt") == sources, "nor redact the source view again"
     assert _figure_html(second) == _figure_html(first)
 
     web = site / "manifests" / "app" / "20-web.yaml"
