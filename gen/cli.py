@@ -7,6 +7,7 @@ found something; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug of ours: one line, not a traceback, unless asked for
+        if os.environ.get("KUBEDOCS_DEBUG"):
+            raise
+        print(f"gen: internal error: {type(exc).__name__}: {exc} (a bug in kubedocs: please report it; "
+              "KUBEDOCS_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -251,3 +251,19 @@ def test_an_output_in_a_missing_directory_is_a_message(root: Path, tmp_path: Pat
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert f"gen: error: cannot write {tmp_path / 'missing' / 'out.svg'}: No such file or directory" in err
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import gen.cli
+
+    def broken(args: object) -> int:
+        raise StopIteration("planted")
+
+    monkeypatch.setattr(gen.cli, "_render", broken)
+    monkeypatch.delenv("KUBEDOCS_DEBUG", raising=False)
+    assert gen.cli.main(["render", "x.yaml"]) == 1
+    assert capsys.readouterr().err == ("gen: internal error: StopIteration: planted (a bug in kubedocs: please report "
+                                       "it; KUBEDOCS_DEBUG=1 shows the traceback)\n")
+    monkeypatch.setenv("KUBEDOCS_DEBUG", "1")
+    with pytest.raises(StopIteration):
+        gen.cli.main(["render", "x.yaml"])

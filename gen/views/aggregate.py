@@ -113,7 +113,8 @@ def aggregate(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], key_of: dict[
             if level == "apps" and key.name == "*":
                 title, badge = f"{ref.kind} ×", kind_short(ref.kind)
             bucket = buckets[key] = Bucket(key, title, badge, Counter(), set(), ref.namespace, set())
-        if node.state is not NodeState.DERIVED or ref.kind == "Pod":  # derived ReplicaSets go without saying
+        # Derived ReplicaSets go without saying beside their Deployments, but a bucket of one kind counts them all.
+        if node.state is not NodeState.DERIVED or ref.kind == "Pod" or key.name == "*":
             bucket.kinds["Pod" if ref.kind == "Pod" else ref.kind] += node.count
         bucket.states.add(node.state)
         if key.kind == "App":
@@ -148,7 +149,7 @@ def bucket_box(bucket: Bucket, box_id: str, group: str | None) -> Box:
         counts = [*counts[:MAX_COUNT_LINES - 1], f"+{rest} more"]
     if bucket.ref.name == "*":  # one kind of no application: "ConfigMap ×14"
         total = sum(bucket.kinds.values())
-        return Box(box_id, f"{next(iter(bucket.kinds))} ×{total}", bucket.badge, "rounded", "neutral",
+        return Box(box_id, f"{next(iter(bucket.kinds), bucket.ref.kind)} ×{total}", bucket.badge, "rounded", "neutral",
                    _state(bucket), (), group=group, tooltip=f"{total} resources of no application",
                    category="aggregate")
     details = tuple(counts)

@@ -128,3 +128,15 @@ def test_two_hundred_namespaces_fit_the_page_width_in_seconds(
     dot = diagram_to_dot(diagram)
     assert "ortho" not in dot
     assert dot.count("[style=invis]") >= 200 - GRID_COLUMNS  # the grid's columns hold their order
+
+
+def test_a_bucket_of_derived_objects_of_no_application_is_drawn(graph_of: Callable[..., Graph]) -> None:
+    # CronJobs without app labels: past the budget, their derived Jobs fall in one bucket of their own ("Job ×N"),
+    # which holds nothing real (found on argo-cd's whole folder, where it ended in a StopIteration).
+    count = NODE_BUDGET // 2
+    text = "".join(f"---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: c{i}}}\nspec:\n  schedule: '@daily'\n"
+                   "  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, "
+                   "image: busybox}]}}}}\n" for i in range(count))
+    diagram = build_view(graph_of(text), "topology")
+    titles = {box.title for box in diagram.boxes}
+    assert f"Job ×{count}" in titles and f"CronJob ×{count}" in titles
