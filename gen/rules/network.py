@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
-from ..kube import serving_containers, usable_name
+from ..kube import arguments, env_literals, serving_containers, usable_name
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping, string_map
 from ..selectors import parse_map_selector
 
@@ -99,9 +99,8 @@ def _port_mentioned(number: str, pod_spec: Mapping[str, Any]) -> bool:
     """The port number in a serving container's args, command or env values (`--port=8443`, `:8443`)."""
     pattern = re.compile(rf"(?<!\d){re.escape(number)}(?!\d)")
     for container in serving_containers(pod_spec):
-        words = [*as_list(container.spec.get("args")), *as_list(container.spec.get("command")),
-                 *(as_mapping(env).get("value") for env in as_list(container.spec.get("env")))]
-        if any(pattern.search(str(word)) for word in words if word is not None):
+        words = [*arguments(container), *(value for _name, value in env_literals(container))]
+        if any(pattern.search(word) for word in words):
             return True
     return False
 

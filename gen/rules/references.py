@@ -11,6 +11,7 @@ from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
 from ..kube import containers, pod_spec_of, usable_name, volume_detail
+from ..kube import mounts as kube_mounts
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
 
@@ -153,7 +154,7 @@ def _volume_targets(volume: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]
 def _mounts_by_volume(spec: Mapping[str, Any]) -> dict[str, list[tuple[str | None, str]]]:
     mounts: dict[str, list[tuple[str | None, str]]] = {}
     for entry in containers(spec):
-        for mount in map(as_mapping, as_list(entry.spec.get("volumeMounts"))):
+        for mount in kube_mounts(entry):
             path = str(mount.get("mountPath", ""))
             if mount.get("readOnly") is True:
                 path += " (ro)"
