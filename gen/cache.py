@@ -52,13 +52,20 @@ class CachedFigure:
 class FigureCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.used: set[Path] = set()  # the entries read or written: what an unchanged build depends on
+        self.unwritten = 0  # entries that could not be written: the next build must render them again
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
 
     def get(self, key: str) -> CachedFigure | None:
         """The entry for `key`, or None when it is absent, unreadable or not exactly what put() writes."""
-        path = self.directory / f"{key}.json"
+        path = self.path(key)
         try:
             entry = json.loads(path.read_bytes().decode("utf-8"))
-            return _parse_entry(entry, key)
+            found = _parse_entry(entry, key)
+            self.used.add(path)
+            return found
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # absent, unreadable or tampered with: render again
 
@@ -77,8 +84,10 @@ class FigureCache:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(entry, stream, ensure_ascii=False)
-            os.replace(temporary, self.directory / f"{key}.json")
+            os.replace(temporary, self.path(key))
+            self.used.add(self.path(key))
         except OSError:
+            self.unwritten += 1
             Path(temporary).unlink(missing_ok=True)
 
 

@@ -6,13 +6,15 @@ found something; 2 usage error.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
-from .model import Diagnostic, Severity
+TYPE_CHECKING = False  # `gen` with nothing changed imports nothing else (gen/uptodate.py)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from .model import Diagnostic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,13 +31,14 @@ Render Kubernetes manifests as architecture diagrams, and check them.
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"gen: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"gen: error: {message}\n")
+
     parser = _Parser(prog="gen", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -80,7 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    config = _plain_build_config(arguments)
+    if config is not None:  # the common case, answered without MkDocs when nothing has changed
+        from .uptodate import replay_unchanged_build
+
+        replayed = replay_unchanged_build(config)
+        if replayed is not None:
+            return replayed
+    args = build_parser().parse_args(arguments)
     try:
         if args.command == "render":
             return _render(args)
@@ -110,7 +121,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+def _plain_build_config(arguments: list[str]) -> str | None:
+    """The config of `gen`, `gen build` and `gen build --config FILE` (or -f FILE, --config=FILE); None for any
+    other command line, which argparse reads."""
+    if arguments in ([], ["build"]):
+        return "mkdocs.yml"
+    if len(arguments) == 3 and arguments[:2] in (["build", "--config"], ["build", "-f"]):
+        return arguments[2]
+    if len(arguments) == 2 and arguments[0] == "build" and arguments[1].startswith("--config="):
+        return arguments[1].removeprefix("--config=")
+    return None
+
+
 def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .model import Severity
     from .pipeline import render_figure
     from .render import FORMATS, RenderError
     from .views import VIEWS, Filters
@@ -142,6 +168,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .model import Severity
     from .pipeline import all_diagnostics, analyse
 
     inputs, root, page_problems, rule_files = args.inputs, None, [], list(args.rules)
@@ -171,6 +198,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
+    from .model import Severity
+
     for diagnostic in diagnostics:
         if quiet and diagnostic.severity is Severity.NOTE:
             continue
@@ -183,6 +212,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value < float("inf"):
+        import argparse
+
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
     return value
 

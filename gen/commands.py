@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .cache import FigureCache
 from .model import Diagnostic, Severity, Source
 from .site import ConfigError, SiteLayout, figure_inputs, read_layout, site_figures, site_pages
+from .uptodate import forget_record, write_record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,7 +52,10 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
 
 
 def build_figures(config: str) -> int:
-    """`gen` with no arguments: render every figure the pages declare and say what changed."""
+    """`gen` with no arguments: render every figure the pages declare and say what changed. A build in which
+    every figure was drawn leaves a record that lets the next `gen` with nothing changed stop at once
+    (gen/uptodate.py)."""
+    forget_record(config)
     try:
         layout = read_layout(config)
     except ConfigError as exc:
@@ -59,22 +63,32 @@ def build_figures(config: str) -> int:
         return EXIT_USAGE
     docs = layout.docs_dir.relative_to(layout.root) if layout.docs_dir.is_relative_to(layout.root) else None
     counts = {"rendered": 0, "unchanged": 0, "failed": 0}
-    for result in site_figures(layout, FigureCache(layout.cache_dir)):
+    cache = FigureCache(layout.cache_dir)
+    messages: list[str] = []  # what an unchanged build prints again besides its summary
+    inputs: set[str] = {str(path) for path in layout.rule_files}
+    for result in site_figures(layout, cache):
         where = f"{(docs / result.page).as_posix() if docs is not None else result.page}:{result.line}"
         if result.error is not None or result.figure is None:
             print(f"{where}: error: {result.error}", file=sys.stderr)
             counts["failed"] += 1
             continue
         figure, spec = result.figure, result.figure.spec
+        inputs.update(str(layout.root / name) for name in figure.files)
         state = "failed" if figure.svg is None else "unchanged" if figure.cached else "rendered"
         counts[state] += 1
         if state != "unchanged":
             print(f"{where}: {state}: {spec.caption or ', '.join(spec.manifests)} ({spec.view})")
         for diagnostic in figure.diagnostics:
             if diagnostic.severity is not Severity.NOTE:
-                print(f"  {diagnostic}", file=sys.stderr)
+                messages.append(f"  {diagnostic}")
+                print(messages[-1], file=sys.stderr)
     print(f"gen: {counts['rendered']} rendered, {counts['unchanged']} unchanged, {counts['failed']} failed")
-    return EXIT_FAILED if counts["failed"] else EXIT_OK
+    if counts["failed"]:
+        return EXIT_FAILED
+    if not cache.unwritten:
+        write_record(config, str(layout.docs_dir), str(layout.manifests_dir), inputs,
+                     (str(path) for path in cache.used), counts["rendered"] + counts["unchanged"], messages)
+    return EXIT_OK
 
 
 def _snapshot(layout: SiteLayout) -> dict[str, float]:

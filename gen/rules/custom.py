@@ -343,6 +343,11 @@ def _valid_path(path: str) -> bool:
     return all(s.removesuffix("[]") and all(c.isalnum() or c in "_-" for c in s.removesuffix("[]")) for s in steps)
 
 
+# libyaml's parser gives the same events and marks as the pure-Python one, ten times faster: the shipped rules are
+# parsed on every `gen render`.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic]]:
     """The valid rules of one rule file and an error for every problem, at its line and column."""
     reader = _Reader(path)
@@ -350,11 +355,11 @@ def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic
         reader.error(None, f"larger than {MAX_BYTES} bytes")
         return [], reader.problems
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 reader.error(event.start_mark, "anchors and aliases are not allowed: rules are plain data")
                 return [], reader.problems
-        documents = [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
+        documents = [d for d in yaml.compose_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
         reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
         return [], reader.problems

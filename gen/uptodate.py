@@ -1,0 +1,212 @@
+"""`gen` with nothing changed: answered from a record of the last complete build, without MkDocs or any stage.
+
+A build that rendered every figure leaves a record of everything its result depends on: the bytes of the MkDocs
+config and of its `INHERIT` parents, the values of the environment variables its `!ENV` tags name, every Markdown
+page under docs_dir, every file under the manifests directory (and any input or rule file elsewhere), gen's own
+source files, the `dot` binary, and the cache entries the figures are read from. The next `gen` reads each of
+those once; when all are as recorded it prints the build's summary again and stops. Anything else (a new, changed
+or removed file, another Graphviz, an edited gen, a cache entry gone) runs the whole build, which is always right.
+
+This module imports only what the interpreter has already loaded (os, sys, marshal) and a hash: it is the whole
+cost of an unchanged `gen`. The record lives in the user's cache directory, holds hashes and paths only (never a
+manifest's bytes) and is refused unless it is exactly what `write_record` writes.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+TYPE_CHECKING = False  # typing itself costs 3 ms at start: only the type checker reads these
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+RECORD_FORMAT = 1
+_MAX_INHERIT_DEPTH = 10  # deeper INHERIT chains are not followed: such a site is always built in full
+
+
+def _digest(data: bytes) -> bytes:
+    try:
+        from _blake2 import blake2b  # the C hash hashlib itself wraps, without importing OpenSSL (3 ms)
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20).digest()
+
+
+def cache_home() -> str:
+    """The user's cache directory for kubedocs (XDG_CACHE_HOME, else ~/.cache), as gen/render/execute.py uses."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kubedocs")
+
+
+def record_path(config_file: str) -> str:
+    """One record per config file (by its real path) and interpreter (marshal's format is the interpreter's)."""
+    name = _digest(f"{sys.version}|{os.path.realpath(config_file)}".encode("utf-8", "surrogateescape")).hex()
+    return os.path.join(cache_home(), "builds", f"{name[:24]}.marshal")
+
+
+def code_signature() -> bytes:
+    """gen's own source by name, size and mtime: an edited or upgraded gen never replays an old build."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = []
+    for directory, subdirectories, names in os.walk(package):
+        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml", ".css", ".js")):
+                stat = os.stat(os.path.join(directory, name))
+                parts.append(f"{os.path.relpath(os.path.join(directory, name), package)}:{stat.st_size}:"
+                             f"{stat.st_mtime_ns}")
+    return _digest("\n".join(parts).encode("utf-8", "surrogateescape"))
+
+
+def dot_identity() -> str:
+    """The `dot` on PATH by real path, size and mtime ("" when there is none), as the cached version is keyed."""
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(directory or ".", "dot")
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            real = os.path.realpath(candidate)
+            stat = os.stat(real)
+            return f"{real}:{stat.st_size}:{stat.st_mtime_ns}"
+    return ""
+
+
+def tree_listing(root: str, suffix: str = "") -> list[str]:
+    """Every file under `root` (ending in `suffix` when given), relative and sorted; links to directories are
+    followed once each. A link is listed with its target, so that relinking it is a change."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for directory, subdirectories, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(directory)
+        if real in seen:  # a loop of links: walked already
+            subdirectories[:] = []
+            continue
+        seen.add(real)
+        subdirectories.sort()
+        for name in names:
+            if name.endswith(suffix):
+                path = os.path.join(directory, name)
+                relative = os.path.relpath(path, root)
+                found.append(f"{relative} -> {os.readlink(path)}" if os.path.islink(path) else relative)
+    return sorted(found)
+
+
+def _file_digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as stream:
+            return _digest(stream.read())
+    except OSError:
+        return None
+
+
+def _entry_stat(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def config_dependencies(config_file: str) -> tuple[list[str], list[str]] | None:
+    """The config file and its INHERIT parents, and the environment variables its `!ENV` tags name; None when
+    they cannot be told for sure (such a site is always built in full)."""
+    import re
+
+    files: list[str] = []
+    variables: set[str] = set()
+    current = os.path.abspath(config_file)
+    for _level in range(_MAX_INHERIT_DEPTH):
+        try:
+            with open(current, encoding="utf-8-sig") as stream:
+                text = stream.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+        files.append(current)
+        # Comments dropped (a `#` at a line's start or after a blank), then every `!ENV` and `INHERIT` left must
+        # be one these patterns read, else the config is not understood well enough to be replayed.
+        text = re.sub(r"(?m)(?:^|[ \t])#.*$", "", text)
+        tags = re.findall(r"!ENV[ \t]+(\[[^\]\n]*\]|[^\s#,\]}]+)", text)
+        if len(tags) != text.count("!ENV"):
+            return None
+        for tag in tags:
+            variables.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", tag))
+        parents = re.findall(r"^INHERIT:[ \t]*['\"]?([^'\"\n]+?)['\"]?[ \t]*$", text, re.MULTILINE)
+        if len(parents) != text.count("INHERIT"):
+            return None
+        if not parents:
+            return files, sorted(variables)
+        current = os.path.normpath(os.path.join(os.path.dirname(current), parents[0]))
+    return None
+
+
+def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_files: Iterable[str],
+                 cache_entries: Iterable[str], figures: int, messages: Sequence[str]) -> None:
+    """After a build in which every figure was drawn: what it read, and what it printed besides its summary."""
+    dependencies = config_dependencies(config_file)
+    if dependencies is None:
+        return
+    config_files, variables = dependencies
+    files = [*config_files, *sorted(set(other_files))]
+    files += [os.path.join(docs_dir, name) for name in tree_listing(docs_dir, ".md")]
+    files += [os.path.join(manifests_dir, name) for name in tree_listing(manifests_dir) if " -> " not in name]
+    record: dict[str, Any] = {
+        "format": RECORD_FORMAT,
+        "code": code_signature(),
+        "dot": dot_identity(),
+        "env": {name: os.environ.get(name) for name in variables},
+        "trees": [(docs_dir, ".md", tree_listing(docs_dir, ".md")), (manifests_dir, "", tree_listing(manifests_dir))],
+        "files": [(path, _file_digest(path)) for path in dict.fromkeys(files)],
+        "entries": [(path, _entry_stat(path)) for path in sorted(set(cache_entries))],
+        "figures": figures,
+        "messages": list(messages),
+    }
+    target = record_path(config_file)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        temporary = f"{target}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as stream:
+            marshal.dump(record, stream)
+        os.replace(temporary, target)
+    except OSError:
+        pass  # no record: the next `gen` builds in full, which is only slower
+
+
+def forget_record(config_file: str) -> None:
+    """Before a full build: a build that fails halfway must not leave the previous one's record behind."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.unlink(record_path(config_file))
+
+
+def replay_unchanged_build(config_file: str) -> int | None:
+    """When nothing the last complete build read has changed: print what it printed, return its exit code (0).
+    None means "build": no record, a record of another shape, or anything changed."""
+    try:
+        with open(record_path(config_file), "rb") as stream:
+            record = marshal.load(stream)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    try:
+        if not _unchanged(record):
+            return None
+        figures, messages = int(record["figures"]), [str(m) for m in record["messages"]]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # not what write_record writes: build
+    for message in messages:
+        print(message, file=sys.stderr)
+    print(f"gen: 0 rendered, {figures} unchanged, 0 failed")
+    return 0
+
+
+def _unchanged(record: dict[str, Any]) -> bool:
+    if record.get("format") != RECORD_FORMAT or record["code"] != code_signature() or record["dot"] != dot_identity():
+        return False
+    if any(os.environ.get(name) != value for name, value in record["env"].items()):
+        return False
+    if any(tree_listing(root, suffix) != listing for root, suffix, listing in record["trees"]):
+        return False
+    if any(_entry_stat(path) != tuple(stat) if stat is not None else True for path, stat in record["entries"]):
+        return False
+    return all(digest is not None and _file_digest(path) == digest for path, digest in record["files"])
