@@ -223,5 +223,18 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def run() -> None:
+    """The `gen` command (and `python -m gen.cli`): main(), then exit without tearing the interpreter down. Freeing
+    every module and object one by one took 20 ms of a 150 ms `gen render`, and nothing is left to do by then: the
+    output is written and closed, and dot has been waited for. Only the standard streams need flushing."""
+    import contextlib
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: what could be written was
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

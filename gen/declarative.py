@@ -28,9 +28,9 @@ from typing import Any, cast
 import yaml
 
 from .diagram import COLOURS, DIRECTIONS, GROUP_STYLES, LINES, SHAPES, Colour, Direction, GroupStyle, Line, Shape, State
+from .model import DECLARED_API_GROUP as API_GROUP
 from .model import Diagnostic, Resource, Severity, Source
 
-API_GROUP = "kubedocs.dev"
 API_VERSION = f"{API_GROUP}/v1"
 KIND = "Diagram"
 CHECK = "invalid-diagram"
@@ -100,11 +100,6 @@ class DeclaredDiagram:
     nodes: list[DeclaredNode] = field(default_factory=list)
     edges: list[DeclaredEdge] = field(default_factory=list)
     aligned: list[tuple[str, ...]] = field(default_factory=list)
-
-
-def is_declared(resource: Resource) -> bool:
-    """A document of this format (any kind or version in its API group): never a cluster object."""
-    return resource.api_version.split("/")[0] == API_GROUP
 
 
 def describe(path: DocPath) -> str:

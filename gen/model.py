@@ -160,6 +160,16 @@ class Resource:
         return as_mapping(self.body.get("spec"))
 
 
+# kubedocs' own documents (kind Diagram, gen/declarative.py) live in this API group: they are drawn, never a
+# cluster object. The test is here, not in gen/declarative.py, so that deriving needs no diagram parser.
+DECLARED_API_GROUP = "kubedocs.dev"
+
+
+def is_declared(resource: Resource) -> bool:
+    """A document of kubedocs' own format (any kind or version in its API group)."""
+    return resource.api_version.split("/")[0] == DECLARED_API_GROUP
+
+
 class Inventory:
     """The loaded resources, indexed by identity and by kind. Read-only once built."""
 

@@ -24,5 +24,5 @@ def test_hook_runs_gen_check_on_manifest_and_page_changes() -> None:
 
 def test_the_hook_entry_is_an_installed_console_script() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'gen = "gen.cli:main"' in pyproject
+    assert 'gen = "gen.cli:run"' in pyproject
     assert shutil.which("gen") is not None, "pip install -e . provides the `gen` command"

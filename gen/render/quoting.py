@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
 import re
 
 # Not allowed in XML (so not in SVG): control characters, surrogates, and the non-characters U+FFFE / U+FFFF (of
@@ -41,6 +39,8 @@ def clip(text: str, limit: int, unique: bool = False) -> str:
         return text
     if not unique:
         return text[:limit - 1] + "…"
+    import hashlib  # rarely needed: only names past the limit
+
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return text[:limit - 14] + "…" + digest
 
@@ -67,9 +67,16 @@ def dot_tooltip(text: str) -> str:
     return '"' + text.replace("\\", "\\\\\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def escape_markup(text: str) -> str:
+    """`&`, `<`, `>` and both quotes as entities, as html.escape(quote=True) does (the html module costs a
+    millisecond at start, for this one function)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&#x27;"))
+
+
 def html_text(text: str) -> str:
     """Text safe inside an HTML-like label and shown as written: escaped, without the characters XML forbids, a
     backslash doubled (Graphviz expands `\\G` and the like in HTML labels too), one line at most MAX_LABEL long."""
-    escaped = html.escape(clip(_CONTROL.sub("", text), MAX_LABEL), quote=True).replace("\\", "\\\\")
+    escaped = escape_markup(clip(_CONTROL.sub("", text), MAX_LABEL)).replace("\\", "\\\\")
     return escaped.replace("]", "&#93;")  # dot's HTML parser rejects text that starts with `]` (found by fuzzing)
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..declarative import is_declared
 from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
-from ..model import Inventory
+from ..model import Inventory, is_declared
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .calls import derive_calls
 from .custom import RuleBook, derive_custom_edges, derive_definitions, shipped_rules

@@ -6,11 +6,15 @@ that `gen check`, `gen render` and every figure in the site name the file and li
 
 from __future__ import annotations
 
-from ..declarative import diagnose, is_declared
 from ..graph import Facts, PodInstance
-from ..model import Inventory
+from ..model import Inventory, is_declared
 
 
 def check_declared_diagrams(inventory: Inventory, pods: list[PodInstance]) -> Facts:
     """Every problem of every Diagram document, as an error at its file, line and column."""
-    return Facts(findings=[d for resource in inventory if is_declared(resource) for d in diagnose(resource)])
+    declared = [resource for resource in inventory if is_declared(resource)]
+    if not declared:
+        return Facts()
+    from ..declarative import diagnose  # only for inputs that hold diagrams: most hold none
+
+    return Facts(findings=[d for resource in declared for d in diagnose(resource)])

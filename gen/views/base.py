@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,10 +24,19 @@ class Filters:
         return not self.namespaces or ref.namespace is None or ref.namespace in self.namespaces
 
 
+ViewBuilder = Callable[[Graph, Filters], Diagram]
+
+
 @dataclass(frozen=True)
 class ViewSpec:
-    """A view: a name, a line for `gen views`, and the function that draws the derived graph as a Diagram."""
+    """A view: a name, a line for `gen views`, and the module (gen/views/MODULE.py) whose VIEW_BUILDERS holds the
+    function that draws the derived graph as a Diagram. That module is imported only when the view is drawn."""
 
     name: str
     description: str
-    build: Callable[[Graph, Filters], Diagram]
+    module: str
+
+    @property
+    def build(self) -> ViewBuilder:
+        builders: dict[str, ViewBuilder] = importlib.import_module(f"{__package__}.{self.module}").VIEW_BUILDERS
+        return builders[self.name]

@@ -31,7 +31,7 @@ from ..kube import (
     volumes,
 )
 from ..model import Resource, as_list, as_mapping
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 
 
 @dataclass(frozen=True)
@@ -228,10 +228,4 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
         diagram.links.append(Link(runtime, pod.ref.id, "", "grey", "dashed", category="runs"))
 
 
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    ViewSpec("control-plane", "kubeadm static Pods as the Control Plane: API server between etcd and the "
-             "components that call it, hostNetwork and hostPath folders on the node", build_control_plane),
-    ViewSpec("nodes", "Nodes (kubectl get nodes) as the Workload Plane: kubelet, container runtime, DaemonSets "
-             "such as kube-proxy and the Pods placed by spec.nodeName; kubelets talk to the control plane",
-             build_nodes),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {"control-plane": build_control_plane, "nodes": build_nodes}

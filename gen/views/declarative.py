@@ -8,10 +8,11 @@ ids never collide and every SVG <title> says which diagram a box comes from. The
 
 from __future__ import annotations
 
-from ..declarative import DeclaredDiagram, is_declared, parse_diagram
+from ..declarative import DeclaredDiagram, parse_diagram
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
-from .base import Filters, ViewSpec
+from ..model import is_declared
+from .base import Filters, ViewBuilder
 
 CATEGORY = "declared"  # the SVG class of every box, link and group drawn from a Diagram document
 
@@ -45,7 +46,4 @@ def _add(diagram: Diagram, declared: DeclaredDiagram) -> None:
     diagram.aligned.extend(tuple(scoped(i) for i in row) for row in declared.aligned)
 
 
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    ViewSpec("diagram", "a diagram written as data (kind Diagram) for what no manifest can express",
-             build_declared),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {"diagram": build_declared}

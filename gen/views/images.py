@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
 from ..kube import ImageRef, containers, parse_image
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 from .pod import pods_to_draw
 
 ROLE_BADGES = {"init": "init container", "sidecar": "native sidecar", "container": "container",
@@ -74,7 +74,4 @@ def build_images(graph: Graph, filters: Filters) -> Diagram:
     return diagram
 
 
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    ViewSpec("images", "registries → images (repository, tag or digest) → the containers that run them",
-             build_images),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {"images": build_images}

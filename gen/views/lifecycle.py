@@ -22,7 +22,7 @@ from ..graph import Graph
 from ..kube import Container, Handler, Probe, containers, grace_period, hook, probes, restart_policy
 from ..masking import clip, command_text, mask_text
 from ..model import Ref
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 
 COMMAND_WIDTH = 34  # characters per line of a command in a label; the tooltip has all of it
 COMMAND_LINES = 3
@@ -287,7 +287,4 @@ def build_lifecycle(graph: Graph, filters: Filters) -> Diagram:
     return diagram
 
 
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    ViewSpec("lifecycle", "one Pod's life: init containers, containers with hooks and probes, termination",
-             build_lifecycle),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {"lifecycle": build_lifecycle}

@@ -42,7 +42,7 @@ from ..kube import (
     volumes,
 )
 from ..model import Ref, as_list, as_mapping, string_map
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 from .kinds import kind_style
 
 
@@ -292,7 +292,4 @@ def build_pod(graph: Graph, filters: Filters) -> Diagram:
     return drawing.finish()
 
 
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    ViewSpec("pod", "one Pod's inside: network namespace, containers in start order, sidecars, volumes and "
-             "where their data lives", build_pod),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {"pod": build_pod}

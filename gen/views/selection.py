@@ -25,7 +25,7 @@ from .aggregate import (
     grid,
     namespace_key,
 )
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 from .kinds import NOT_DRAWN, kind_style
 
 
@@ -345,11 +345,7 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
 
 
 
-SELECTION_VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("topology", "everything: traffic, ownership, configuration and storage",
-             partial(build_selection, TOPOLOGY, "topology")),
-    ViewSpec("network", "Ingress → Service → workloads → Pods", partial(build_selection, NETWORK, "network")),
-    ViewSpec("storage", "workloads → volumes → ConfigMap / Secret / PVC", partial(build_selection, STORAGE, "storage")),
-    ViewSpec("policy", "NetworkPolicy → the Pods it applies to; the traffic it allows, peer → Pod → peer",
-             partial(build_selection, POLICY, "policy")),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {
+    name: partial(build_selection, selection, name)
+    for name, selection in (("topology", TOPOLOGY), ("network", NETWORK), ("storage", STORAGE), ("policy", POLICY))
+}

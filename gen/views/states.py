@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..diagram import Box, Colour, Diagram, Group, Link, Shape
 from ..graph import Graph
 from ..kube import RestartPolicy, active_deadline, containers, probes, readiness_gates, restart_policy
-from .base import Filters, ViewSpec
+from .base import Filters, ViewBuilder
 from .lifecycle import PodSubject, pod_subjects
 
 # What each transition under each restart policy is called: the label of Terminated → Waiting, or None.
@@ -195,16 +196,8 @@ def build_states(parts: tuple[str, ...], graph: Graph, filters: Filters) -> Diag
     return diagram
 
 
-def _view(name: str, parts: tuple[str, ...], description: str) -> ViewSpec:
-    def build(graph: Graph, filters: Filters) -> Diagram:
-        return build_states(parts, graph, filters)
-    return ViewSpec(name, description, build)
-
-
-VIEWS_HERE: tuple[ViewSpec, ...] = (
-    _view("states", tuple(MACHINES), "a Pod's phase, condition and container state machines, by its restartPolicy"),
-    _view("phases", ("phases",), "the Pod phase state machine (Pending, Running, Succeeded, Failed, Unknown)"),
-    _view("conditions", ("conditions",), "the Pod conditions PodScheduled → Initialized → ContainersReady → Ready"),
-    _view("container-states", ("container-states",),
-          "the container state machine (Waiting, Running, Terminated) under the Pod's restartPolicy"),
-)
+VIEW_BUILDERS: dict[str, ViewBuilder] = {
+    name: partial(build_states, parts)
+    for name, parts in (("states", tuple(MACHINES)), ("phases", ("phases",)), ("conditions", ("conditions",)),
+                        ("container-states", ("container-states",)))
+}

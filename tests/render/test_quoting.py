@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import html
 
-from gen.render.quoting import PATH_SEPARATORS, dot_id, html_text, wrap_words
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gen.render.quoting import PATH_SEPARATORS, dot_id, escape_markup, html_text, wrap_words
 
 
 @pytest.mark.parametrize(("text", "lines"), [
@@ -31,3 +35,8 @@ def test_edge_labels_wrap_at_slashes_and_spaces(text: str, lines: list[str]) -> 
 def test_quoting_keeps_ids_whole_and_labels_well_formed() -> None:
     assert dot_id('Role/kube-system/system:controller:"x"') == '"Role/kube-system/system:controller:\\"x\\""'
     assert html_text("a<b>&\x07") == "a&lt;b&gt;&amp;"
+
+
+@given(st.text())
+def test_escape_markup_is_html_escape(text: str) -> None:
+    assert escape_markup(text) == html.escape(text, quote=True)

@@ -1,0 +1,36 @@
+"""The view registry names each view's module instead of importing it: every name in VIEWS must be drawn by its
+module's VIEW_BUILDERS, and every builder a module offers must be registered."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import gen.views
+from gen.views import VIEWS
+
+
+def test_every_registered_view_has_its_builder() -> None:
+    for name, spec in VIEWS.items():
+        assert spec.name == name
+        assert callable(spec.build), name
+
+
+def test_every_builder_is_registered_under_its_module() -> None:
+    offered = {}
+    for module in pkgutil.iter_modules(gen.views.__path__):
+        builders = getattr(importlib.import_module(f"gen.views.{module.name}"), "VIEW_BUILDERS", {})
+        offered.update({name: module.name for name in builders})
+    assert offered == {name: spec.module for name, spec in VIEWS.items()}
+
+
+def test_drawing_one_view_imports_no_other_view_module() -> None:
+    code = ("import sys; from gen.views import build_view; from gen.graph import Graph; "
+            "build_view(Graph(), 'topology'); print(sorted(m for m in sys.modules if m.startswith('gen.views.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported = set(ast.literal_eval(done.stdout))
+    assert "gen.views.selection" in imported
+    assert not {"gen.views.lifecycle", "gen.views.pod", "gen.views.cluster", "gen.views.states"} & imported
