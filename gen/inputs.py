@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -105,6 +104,8 @@ def _load_kustomization(directory: Path, display: str, result: LoadResult, defau
     marker = kustomization_file(directory)
     assert marker is not None
     where = Source(relative_path(str(marker), relative_to), 1)
+    import tempfile  # only when a kustomization is built: most inputs are plain files
+
     with tempfile.TemporaryDirectory(prefix="kubedocs-kustomize-") as temporary:
         # An overlay of the directory that adds origin annotations; kustomize wants a relative path to a base.
         base = os.path.relpath(directory.resolve(), temporary)
