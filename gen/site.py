@@ -204,7 +204,7 @@ def words_for(language: str | None) -> dict[str, str]:
 
 
 _NODE = re.compile(r'(<g id="[^"]*" class="node[^"]*">\s*<title>([^<]*)</title>\s*<g id="[^"]*"><a)'
-                   r' xlink:title="([^"]*)"')
+                   r'(?: xlink:href="[^"]*")? xlink:title="([^"]*)"')
 _EDGE = re.compile(r'<g id="[^"]*" class="edge ?([^"]*)">\s*<title>([^<]*)</title>(.*?)</g>', re.S)
 _EDGE_PATH = re.compile(r'<path fill="none" stroke="([^"]*)"(?: stroke-width="[^"]*")?(?: stroke-dasharray="([^"]*)")?')
 _EDGE_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")

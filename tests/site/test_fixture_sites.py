@@ -59,9 +59,13 @@ def test_one_figure_is_an_inline_svg_with_its_korean_caption(good):
     text = page.find(id=svg.parent["aria-describedby"])
     assert text is not None and "kubedocs-text" in text["class"]
     titles = _titles(svg)
+    box_list, link_list = text.find_all("ul")
+    boxes = [item.get_text() for item in box_list.find_all("li")]
     for node in ("Deployment/demo/web", "Service/demo/web", "ReplicaSet/demo/web", "ConfigMap/demo/web-config",
                  "Secret/demo/web-credentials"):
         assert node in titles, sorted(titles)
+        assert node in [box.split(" — ")[0].removesuffix(" (derived)") for box in boxes], boxes
+    assert len(boxes) == len(svg.select("g.node")) and len(link_list.find_all("li")) > 0
 
 
 def test_the_figure_is_followed_by_its_redacted_manifests(good):
