@@ -177,6 +177,10 @@ def timeout_option(value: object) -> float | None:
     return None
 
 
+# Our own figures' SVG (dot's output, the legend's swatches): never nested, and text inside is escaped.
+_SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
 class Placeholders:
     """Markers that stand for a page's figures between the plugin's markdown and HTML steps. Each build draws a new
     random token, so that text a page holds itself (a copy of a marker, the plugin's own docs) is never one."""
@@ -194,3 +198,16 @@ class Placeholders:
             return figures[index] if index < len(figures) else ""
 
         return self._pattern.sub(figure, html)
+
+    def set_aside_svg(self, html: str, kept: list[str]) -> str:
+        """Every `<svg>…</svg>` of a figure's HTML replaced by a marker, its markup appended to `kept`: the search
+        plugin and any other that reads a page's content then skip thousands of drawing elements it has no use
+        for (the search index gets the figure's caption and text alternative). `put_back_svg` restores them."""
+        def keep(match: re.Match[str]) -> str:
+            kept.append(match.group(0))
+            return f"<!-- kubedocs-svg-{self.token}-{len(kept) - 1} -->"
+
+        return _SVG_ELEMENT.sub(keep, html)
+
+    def put_back_svg(self, html: str, kept: list[str]) -> str:
+        return re.sub(rf"<!-- kubedocs-svg-{self.token}-(\d+) -->", lambda m: kept[int(m.group(1))], html)
