@@ -26,6 +26,7 @@ _SATURATED = 1 << 62  # expanded sizes are counted up to here: enough to compare
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 _TOO_INDENTED = re.compile(rf"^(?:[ \t]|[-?:][ \t]){{{MAX_INDENT // 2}}}", re.MULTILINE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ANCHOR_START = re.compile(r"(?:\A|[\s\[\]{},:?'\"-])&")
 
 
 def _base_loader() -> type[yaml.SafeLoader]:
@@ -78,8 +79,11 @@ def check_text(text: str) -> None:
 
 
 def is_plain(text: str) -> bool:
-    """No anchor (so no alias) and no escape that could make a surrogate: see inspect()."""
-    return "&" not in text and "\\u" not in text and "\\U" not in text
+    """No anchor (so no alias) and no escape that could make a surrogate: see inspect(). An anchor is a token, and
+    libyaml starts a token only at the start of the text, after white space or after an indicator; an `&` anywhere
+    else is part of a scalar (`2>&1`, `?a=1&b=2`), so such text is still plain. Every place a token may start is in
+    _ANCHOR_START (a few more besides): text that may hold an anchor is never taken for plain."""
+    return _ANCHOR_START.search(text) is None and "\\u" not in text and "\\U" not in text
 
 
 @dataclass

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gen.loading import LoadResult, expand_inputs, load
 from gen.model import Severity
@@ -244,3 +246,65 @@ def test_duplicate_keys_warn_naming_both_lines() -> None:
 def test_list_items_without_kind_take_the_lists() -> None:
     result = load(["-"], stdin_text="apiVersion: v1\nkind: SecretList\nitems:\n  - metadata: {name: s}\n")
     assert [(r.kind, r.api_version, r.name) for r in result.resources] == [("Secret", "v1", "s")]
+
+
+FLOW_BOMB = ("{x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol], "
+             + ", ".join(f"x{i}: [{','.join([f'*a{i - 1}'] * 9)}]".replace("[", f"&a{i} [", 1) for i in range(1, 12))
+             + "}")
+
+
+@pytest.mark.parametrize("bomb", [
+    FLOW_BOMB,
+    FLOW_BOMB.replace(": &", ":&").replace("{x0:&", "{x0:&"),  # `:` right before the anchor, in a flow mapping
+    FLOW_BOMB.replace(" &", "&"),  # anchors right after `,` and `{`
+    FLOW_BOMB.replace(": &", ":\t&"),
+])
+def test_a_flow_alias_bomb_is_refused(bomb: str) -> None:
+    from gen.safeyaml import is_plain
+
+    assert not is_plain(bomb)
+    result = load(["-"], stdin_text=GOOD + f"bombs: {bomb}\n")
+    assert "alias" in " ".join(_errors(result)) or "invalid YAML" in " ".join(_errors(result)), _errors(result)
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("command: [sh, -c, 'wget http://x 2>&1 | awk']\n", True),  # `&` inside a scalar
+    ("url: http://x/?a=1&b=2\n", True),
+    ("a: &x 1\nb: *x\n", False),
+    ("[&x 1, *x]\n", False),
+    ("{? &x k : v, z: *x}\n", False),
+    ("[1,&x 2,*x]\n", False),
+    ("&x a\n", False),
+    ("a: '\\u00e9'\n", False),
+])
+def test_plain_text_is_told_from_text_that_may_hold_an_anchor(text: str, plain: bool) -> None:
+    from gen.safeyaml import is_plain
+
+    assert is_plain(text) is plain
+
+
+@given(st.text(alphabet="&*ax1 \t\n[]{},:?-'\"|>!#%@`.", max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_text_taken_for_plain_never_composes_to_shared_nodes(text: str) -> None:
+    """The fast inspection walks plain text as a tree: if an alias could get past is_plain, a bomb would be walked
+    node by node. Whatever composes from text taken for plain has no node reachable twice."""
+    import yaml
+
+    from gen.safeyaml import ManifestLoader, is_plain
+
+    if not is_plain(text):
+        return
+    try:
+        roots = list(yaml.compose_all(text, Loader=ManifestLoader))
+    except yaml.YAMLError:
+        return
+    seen: set[int] = set()
+    stack = [root for root in roots if root is not None]
+    while stack:
+        node = stack.pop()
+        assert id(node) not in seen, text
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
