@@ -26,7 +26,7 @@ _SATURATED = 1 << 62  # expanded sizes are counted up to here: enough to compare
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 _TOO_INDENTED = re.compile(rf"^(?:[ \t]|[-?:][ \t]){{{MAX_INDENT // 2}}}", re.MULTILINE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ANCHOR_START = re.compile(r"(?:\A|[\s\[\]{},:?'\"-])&")
+_ANCHOR_START = re.compile(r"(?:\A|[\s\[\]{},:?'\"-])&[0-9A-Za-z_-]")
 
 
 def _base_loader() -> type[yaml.SafeLoader]:
@@ -82,7 +82,8 @@ def is_plain(text: str) -> bool:
     """No anchor (so no alias) and no escape that could make a surrogate: see inspect(). An anchor is a token, and
     libyaml starts a token only at the start of the text, after white space or after an indicator; an `&` anywhere
     else is part of a scalar (`2>&1`, `?a=1&b=2`), so such text is still plain. Every place a token may start is in
-    _ANCHOR_START (a few more besides): text that may hold an anchor is never taken for plain."""
+    _ANCHOR_START (a few more besides), and an anchor's name is one or more of [0-9A-Za-z_-] in libyaml (`a && b`
+    is not one): text that may hold an anchor is never taken for plain."""
     return _ANCHOR_START.search(text) is None and "\\u" not in text and "\\U" not in text
 
 

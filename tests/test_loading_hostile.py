@@ -270,6 +270,9 @@ def test_a_flow_alias_bomb_is_refused(bomb: str) -> None:
 @pytest.mark.parametrize(("text", "plain"), [
     ("command: [sh, -c, 'wget http://x 2>&1 | awk']\n", True),  # `&` inside a scalar
     ("url: http://x/?a=1&b=2\n", True),
+    ("args: [sh, -c, mkdir -p /x && ln -sf /x /y]\n", True),  # `&&` and `& ` are no anchor names
+    ("description: set at both the pod & container level\n", True),
+    ("a: &-x 1\nb: *-x\n", False),
     ("a: &x 1\nb: *x\n", False),
     ("[&x 1, *x]\n", False),
     ("{? &x k : v, z: *x}\n", False),
