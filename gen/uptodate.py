@@ -188,25 +188,46 @@ def replay_unchanged_build(config_file: str) -> int | None:
             record = marshal.load(stream)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    try:
-        if not _unchanged(record):
-            return None
-        figures, messages = int(record["figures"]), [str(m) for m in record["messages"]]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # not what write_record writes: build
+    if not _well_formed(record) or not _unchanged(record):
+        return None
+    figures, messages = record["figures"], record["messages"]
     for message in messages:
         print(message, file=sys.stderr)
     print(f"gen: 0 rendered, {figures} unchanged, 0 failed")
     return 0
 
 
+def _well_formed(record: object) -> bool:
+    """Exactly the shape write_record writes: anything else (another version, a damaged or planted file) builds.
+    A path that is not a string must never reach open(): an integer there would read a file descriptor."""
+    def strings(*values: object) -> bool:
+        return all(isinstance(value, str) for value in values)
+
+    if not isinstance(record, dict) or set(record) != {"format", "code", "dot", "env", "trees", "files", "entries",
+                                                       "figures", "messages"}:
+        return False
+    env, trees, files, entries = record["env"], record["trees"], record["files"], record["entries"]
+    return (record["format"] == RECORD_FORMAT and isinstance(record["code"], bytes) and strings(record["dot"])
+            and isinstance(env, dict) and all(strings(k) and (v is None or strings(v)) for k, v in env.items())
+            and isinstance(trees, list) and all(
+                isinstance(t, tuple) and len(t) == 3 and strings(t[0], t[1]) and isinstance(t[2], list)
+                and all(strings(name) for name in t[2]) for t in trees)
+            and isinstance(files, list) and all(
+                isinstance(f, tuple) and len(f) == 2 and strings(f[0]) and isinstance(f[1], bytes) for f in files)
+            and isinstance(entries, list) and all(
+                isinstance(e, tuple) and len(e) == 2 and strings(e[0]) and isinstance(e[1], tuple) and len(e[1]) == 2
+                and all(type(n) is int for n in e[1]) for e in entries)
+            and type(record["figures"]) is int and isinstance(record["messages"], list)
+            and all(strings(m) for m in record["messages"]))
+
+
 def _unchanged(record: dict[str, Any]) -> bool:
-    if record.get("format") != RECORD_FORMAT or record["code"] != code_signature() or record["dot"] != dot_identity():
+    if record["code"] != code_signature() or record["dot"] != dot_identity():
         return False
     if any(os.environ.get(name) != value for name, value in record["env"].items()):
         return False
     if any(tree_listing(root, suffix) != listing for root, suffix, listing in record["trees"]):
         return False
-    if any(_entry_stat(path) != tuple(stat) if stat is not None else True for path, stat in record["entries"]):
+    if any(_entry_stat(path) != stat for path, stat in record["entries"]):
         return False
-    return all(digest is not None and _file_digest(path) == digest for path, digest in record["files"])
+    return all(_file_digest(path) == digest for path, digest in record["files"])

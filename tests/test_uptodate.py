@@ -264,3 +264,21 @@ def test_config_dependencies(tmp_path: Path, text: str, expected: tuple[list[str
     files, variables = found
     assert files == [str(tmp_path / "mkdocs.yml"), *(str(tmp_path / name) for name in expected[0])]
     assert variables == expected[1]
+
+
+def test_a_planted_record_is_refused_before_any_path_is_opened(site_copy: Callable[[str], Path], cache_home: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    site = site_copy("good")
+    gen(site, cache_home)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    record = marshal.loads(Path(uptodate.record_path(str(site / "mkdocs.yml"))).read_bytes())
+    assert uptodate._well_formed(record)
+    (_path, digest), *rest = record["files"]
+    for planted in ({**record, "files": [(0, digest), *rest]},  # open(0) would read standard input
+                    {**record, "entries": [(1, (0, 0))]},
+                    {**record, "trees": [(str(site), ".md", [3])]},
+                    {**record, "figures": "3"},
+                    {**record, "extra": 1}):
+        assert not uptodate._well_formed(planted)
