@@ -69,8 +69,9 @@ def graphviz_version() -> str:
 
 def version_store() -> Path:
     """Where the dot version is kept between runs: the user's cache directory (XDG_CACHE_HOME, else ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kubedocs" / "graphviz-version.json"
+    from ..uptodate import cache_home  # the one place that says where the user's cache directory is
+
+    return Path(cache_home()) / "graphviz-version.json"
 
 
 def _read_version() -> str:
