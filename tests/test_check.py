@@ -96,3 +96,12 @@ def test_check_usage_error(root: Path) -> None:
     result = gen(root, "check", "--no-such-option")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["manifests/"]])
+def test_the_projects_own_manifests_pass(root: Path, args: list[str]) -> None:
+    """The Pages workflow and the pre-commit hook run `gen check`: the project's own manifests must pass it, also
+    all together (two example folders once defined the same Namespace, Deployment and Service)."""
+    done = gen(root, "check", *args)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith(", 0 problems"), done.stderr
