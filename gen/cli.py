@@ -22,7 +22,7 @@ DESCRIPTION = """\
 Render Kubernetes manifests as architecture diagrams, and check them.
 
   gen                                  render every figure the MkDocs pages declare
-  gen render manifests/shop/ -o shop.svg
+  gen render manifests/sample-app/ -o shop.svg
   gen render a.yaml b.yaml --view network -o n.svg
   helm template ./chart | gen render - -o chart.svg
   gen check [PATHS...]                 findings like a linter; exit 1 when there are any
@@ -100,8 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "views":
             from .views import VIEWS
 
+            width = max(len(name) for name in VIEWS)
             for spec in VIEWS.values():
-                print(f"{spec.name:10} {spec.description}")
+                print(f"{spec.name:{width}}  {spec.description}")
             return EXIT_OK
         from .commands import build_figures, watch_figures
 
@@ -193,7 +194,8 @@ def _check(args: argparse.Namespace) -> int:
             print(call)
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)
-    print(f"gen check: {count} resources in {len(loaded.files)} files, {len(problems)} problems", file=sys.stderr)
+    print(f"gen check: {_count(count, 'resource')} in {_count(len(loaded.files), 'file')}, "
+          f"{_count(len(problems), 'problem')}", file=sys.stderr)
     return EXIT_FAILED if problems else EXIT_OK
 
 
@@ -204,6 +206,10 @@ def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
         if quiet and diagnostic.severity is Severity.NOTE:
             continue
         print(diagnostic, file=sys.stderr)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _seconds(text: str) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .graph import Graph
 from .isolate import draw_without_culprits
 from .loading import LoadResult, load
-from .model import Diagnostic
+from .model import Diagnostic, Severity, Source
 from .render import RenderError, RenderTimeout, render_diagram
 from .rules import derive
 from .rules.custom import read_rule_files
@@ -67,5 +67,9 @@ def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", ou
             raise  # dot is missing or the figure is too large: no one input is to blame
         output, rejected = draw_without_culprits(list(loaded.inventory()),
                                                 view, output_format, filters, timeout, exc)
-    diagnostics = all_diagnostics(loaded, graph, *rejected)
+    # The filters come from a command line or a figure's declaration (whose page and line the site adds), not
+    # from a manifest: the message is placed on them.
+    unmatched = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
+                 for problem in (filters or Filters()).unmatched(graph)]
+    diagnostics = all_diagnostics(loaded, graph, *rejected, *unmatched)
     return Figure(output, loaded, graph, diagnostics)

@@ -241,9 +241,12 @@ def _link_nodes(svg: str, id_prefix: str, files: list[str], layout: SiteLayout) 
     return _NODE.sub(link, svg)
 
 
-def _edge_name(title: str) -> str:
+def _edge_name(title: str, names: dict[str, str] | None = None) -> str:
+    """`a → b` for dot's edge title `a:port->b`, each end named as its box is when `names` knows it."""
     source, _, target = html.unescape(title).partition("->")
-    return f"{_PORT.sub('', source)} → {_PORT.sub('', target)}"
+    source, target = _PORT.sub("", source), _PORT.sub("", target)
+    known = names or {}
+    return f"{known.get(source, source)} → {known.get(target, target)}"
 
 
 def legend_html(svg: str, words: dict[str, str]) -> str:
@@ -269,17 +272,20 @@ def legend_html(svg: str, words: dict[str, str]) -> str:
 
 
 def text_alternative_html(svg: str, element_id: str, words: dict[str, str]) -> str:
-    """The figure for screen readers: every box (its tooltip's first line) and every link, as lists."""
-    boxes = [html.unescape(m.group(3)).split("\n")[0] for m in _NODE.finditer(svg)]
+    """The figure for screen readers: every box (its tooltip's first line) and every link between boxes named as
+    the box list names them, as lists."""
+    nodes = [(html.unescape(m.group(2)), html.unescape(m.group(3)).split("\n")[0]) for m in _NODE.finditer(svg)]
+    names = {node_id: label.split(" — ")[0] for node_id, label in nodes}  # without the file:line
     links = []
     for match in _EDGE.finditer(svg):
         if _EDGE_PATH.search(match.group(3)) is None:
             continue  # an invisible edge that only places boxes
         label = " ".join(html.unescape(t) for t in _EDGE_TEXT.findall(match.group(3))).strip()
-        kinds = [words.get(c, c) for c in match.group(1).split()]
-        extra = ", ".join(filter(None, [*kinds, label]))
-        links.append(_edge_name(match.group(2)) + (f" ({extra})" if extra else ""))
-    boxes_html = "".join(f"<li>{html.escape(b)}</li>" for b in boxes)
+        # dot writes `end-of-run` in a class as `end&#45;of&#45;run`; a label often repeats its link's kind
+        kinds = [words.get(c, c) for c in html.unescape(match.group(1)).split()]
+        extra = ", ".join(dict.fromkeys(filter(None, [*kinds, label])))
+        links.append(_edge_name(match.group(2), names) + (f" ({extra})" if extra else ""))
+    boxes_html = "".join(f"<li>{html.escape(label)}</li>" for _node_id, label in nodes)
     links_html = "".join(f"<li>{html.escape(b)}</li>" for b in links)
     return (f'<div class="kubedocs-text" id="{element_id}"><p>{html.escape(words["as_text"])}</p>'
             f'<p>{html.escape(words["boxes"])}</p><ul>{boxes_html}</ul>'

@@ -11,7 +11,7 @@ import pytest
 
 DIAGNOSTIC = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+)(?::\d+)?: (?P<severity>error|warning|note): "
                         r"(?P<message>.*?)(?: \[(?P<check>[a-z-]+)\])?$")
-SUMMARY = re.compile(r"^gen check: \d+ resources in \d+ files, (?P<problems>\d+) problems$")
+SUMMARY = re.compile(r"^gen check: \d+ resources? in \d+ files?, (?P<problems>\d+) problems?$")
 
 
 def gen(root: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -267,3 +267,12 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, caps
     monkeypatch.setenv("KUBEDOCS_DEBUG", "1")
     with pytest.raises(StopIteration):
         gen.cli.main(["render", "x.yaml"])
+
+
+def test_a_filter_that_matches_nothing_is_a_warning(root: Path, tmp_path: Path) -> None:
+    done = gen(root, "render", "manifests/sample-app", "--kind", "Deploymnt", "--only-namespace", "shop",
+               "-o", str(tmp_path / "x.svg"))
+    assert done.returncode == 0
+    text = stderr(done)
+    assert "filters: warning: filter kind 'Deploymnt' matches nothing in the inputs (kinds there: " in text
+    assert "unmatched-filter" in text and "filter namespace" not in text

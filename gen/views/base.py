@@ -19,6 +19,20 @@ class Filters:
     kinds: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
 
+    def unmatched(self, graph: Graph) -> list[str]:
+        """Why a value of these filters matches nothing the inputs hold, one line each: a typo (`Servcie`) would
+        otherwise draw an empty figure that nobody notices."""
+        refs = list(graph.nodes)
+        problems = []
+        for what, values, present in (("namespace", self.namespaces, {r.namespace for r in refs if r.namespace}),
+                                      ("kind", self.kinds, {r.kind for r in refs}),
+                                      ("name", self.names, {r.name for r in refs})):
+            for value in sorted(values - present):
+                known = ", ".join(sorted(present)[:8]) + (", …" if len(present) > 8 else "")
+                problems.append(f"filter {what} {value!r} matches nothing in the inputs"
+                                + (f" ({what}s there: {known})" if what != "name" and known else ""))
+        return problems
+
     def keeps(self, ref: Ref) -> bool:
         # Kinds and names are applied after selection, so that what hangs off a kept resource stays.
         return not self.namespaces or ref.namespace is None or ref.namespace in self.namespaces

@@ -322,3 +322,13 @@ def test_each_figure_links_to_its_standalone_svg_at_full_size(good):
             inline_titles = _titles(figure.find("svg"))
             standalone_svg = BeautifulSoup(standalone.split("?>", 1)[1], "html.parser")
             assert inline_titles and inline_titles == _titles(standalone_svg)
+
+
+def test_a_filter_that_matches_nothing_fails_a_strict_build(sites, fixture_site, tmp_path):
+    site = fixture_site("good")
+    (site / "docs" / "typo.md").write_text("# 오타\n\n```kubedocs\nmanifests: [app/]\nkinds: [Servcie]\n"
+                                           "namespace: demo\n```\n", encoding="utf-8")
+    build = sites.build(site, tmp_path / "out", strict=True)
+    assert build.returncode != 0, build.log
+    assert "typo.md:3" in build.log and "filter kind 'Servcie' matches nothing in the inputs" in build.log, build.log
+    assert "filter namespace" not in build.log  # demo is there
