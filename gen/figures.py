@@ -177,8 +177,9 @@ def timeout_option(value: object) -> float | None:
     return None
 
 
-# Our own figures' SVG (dot's output, the legend's swatches): never nested, and text inside is escaped.
-_SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)
+# What of a figure's HTML is drawing or controls, not text to search: its SVG (dot's output; never nested, and
+# text inside is escaped), the zoom buttons and the legend (no <div> inside either).
+_SET_ASIDE = re.compile(r'<svg\b.*?</svg>|<div class="kubedocs-(?:controls|legend)"[^>]*>.*?</div>', re.S)
 
 
 class Placeholders:
@@ -199,15 +200,16 @@ class Placeholders:
 
         return self._pattern.sub(figure, html)
 
-    def set_aside_svg(self, html: str, kept: list[str]) -> str:
-        """Every `<svg>…</svg>` of a figure's HTML replaced by a marker, its markup appended to `kept`: the search
-        plugin and any other that reads a page's content then skip thousands of drawing elements it has no use
-        for (the search index gets the figure's caption and text alternative). `put_back_svg` restores them."""
+    def set_aside_drawing(self, html: str, kept: list[str]) -> str:
+        """Every `<svg>…</svg>`, the zoom buttons and the legend of a figure's HTML replaced by a marker, their
+        markup appended to `kept`: the search plugin and any other that reads a page's content then skip thousands
+        of drawing elements, and search results do not quote buttons (the index gets the figure's caption and its
+        text alternative). `put_back_drawing` restores them in the final page."""
         def keep(match: re.Match[str]) -> str:
             kept.append(match.group(0))
-            return f"<!-- kubedocs-svg-{self.token}-{len(kept) - 1} -->"
+            return f"<!-- kubedocs-drawing-{self.token}-{len(kept) - 1} -->"
 
-        return _SVG_ELEMENT.sub(keep, html)
+        return _SET_ASIDE.sub(keep, html)
 
-    def put_back_svg(self, html: str, kept: list[str]) -> str:
-        return re.sub(rf"<!-- kubedocs-svg-{self.token}-(\d+) -->", lambda m: kept[int(m.group(1))], html)
+    def put_back_drawing(self, html: str, kept: list[str]) -> str:
+        return re.sub(rf"<!-- kubedocs-drawing-{self.token}-(\d+) -->", lambda m: kept[int(m.group(1))], html)

@@ -51,7 +51,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         self.cache: FigureCache | None = None
         self.figures: dict[str, list[str]] = {}  # page → HTML of each figure, in order
         self.full_size: dict[str, str] = {}  # site path → standalone SVG, for "view full size"
-        self.svgs: dict[str, list[str]] = {}  # page → its figures' SVG markup, set aside from page.content
+        self.drawings: dict[str, list[str]] = {}  # page → its figures' drawing markup, set aside from page.content
         self.placeholders = Placeholders()
         self.words = words_for("en")
 
@@ -77,7 +77,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.figures.clear()  # `mkdocs serve` rebuilds with the same plugin: start each build afresh
         self.full_size.clear()
-        self.svgs.clear()
+        self.drawings.clear()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.layout is not None and self.layout.manifests_dir.is_dir():
@@ -98,12 +98,12 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         figures = self.figures.pop(page.file.src_uri, [])
         if not figures:
             return html
-        kept = self.svgs.setdefault(page.file.src_uri, [])
-        return self.placeholders.replace(html, [self.placeholders.set_aside_svg(f, kept) for f in figures])
+        kept = self.drawings.setdefault(page.file.src_uri, [])
+        return self.placeholders.replace(html, [self.placeholders.set_aside_drawing(f, kept) for f in figures])
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        kept = self.svgs.pop(page.file.src_uri, [])
-        return self.placeholders.put_back_svg(output, kept) if kept else output
+        kept = self.drawings.pop(page.file.src_uri, [])
+        return self.placeholders.put_back_drawing(output, kept) if kept else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, svg in self.full_size.items():

@@ -157,8 +157,9 @@ def test_search_index_is_built_for_korean(good):
     assert "데모 애플리케이션의 전체 구성" in text  # captions are searchable
     assert "<svg" not in text and "«redacted»" not in text  # the drawing and the manifests are not
     assert "Deployment/demo/web" in text  # the figure's text alternative is
+    assert "범례" not in text and "1:1" not in text  # the legend and the zoom buttons are not
     for page in good.out.rglob("*.html"):  # the drawing is set aside while the index is made, then put back
-        assert "<!-- kubedocs-svg-" not in page.read_text(encoding="utf-8"), page
+        assert "<!-- kubedocs-drawing-" not in page.read_text(encoding="utf-8"), page
 
 
 # --- broken/: a figure of broken YAML on one page, a good figure on another ------------------------------------
