@@ -33,6 +33,7 @@ from .kinds import NOT_DRAWN, kind_style
 class Selection:
     kinds: frozenset[str] | None  # None: every kind
     families: frozenset[RelationFamily] | None  # None: every relationship
+    needs: str | None = None  # a kind without which the view has nothing to say (then it draws its empty message)
 
 
 TOPOLOGY = Selection(None, None)
@@ -44,10 +45,13 @@ STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "Persiste
                                "StorageClass", *CONTROLLER_KINDS}),
                     frozenset({"ownership", "storage", "configuration", "reference"}))
 # NetworkPolicies: the Pods each applies to and the traffic it allows (Pods, namespaces, address blocks).
-POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}))
+POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}), needs="NetworkPolicy")
 
 
 def build_selection(selection: Selection, view: str, graph: Graph, filters: Filters) -> Diagram:
+    if selection.needs is not None and not any(ref.kind == selection.needs for ref in graph.nodes):
+        # Pods alone would look like a figure of policies that allow nothing
+        return Diagram(empty_message=f"no {selection.needs} in the inputs: nothing for the {view} view to show")
     nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, selection, filters)}
     edges = [e for e in graph.edges
              if _shows(selection, e.relation) and e.source in nodes and e.target in nodes]

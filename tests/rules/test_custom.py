@@ -449,7 +449,7 @@ def test_figure_16_reads_prometheus_to_service_monitor_to_service_to_pods(root: 
     drawn = nodes((tmp_path / "f.svg").read_text(encoding="utf-8"))
     x = {title: element.bounds.centre[0] for title, element in drawn.items()}
     chain = ["CustomResourceDefinition/prometheuses.monitoring.coreos.com", "Prometheus/monitoring/main",
-             "ServiceMonitor/monitoring/web", "Service/shop/web", "Pod/shop/web-1"]
+             "ServiceMonitor/monitoring/web", "Service/storefront/web", "Pod/storefront/web-1"]
     assert all(name in x for name in chain), sorted(x)
     assert [x[name] for name in chain] == sorted(x[name] for name in chain)  # left to right, in that order
     assert "ServiceAccount/monitoring/prometheus" not in x  # the figure's kinds leave it out

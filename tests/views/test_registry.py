@@ -34,3 +34,16 @@ def test_drawing_one_view_imports_no_other_view_module() -> None:
     imported = set(ast.literal_eval(done.stdout))
     assert "gen.views.selection" in imported
     assert not {"gen.views.lifecycle", "gen.views.pod", "gen.views.cluster", "gen.views.states"} & imported
+
+
+def test_the_policy_view_without_network_policies_says_so() -> None:
+    """Pods alone (what the topology view of these inputs draws) would pass for Pods that no policy lets talk."""
+    from pathlib import Path
+
+    from gen.pipeline import analyse
+    from gen.views import build_view
+
+    _loaded, graph = analyse([str(Path(__file__).resolve().parents[2] / "manifests" / "lifecycle")])
+    assert any(ref.kind == "Pod" for ref in graph.nodes)
+    diagram = build_view(graph, "policy")
+    assert not diagram.boxes and diagram.empty_message.startswith("no NetworkPolicy in the inputs")
