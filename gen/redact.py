@@ -47,6 +47,8 @@ SAFE_KEYS = frozenset({
     "ingressClassName", "storageClassName", "volumeName", "externalName",
     "type", "replicas", "parallelism", "restartPolicy", "minReplicas", "maxReplicas", "optional",
     "scope", "plural", "singular", "listKind", "shortNames", "group",
+    # the claim and the class a reader of a storage figure asks about: enumerations and quantities
+    "accessModes", "volumeMode", "storage", "cpu", "memory", "controller",
 })
 # A `key:` names a key of a ConfigMap or Secret only below these.
 KEY_HOLDERS = frozenset({"secretKeyRef", "configMapKeyRef", "items"})
@@ -60,6 +62,7 @@ SPEC_KEYS = frozenset({
     "defaultBackend", "service", "port", "tls", "resource", "imagePullSecrets", "roleRef", "subjects",
     "scaleTargetRef", "clientConfig", "webhooks", "names", "ownerReferences", "ingress", "egress", "to", "from",
     "podSelector", "namespaceSelector", "parentRefs", "backendRefs", "listeners",
+    "resources", "requests", "limits", "capacity",
 })
 OBJECT_KEYS = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})  # {metadata, spec} again
 

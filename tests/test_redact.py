@@ -60,3 +60,15 @@ def test_every_annotation_value_is_masked() -> None:
 def test_unparseable_or_refused_text_is_withheld() -> None:
     assert redact_manifest("a: [b\n").startswith("# (not shown")
     assert redact_manifest("a: &x {b: *x}\n").startswith("# (not shown: line 1:")
+
+
+def test_a_claims_modes_and_size_and_a_classes_controller_are_shown() -> None:
+    text = ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n"
+            "  accessModes: [ReadWriteOnce]\n  volumeMode: Filesystem\n"
+            "  resources:\n    requests: {storage: 1Gi}\n---\n"
+            "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\n"
+            "spec:\n  controller: k8s.io/ingress-nginx\n  parameters: {name: secret-ish}\n")
+    shown = redact_manifest(text)
+    for value in ("ReadWriteOnce", "Filesystem", "storage: 1Gi", "controller: k8s.io/ingress-nginx"):
+        assert value in shown, shown
+    assert "secret-ish" not in shown  # parameters stay opaque
