@@ -8,7 +8,10 @@
   var MIN_SCALE = 0.1;
   var MAX_SCALE = 4;
   var STEP = 1.25;
-  var WIDE = 600; // px: from this width on, figures start at their natural size (narrower: fitted to the width)
+  var WIDE = 600; // px: from this width on, figures start readable (narrower, on phones: fitted to the width)
+  // On a wide screen a figure starts fitted to the column when its text stays readable at that scale (dot's 11 pt
+  // labels at 0.5 are about 7 px, its names 9 px); a wider figure starts at that scale, and is panned or fitted from there.
+  var READABLE = 0.5;
   var PT = 4 / 3; // Graphviz sizes the SVG in points
 
   function clamp(value, low, high) {
@@ -50,7 +53,8 @@
   };
 
   Zoom.prototype.start = function () {
-    return (this.viewport.clientWidth || 0) >= WIDE ? 1 : this.fit();
+    if ((this.viewport.clientWidth || 0) < WIDE) return this.fit();
+    return Math.max(this.fit(), Math.min(1, READABLE));
   };
 
   /* Set the scale, keeping the point (x, y) of the viewport (its centre by default) where it is. */

@@ -518,3 +518,23 @@ def test_instant_navigation_sets_up_the_next_pages_figures(visit):
     figure.locator("g.node a").first.hover()
     figure.locator("[role=tooltip]").wait_for(state="visible")
     _assert_clean(browser)
+
+
+def test_a_figure_starts_fitted_when_readable_else_at_the_readable_scale(visit):
+    """At 1280 px the content column is narrower than most figures: a figure that fits at 50 % or more starts
+    fitted (nothing cut off); a wider one starts at 50 %, never smaller."""
+    browser = visit()
+    browser.open("07-lifecycle/")
+    page = browser.page
+    seen = []
+    for figure in page.locator("figure.kubedocs-figure").all():
+        figure.scroll_into_view_if_needed()
+        scale = float(figure.get_attribute("data-kd-scale"))
+        viewport = figure.locator(".kubedocs-svg")
+        widths = viewport.evaluate("element => [element.clientWidth, element.scrollWidth]")
+        seen.append((scale, widths))
+        assert scale >= 0.5 - 1e-3, seen
+        if scale > 0.5 + 1e-3:
+            assert widths[1] <= widths[0] + 1, seen  # fitted: nothing to the right
+    assert any(w[1] <= w[0] + 1 and s < 1 for s, w in seen), seen  # at least one figure was scaled down to fit
+    _assert_clean(browser)
