@@ -38,7 +38,8 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
             try:
                 spec = parse_spec(block.body)
             except SpecError as exc:
-                problems.append(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {exc}", "figure-declaration"))
+                at = Source(shown, block.line + exc.line) if exc.line else where
+                problems.append(Diagnostic(at, Severity.ERROR, f"kubedocs figure: {exc}", "figure-declaration"))
                 continue
             _, missing = figure_inputs(spec, layout)
             # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
@@ -67,7 +68,7 @@ def build_figures(config: str) -> int:
     messages: list[str] = []  # what an unchanged build prints again besides its summary
     inputs: set[str] = {str(path) for path in layout.rule_files}
     for result in site_figures(layout, cache):
-        where = f"{(docs / result.page).as_posix() if docs is not None else result.page}:{result.line}"
+        where = f"{(docs / result.page).as_posix() if docs is not None else result.page}:{result.message_line}"
         if result.error is not None or result.figure is None:
             print(f"{where}: error: {result.error}", file=sys.stderr)
             counts["failed"] += 1

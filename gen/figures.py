@@ -62,7 +62,12 @@ class FigureSpec:
 
 
 class SpecError(ValueError):
-    """The block's body is not a valid figure declaration; the message says what is wrong."""
+    """The block's body is not a valid figure declaration; the message says what is wrong, and `line` (1-based,
+    in the body) where, when one line is to blame: the page's line is the fence's plus that."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def find_blocks(markdown: str) -> Iterator[FigureBlock]:
@@ -123,11 +128,11 @@ def parse_spec(body: str) -> FigureSpec:
     try:
         data = single_document(body) if body.strip() else None
     except Refused as exc:
-        raise SpecError(f"the block is refused (block line {exc.line}): {exc.message}") from None
+        raise SpecError(f"the block is refused: {exc.message}", exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (block line {mark.line + 1})" if mark is not None else ""
-        raise SpecError(f"the block is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        raise SpecError(f"the block is not valid YAML: {getattr(exc, 'problem', exc)}",
+                        mark.line + 1 if mark is not None else None) from None
     if not isinstance(data, dict):
         raise SpecError("the block must be a YAML mapping with at least `manifests:`")
     unknown = sorted(set(map(str, data)) - set(KEYS))

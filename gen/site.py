@@ -402,8 +402,13 @@ class FigureResult:
     details: list[tuple[str, RenderedFigure]] = field(default_factory=list)  # `split:`: (namespace, its figure)
 
     @property
+    def message_line(self) -> int:
+        """The declaration's line, or that of the line in it that is wrong."""
+        return self.line + (self.error.line if self.error is not None and self.error.line else 0)
+
+    @property
     def where(self) -> str:
-        return f"{self.page}:{self.line}"
+        return f"{self.page}:{self.message_line}"
 
 
 def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:

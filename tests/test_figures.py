@@ -273,9 +273,10 @@ def test_manifests_is_required(body: str) -> None:
 def test_invalid_yaml_says_where_in_the_block() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec("manifests: [a/]\ncaption: x\nview: [network\n")
-    assert str(caught.value).startswith("the block is not valid YAML (block line 4): ")
-    with pytest.raises(SpecError, match=r"^the block is not valid YAML \(block line 2\): "):
+    assert str(caught.value).startswith("the block is not valid YAML: ") and caught.value.line == 4
+    with pytest.raises(SpecError, match=r"^the block is not valid YAML: ") as caught:
         parse_spec("manifests: [a/]\n  view: network: x\n")
+    assert caught.value.line == 2
 
 
 # --- bugs these tests found, now fixed ---------------------------------------------------------------------------

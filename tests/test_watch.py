@@ -164,3 +164,14 @@ def test_watch_renders_again_when_a_manifest_changes(site: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_declaration_error_names_the_pages_line_of_the_mistake(site: Path) -> None:
+    # the fence is on line 3; the bad line is the body's second, so line 5 of the page
+    (site / "docs" / "bad.md").write_text("# Bad\n\n```kubedocs\nmanifests: [app/]\n  view: network: x\n```\n",
+                                          encoding="utf-8")
+    done = _gen(site)
+    assert done.returncode == 1
+    assert "docs/bad.md:5: error: the block is not valid YAML: " in done.stderr, done.stderr
+    check = _gen(site, "check")
+    assert "docs/bad.md:5: error: kubedocs figure: the block is not valid YAML: " in check.stderr, check.stderr
