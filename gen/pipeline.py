@@ -71,5 +71,8 @@ def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", ou
     # from a manifest: the message is placed on them.
     unmatched = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
                  for problem in (filters or Filters()).unmatched(graph)]
+    if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
+        unmatched.append(Diagnostic(Source("inputs"), Severity.WARNING,
+                                    "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
     diagnostics = all_diagnostics(loaded, graph, *rejected, *unmatched)
     return Figure(output, loaded, graph, diagnostics)

@@ -276,3 +276,10 @@ def test_a_filter_that_matches_nothing_is_a_warning(root: Path, tmp_path: Path) 
     text = stderr(done)
     assert "filters: warning: filter kind 'Deploymnt' matches nothing in the inputs (kinds there: " in text
     assert "unmatched-filter" in text and "filter namespace" not in text
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
+def test_empty_standard_input_is_a_warning(root: Path, text: str) -> None:
+    done = gen(root, "render", "-", stdin=text.encode())
+    assert done.returncode == 0
+    assert "inputs: warning: nothing to draw: the inputs hold no Kubernetes object [empty-input]" in stderr(done)
