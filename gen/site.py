@@ -177,6 +177,13 @@ WORDS: dict[str, dict[str, str]] = {
         "env": "configuration reference (env)", "uses": "reference", "creates": "created at run time",
         "calls": "inferred call", "missing": "missing target", "backed-by": "backed by",
         "per_namespace": "A figure per namespace", "namespace_figure": "namespace {name}",
+        # the other kinds of link views draw (their legend and text alternative)
+        "declared": "link (declared)", "runs": "runs", "talks": "talks to", "cri": "CRI call",
+        "defines": "defines (CRD)", "monitors": "monitors", "allows": "allowed traffic",
+        "transition": "state transition", "restart": "restart", "init": "init container", "start": "start",
+        "hook": "lifecycle hook", "probe": "probe", "end-of-run": "end of run", "signal": "signal", "end": "end",
+        "then": "then", "liveness": "liveness probe", "gate": "readiness gate", "grace": "grace period",
+        "event": "event", "aggregate": "links of grouped boxes",
     },
     "ko": {
         "full_size": "원본 크기로 보기", "manifests": "매니페스트 보기", "files": "파일 {n}개",
@@ -191,6 +198,13 @@ WORDS: dict[str, dict[str, str]] = {
         "calls": "추론된 호출 (inferred call)", "missing": "없는 대상 (missing)",
         "backed-by": "연결된 볼륨 (backed by)",
         "per_namespace": "네임스페이스별 그림", "namespace_figure": "네임스페이스 {name}",
+        "declared": "연결 (declared)", "runs": "실행 (runs)", "talks": "통신 (talks)", "cri": "CRI 호출 (cri)",
+        "defines": "정의 (defines)", "monitors": "모니터링 (monitors)", "allows": "허용된 트래픽 (allows)",
+        "transition": "상태 전이 (transition)", "restart": "재시작 (restart)", "init": "init container",
+        "start": "시작 (start)", "hook": "hook", "probe": "probe", "end-of-run": "실행 종료 (end of run)",
+        "signal": "시그널 (signal)", "end": "종료 (end)", "then": "다음 (then)", "liveness": "liveness probe",
+        "gate": "readiness gate", "grace": "유예 기간 (grace period)", "event": "이벤트 (event)",
+        "aggregate": "묶인 상자 사이의 연결 (aggregate)",
     },
 }
 # Words the script in the page needs (the tooltip's field names).
