@@ -51,7 +51,8 @@ RATIO_TARGETS = {"microservices-demo": 0.5, "argo-cd install.yaml": 0.25, "micro
 SECONDS_TARGETS = {"microservices-demo ×200 namespaces": 30.0, "20,000 Deployments in one file": 60.0}
 LARGE = set(SECONDS_TARGETS)  # measured --large-runs times; KubeDiagrams is not tried on them
 KUBEDIAGRAMS_FAILED: dict[str, str] = {}
-LOAD_TARGET = 1.5  # the roadmap's aim: loading within 1.5x of the raw C-loader parse
+LOAD_TARGET = 1.5  # issue 9: `gen check` of argo-cd loads within 1.5x of the raw C-loader parse
+LOAD_TARGET_INPUT = "argo-cd install.yaml"  # on small inputs start-up dominates both: no target there
 
 CHILD = r"""
 import json, sys, time
@@ -343,7 +344,7 @@ def main() -> int:
     for item, results in rows:
         raw, load, derive, render = (results[m] for m in ("raw", "load", "derive", "render"))
         ratio = load.median / raw.median if raw.median else float("nan")
-        flag = "" if ratio <= LOAD_TARGET else " (over 1.5x)"
+        flag = "" if item.label != LOAD_TARGET_INPUT else " (≤ 1.5× met)" if ratio <= LOAD_TARGET else " (over 1.5×)"
         baseline = None if item.label in KUBEDIAGRAMS_FAILED else KUBEDIAGRAMS.get(item.label)
         versus = f"{render.median / baseline:.3f}" if baseline else KUBEDIAGRAMS_FAILED.get(item.label, "–")
         target = "–"
