@@ -84,6 +84,13 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
     diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
+    # Replicas of one template stand in one column: with only some of them linked (the ReplicaSet's link drawn to
+    # one, the Services' entering the group's border) dot would spread them along the flow and stretch the group.
+    members: dict[str, list[str]] = {}
+    for box in diagram.boxes:
+        if box.group is not None and box.group in {group.id for group in replica_groups}:
+            members.setdefault(box.group, []).append(box.id)
+    diagram.aligned.extend(tuple(ids_) for _group, ids_ in sorted(members.items()))
     return diagram
 
 

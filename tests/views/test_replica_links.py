@@ -65,3 +65,18 @@ def test_objects_page_figure_has_no_text_across_a_border() -> None:
     loaded = load([str(ROOT / "manifests" / "sample-app")])
     svg = render_diagram(build_view(derive(loaded.inventory()), "topology")).decode()
     assert label_problems(svg) == []
+
+
+def test_replicas_of_one_template_stand_in_one_column(root) -> None:
+    """service-types links its Services to the replica group and its ReplicaSet to one replica: without the
+    replicas aligned, dot spread echo-1 and echo-2 along the flow and stretched the group across the figure."""
+    import subprocess
+    import sys
+
+    from svg_shapes import nodes
+
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "render", "manifests/service-types"], cwd=root,
+                          capture_output=True, text=True, check=True)
+    drawn = nodes(done.stdout)
+    first, second = drawn["Pod/service-types/echo-1"], drawn["Pod/service-types/echo-2"]
+    assert abs(first.bounds.centre[0] - second.bounds.centre[0]) < 1, (first.bounds, second.bounds)
