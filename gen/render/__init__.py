@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diagram import Diagram
 from .dot import diagram_to_dot
 from .execute import DEFAULT_TIMEOUT, FORMATS, RenderError, RenderTimeout, dot_available, graphviz_version, run_dot
@@ -28,7 +30,15 @@ def render_diagram(diagram: Diagram, output_format: str = "svg", timeout: float 
     source = diagram_to_dot(diagram, dpi=PNG_DPI if output_format == "png" else None)
     if output_format == "dot":
         return source.encode("utf-8")
-    output = run_dot(source, output_format, timeout)
+    try:
+        output = run_dot(source, output_format, timeout)
+    except RenderError as exc:
+        if not (diagram.aligned or diagram.stacked) or not str(exc).startswith("Graphviz dot failed"):
+            raise
+        # Alignment is a hint: dot (2.43) sometimes fails on rank constraints among clusters; lay out without them.
+        unhinted = replace(diagram, aligned=[], stacked=[])
+        output = run_dot(diagram_to_dot(unhinted, dpi=PNG_DPI if output_format == "png" else None), output_format,
+                         timeout)
     if output_format == "svg":
         return clean_svg(output.decode("utf-8")).encode("utf-8")
     return output

@@ -86,11 +86,15 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
     # Replicas of one template stand in one column: with only some of them linked (the ReplicaSet's link drawn to
     # one, the Services' entering the group's border) dot would spread them along the flow and stretch the group.
+    # Not when replicas link to each other (argo-cd's HA proxies): dot 2.43 fails on links within one rank there.
     members: dict[str, list[str]] = {}
     for box in diagram.boxes:
         if box.group is not None and box.group in {group.id for group in replica_groups}:
             members.setdefault(box.group, []).append(box.id)
-    diagram.aligned.extend(tuple(ids_) for _group, ids_ in sorted(members.items()))
+    group_of = {box_id: group for group, box_ids in members.items() for box_id in box_ids}
+    linked = {group_of[link.source] for link in diagram.links
+              if link.source in group_of and group_of[link.source] == group_of.get(link.target)}
+    diagram.aligned.extend(tuple(ids_) for group, ids_ in sorted(members.items()) if group not in linked)
     return diagram
 
 
