@@ -27,7 +27,8 @@ def render_diagram(diagram: Diagram, output_format: str = "svg", timeout: float 
                           f"lays out in time ({MAX_BOXES} boxes, {MAX_LINKS} links): narrow its inputs (filters, "
                           "names) or split it")
     # A bitmap at screen resolution blurs 8-point badges: draw it at 2x (vector SVG needs no such thing).
-    source = diagram_to_dot(diagram, dpi=PNG_DPI if output_format == "png" else None)
+    dpi = PNG_DPI if output_format == "png" else None
+    source = diagram_to_dot(diagram, dpi=dpi)
     if output_format == "dot":
         return source.encode("utf-8")
     try:
@@ -37,8 +38,7 @@ def render_diagram(diagram: Diagram, output_format: str = "svg", timeout: float 
             raise
         # Alignment is a hint: dot (2.43) sometimes fails on rank constraints among clusters; lay out without them.
         unhinted = replace(diagram, aligned=[], stacked=[])
-        output = run_dot(diagram_to_dot(unhinted, dpi=PNG_DPI if output_format == "png" else None), output_format,
-                         timeout)
+        output = run_dot(diagram_to_dot(unhinted, dpi=dpi), output_format, timeout)
     if output_format == "svg":
         return clean_svg(output.decode("utf-8")).encode("utf-8")
     return output

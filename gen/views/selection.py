@@ -87,9 +87,10 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     # Replicas of one template stand in one column: with only some of them linked (the ReplicaSet's link drawn to
     # one, the Services' entering the group's border) dot would spread them along the flow and stretch the group.
     # Not when replicas link to each other (argo-cd's HA proxies): dot 2.43 fails on links within one rank there.
+    replica_group_ids = {group.id for group in replica_groups}
     members: dict[str, list[str]] = {}
     for box in diagram.boxes:
-        if box.group is not None and box.group in {group.id for group in replica_groups}:
+        if box.group in replica_group_ids:
             members.setdefault(box.group, []).append(box.id)
     group_of = {box_id: group for group, box_ids in members.items() for box_id in box_ids}
     linked = {group_of[link.source] for link in diagram.links
