@@ -69,10 +69,10 @@ def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", ou
                                                 view, output_format, filters, timeout, exc)
     # The filters come from a command line or a figure's declaration (whose page and line the site adds), not
     # from a manifest: the message is placed on them.
-    unmatched = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
+    warnings = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
                  for problem in (filters or Filters()).unmatched(graph)]
     if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
-        unmatched.append(Diagnostic(Source("inputs"), Severity.WARNING,
+        warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
                                     "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
-    diagnostics = all_diagnostics(loaded, graph, *rejected, *unmatched)
+    diagnostics = all_diagnostics(loaded, graph, *rejected, *warnings)
     return Figure(output, loaded, graph, diagnostics)
