@@ -14,10 +14,10 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Diagnostic, Severity, Source
+from .records import record
 
 FORMAT_VERSION = "2"
 
@@ -43,7 +43,7 @@ def figure_key(files: Sequence[tuple[str, bytes]], options: str, graphviz_versio
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CachedFigure:
     svg: str
     diagnostics: tuple[Diagnostic, ...]

@@ -7,17 +7,17 @@ import glob
 import io
 import sys
 import time
-from dataclasses import dataclass
 
 from .cache import FigureCache
 from .model import Diagnostic, Severity, Source
+from .records import record
 from .site import ConfigError, SiteLayout, figure_inputs, read_layout, site_figures, site_pages
 from .uptodate import forget_record, write_record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-@dataclass
+@record
 class PageInputs:
     layout: SiteLayout
     files: list[str]  # every manifest under manifests/ and every file a figure names

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import yaml
@@ -30,6 +29,7 @@ import yaml
 from .diagram import COLOURS, DIRECTIONS, GROUP_STYLES, LINES, SHAPES, Colour, Direction, GroupStyle, Line, Shape, State
 from .model import DECLARED_API_GROUP as API_GROUP
 from .model import Diagnostic, Resource, Severity, Source
+from .records import field, record
 
 API_VERSION = f"{API_GROUP}/v1"
 KIND = "Diagram"
@@ -52,7 +52,7 @@ PathPart = str | int
 DocPath = tuple[PathPart, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Something wrong at a path in the document, such as ("spec", "edges", 2, "to")."""
 
@@ -60,7 +60,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeclaredGroup:
     id: str
     label: str
@@ -68,7 +68,7 @@ class DeclaredGroup:
     style: GroupStyle
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeclaredNode:
     id: str
     label: str
@@ -80,7 +80,7 @@ class DeclaredNode:
     state: State = "real"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeclaredEdge:
     source: str
     target: str
@@ -90,7 +90,7 @@ class DeclaredEdge:
     arrow: bool = True
 
 
-@dataclass
+@record
 class DeclaredDiagram:
     """The valid part of a Diagram document: every reference in it resolves."""
 

@@ -7,8 +7,9 @@ fields are free words a backend may write out for stylesheets (an SVG class), ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal, get_args
+
+from .records import field, record
 
 # Outlines. `table` is a rectangle whose rows links can start from.
 Shape = Literal[
@@ -37,7 +38,7 @@ DIRECTIONS: tuple[str, ...] = get_args(Direction)
 GROUP_STYLES: tuple[str, ...] = get_args(GroupStyle)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     """A line inside a box that links can start from (a container inside a Pod)."""
 
@@ -46,7 +47,7 @@ class Row:
     tone: Tone = "plain"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Box:
     id: str  # unique; the name a backend gives the node (the SVG <title>)
     title: str
@@ -62,7 +63,7 @@ class Box:
     category: str = ""  # a free word for stylesheets (written as a class), never interpreted
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Link:
     source: str
     target: str
@@ -82,7 +83,7 @@ class Link:
     orders: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Group:
     id: str
     label: str
@@ -91,7 +92,7 @@ class Group:
     category: str = ""
 
 
-@dataclass
+@record
 class Diagram:
     boxes: list[Box] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)

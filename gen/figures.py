@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
 
+from .records import record
 from .safeyaml import Refused, single_document
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
 SPLITS = ("namespace",)  # `split: namespace`: the figure, then one detail figure per namespace
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FigureBlock:
     """A ```kubedocs block as written: where it is and its body."""
 
@@ -40,7 +40,7 @@ class FigureBlock:
     body: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FigureSpec:
     manifests: tuple[str, ...]
     view: str = "topology"

@@ -6,12 +6,12 @@ Rules fill it; views select from it. It knows Kubernetes identities but nothing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 from .diagram import Colour, Line
 from .model import Diagnostic, Inventory, Ref, Source
+from .records import field, record
 
 
 class NodeState(StrEnum):
@@ -25,7 +25,7 @@ RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "re
                          "monitoring"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Relation:
     """A kind of relationship, with all a view and the renderer need to know of it: its family (which views show
     it) and how its links look. A new relationship is one more instance, here or in a rule's module."""
@@ -66,7 +66,7 @@ RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROU
                                    Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Part:
     """Something drawn inside a node, such as a Pod's container. `id` is unique within its node."""
 
@@ -75,7 +75,7 @@ class Part:
     role: str = "container"  # container | init | sidecar
 
 
-@dataclass
+@record
 class GraphNode:
     ref: Ref
     state: NodeState = NodeState.REAL
@@ -87,7 +87,7 @@ class GraphNode:
     owner: Ref | None = None  # a Pod-local volume is drawn with its Pod
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GraphEdge:
     source: Ref
     target: Ref
@@ -97,7 +97,7 @@ class GraphEdge:
     target_part: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PodInstance:
     """A Pod node with the spec it runs: real (kind Pod) or derived from a template."""
 
@@ -109,7 +109,7 @@ class PodInstance:
     app: str | None
 
 
-@dataclass
+@record
 class Facts:
     """What one rule contributes: nodes it creates, edges it finds, findings it reports."""
 

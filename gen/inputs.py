@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import yaml
 
 from .loading import STDIN, LoadResult, expand_inputs, load_text, relative_path
 from .model import Diagnostic, Resource, Severity, Source, as_mapping
+from .records import replace
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CHART_FILE = "Chart.yaml"

@@ -8,10 +8,10 @@ object); the rules pick it up.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
 from .model import Resource, as_list, as_mapping, string_map
+from .records import record
 
 # Kinds that create Pods from a template, directly or through a middle object.
 CONTROLLER_KINDS: tuple[str, ...] = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet",
@@ -65,7 +65,7 @@ def replica_count(resource: Resource) -> int:
     return value if isinstance(value, int) and value >= 0 else 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Container:
     """A container of a Pod spec with its role: init (run once, in order), sidecar (a native sidecar: an init
     container with restartPolicy Always), container (main) or ephemeral (debug)."""
@@ -144,7 +144,7 @@ HandlerKind = Literal["exec", "httpGet", "tcpSocket", "grpc", "sleep"]
 HANDLER_KINDS: tuple[HandlerKind, ...] = ("exec", "httpGet", "tcpSocket", "grpc", "sleep")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Handler:
     """What a hook or probe does: run a command, GET a path, open a TCP or gRPC connection, or sleep. Values are
     as written (an exec command is unmasked here: views mask it before drawing)."""
@@ -192,7 +192,7 @@ PROBE_DEFAULTS: dict[str, int] = {"initialDelaySeconds": 0, "periodSeconds": 10,
                                   "failureThreshold": 3, "successThreshold": 1}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Probe:
     kind: ProbeKind
     handler: Handler | None
@@ -267,7 +267,7 @@ DEFAULT_TAG = "latest"
 _HUB_ALIASES = ("index.docker.io", "registry-1.docker.io")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageRef:
     """An image reference with the implicit parts made explicit: registry (docker.io), the `library/` namespace of
     Docker Hub's official images, and the tag `latest` when neither a tag nor a digest is given."""
@@ -478,7 +478,7 @@ def field_values(value: object, path: str) -> list[Any]:
     return current
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CustomPodTemplate:
     """Where a custom workload kind keeps a Pod template, as a relationship rule says: its Pods are derived like a
     Deployment's (an Argo Rollout's spec.template, a LeaderWorkerSet's leaderWorkerTemplate.workerTemplate)."""

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from .model import (
     as_list,
     as_mapping,
 )
+from .records import field, record, replace
 from .safeyaml import Refused, documents, plain_data_problem
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -50,7 +50,7 @@ TOOL_CONFIG_GROUPS = (
 )
 
 
-@dataclass
+@record
 class LoadResult:
     resources: list[Resource] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

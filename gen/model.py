@@ -6,9 +6,10 @@ Everything here is plain data. Loading fills it, rules read it, views select fro
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .records import field, record
 
 if TYPE_CHECKING:
     import yaml
@@ -84,7 +85,7 @@ class Ref(NamedTuple):
         return self.id
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Source:
     """Where something was read: a file (or `<stdin>`) and a 1-based line and column."""
 
@@ -109,7 +110,7 @@ class Severity(StrEnum):
         return self.value
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Diagnostic:
     """One message about the input, always naming its file and line."""
 
@@ -123,7 +124,7 @@ class Diagnostic:
         return f"{self.source}: {self.severity}: {self.message}{check}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resource:
     """One Kubernetes object as loaded. `body` is the parsed document; never drawn as a whole."""
 

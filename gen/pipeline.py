@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .graph import Graph
 from .isolate import draw_without_culprits
 from .loading import LoadResult, load
 from .model import Diagnostic, Severity, Source
+from .records import field, record
 from .render import RenderError, RenderTimeout, render_diagram
 from .rules import derive
 from .rules.custom import read_rule_files
 from .views import Filters, build_view
 
 
-@dataclass
+@record
 class Figure:
     output: bytes
     load: LoadResult

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from .records import field, record
 
 MAX_DEPTH = 100  # nesting levels of one document; the deepest real manifest seen (a CRD schema) has 39
 MAX_ALIAS_NODES = 100_000  # nodes that aliases may add to a document when expanded
@@ -87,7 +88,7 @@ def is_plain(text: str) -> bool:
     return _ANCHOR_START.search(text) is None and "\\u" not in text and "\\U" not in text
 
 
-@dataclass
+@record
 class Inspection:
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # key, first line, second line
 
@@ -180,7 +181,7 @@ def _find_duplicates(node: yaml.MappingNode, inspection: Inspection) -> None:
         first[key.value] = line
 
 
-@dataclass
+@record
 class Document:
     """One composed document: its data (None when refused or empty), root node, first line, and what is wrong."""
 

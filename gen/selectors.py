@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .model import as_list, as_mapping, string_map
+from .records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Requirement:
     key: str
     operator: str
@@ -28,7 +28,7 @@ class Requirement:
         return False  # an unknown operator selects nothing, as the API server would reject it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Selector:
     """A parsed selector. `empty` selectors select nothing here: a Service without one has no Pods."""
 

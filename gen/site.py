@@ -15,7 +15,6 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
 from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
+from .records import field, record, replace
 from .redact import redact_manifest
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .plugin import KubedocsConfig
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteLayout:
     root: Path
     docs_dir: Path
@@ -93,7 +93,7 @@ def read_layout(config_file: str) -> SiteLayout:
     return SiteLayout.of(config, plugin.config)
 
 
-@dataclass
+@record
 class RenderedFigure:
     spec: FigureSpec
     svg: str | None  # None when the figure could not be drawn
@@ -403,7 +403,7 @@ def error_box(message: str, where: str, words: dict[str, str] | None = None) -> 
             f"</strong></p><ul><li><code>{html.escape(where)}</code>: {html.escape(message)}</li></ul></div>")
 
 
-@dataclass
+@record
 class FigureResult:
     """One figure declared in a page, and what became of it: a rendered figure, or the declaration's error."""
 

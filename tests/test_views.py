@@ -6,13 +6,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from gen.graph import Graph
 from gen.model import Inventory
+from gen.records import replace
 from gen.rules import derive
 from gen.views import VIEWS, Filters, build_view
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..diagram import Diagram
+from ..records import replace
 from .dot import diagram_to_dot
 from .execute import DEFAULT_TIMEOUT, FORMATS, RenderError, RenderTimeout, dot_available, graphviz_version, run_dot
 from .svg import clean_svg, embeddable_svg

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
 
 from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
+from ..records import record, replace
 from .quoting import PATH_SEPARATORS, dot_id, dot_label, dot_tooltip, html_text, wrap_words
 
 # Hangul needs a CJK font at layout time for dot to size labels right; browsers get a fallback list.
@@ -15,7 +15,7 @@ MUTED = "#57606a"
 MISSING = "#cf222e"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Palette:
     fill: str
     border: str

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..graph import Facts, Graph, GraphEdge, PodInstance, Relation
 from ..kube import (
@@ -35,6 +34,7 @@ from ..kube import (
     flag_values,
 )
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_mapping
+from ..records import record
 from ..selectors import parse_map_selector
 
 CHECK = "inferred-call"
@@ -52,13 +52,13 @@ _SEPARATORS = re.compile(r"[,;\s]+")
 _PROSE = re.compile(r"[^,;\s]\s+[^,;\s]")  # words apart by spaces alone: a sentence or script, not a list
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Address:
     host: str
     port: str  # "" when none is written
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Told:
     """One value a container is given: what told it (`via`) and the text."""
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,7 @@ from ..model import (
     as_mapping,
     string_map,
 )
+from ..records import record
 from ..selectors import parse_label_selector
 
 API_VERSION = "kubedocs.dev/v1"
@@ -60,13 +60,13 @@ CUSTOM_RELATIONS: tuple[Relation, ...] = (MONITORS, DEFINES)
 RELATIONS_BY_NAME: dict[str, Relation] = {r.name: r for r in (*RELATIONS, *CUSTOM_RELATIONS)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     kind: str
     group: str = ""  # "" for built-in kinds
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NameReference:
     """A field that names one object of a kind (in the resource's namespace unless namespace_field names one)."""
 
@@ -80,7 +80,7 @@ class NameReference:
     optional: bool = False  # absent targets are neither drawn nor reported
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SelectorReference:
     """A label selector over objects of a kind (Pods: every Pod, real or derived). An absent selector selects
     nothing, an empty one everything (as prometheus-operator reads them)."""
@@ -97,7 +97,7 @@ class SelectorReference:
 Reference = NameReference | SelectorReference
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CustomRule:
     group: str
     kind: str
@@ -116,7 +116,7 @@ class CustomRule:
         return value is not None and (self.annotation_value is None or value == self.annotation_value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleBook:
     """Every rule loaded, and every problem met loading them."""
 

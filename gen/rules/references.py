@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
@@ -14,6 +13,7 @@ from ..kube import containers, pod_spec_of, usable_name, volume_detail
 from ..kube import mounts as kube_mounts
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Severity, as_list, as_mapping
+from ..records import record
 
 # Volume sources that are not objects of their own: drawn with the Pod, their type as the detail.
 LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs", "csi", "iscsi", "image",
@@ -23,7 +23,7 @@ LOCAL_VOLUME_TYPES = ("emptyDir", "hostPath", "downwardAPI", "ephemeral", "nfs",
                       "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos", "vsphereVolume")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NameReference:
     """One by-name reference out of a Pod spec."""
 

@@ -7,7 +7,6 @@ The Pods found or derived here are what the other rules select from and referenc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, Part, PodInstance, Relation, app_of
@@ -24,11 +23,12 @@ from ..kube import (
     usable_name,
 )
 from ..model import BUILTIN_KINDS, Inventory, Ref, Resource, as_list, as_mapping
+from ..records import record
 
 COLLAPSE_ABOVE = 3  # more replicas than this become one `Pod ×N` node
 
 
-@dataclass
+@record
 class WorkloadChain:
     facts: Facts
     pods: list[PodInstance]

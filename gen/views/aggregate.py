@@ -22,12 +22,12 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..diagram import Box, Colour, Link
 from ..graph import GraphEdge, GraphNode, NodeState, Relation
 from ..model import Ref
+from ..records import record, replace
 
 NODE_BUDGET = 150  # boxes one figure may hold before it aggregates
 GRID_COLUMNS = 4  # unlinked aggregate boxes stand in at most this many columns: about 650 pt wide
@@ -76,7 +76,7 @@ def _merge_edges(edges: Iterable[GraphEdge]) -> list[GraphEdge]:
     return list(seen.values())
 
 
-@dataclass
+@record
 class Bucket:
     """An aggregate box: what it stands for and the kinds it counts."""
 

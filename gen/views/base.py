@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..diagram import Diagram
 from ..graph import Graph
 from ..model import Ref
+from ..records import field, record
 
 
-@dataclass
+@record
 class Filters:
     """Optional narrowing of a view: only these namespaces, kinds or names (empty means all)."""
 
@@ -41,7 +41,7 @@ class Filters:
 ViewBuilder = Callable[[Graph, Filters], Diagram]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ViewSpec:
     """A view: a name, a line for `gen views`, and the module (gen/views/MODULE.py) whose VIEW_BUILDERS holds the
     function that draws the derived graph as a Diagram. That module is imported only when the view is drawn."""

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagram import Box, Colour, Diagram, Group, Link, Shape
@@ -31,10 +30,11 @@ from ..kube import (
     volumes,
 )
 from ..model import Resource, as_list, as_mapping
+from ..records import record
 from .base import Filters, ViewBuilder
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ComponentLook:
     badge: str
     shape: Shape
@@ -139,7 +139,7 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
     return diagram
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NodeFacts:
     name: str
     resource: Resource | None  # None: a node Pods name that is not in the input

@@ -7,11 +7,10 @@ images and the tag `latest`, so that `nginx` reads as what a node really pulls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
 from ..kube import ImageRef, containers, parse_image
+from ..records import record
 from .base import Filters, ViewBuilder
 from .pod import pods_to_draw
 
@@ -19,7 +18,7 @@ ROLE_BADGES = {"init": "init container", "sidecar": "native sidecar", "container
                "ephemeral": "ephemeral container"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageUse:
     image: ImageRef | None  # None: a reference no runtime could pull (drawn as such)
     written: str

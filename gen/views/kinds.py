@@ -6,12 +6,11 @@ To show a new kind differently, add one line to KIND_STYLES. Shapes and colours 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..diagram import Colour, Shape
+from ..records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindStyle:
     short: str  # the short name kubectl prints
     shape: Shape

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagram import Box, Colour, Diagram, Group, Link, Shape
@@ -22,13 +21,14 @@ from ..graph import Graph
 from ..kube import Container, Handler, Probe, containers, grace_period, hook, probes, restart_policy
 from ..masking import clip, command_text, mask_text
 from ..model import Ref
+from ..records import field, record
 from .base import Filters, ViewBuilder
 
 COMMAND_WIDTH = 34  # characters per line of a command in a label; the tooltip has all of it
 COMMAND_LINES = 3
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PodSubject:
     """One Pod spec to draw: a Pod's own, or a workload's template (drawn once for all its replicas)."""
 
@@ -84,7 +84,7 @@ def command_lines(text: str, lines: int = COMMAND_LINES, width: int = COMMAND_WI
     return tuple(line for line in wrapped if line)
 
 
-@dataclass
+@record
 class _Timeline:
     """The boxes, links and groups of one Pod's timeline as they are built."""
 

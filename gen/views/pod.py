@@ -24,7 +24,6 @@ Pod; the filters `names` and `kinds` choose by the workload's (or Pod's) name an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -42,11 +41,12 @@ from ..kube import (
     volumes,
 )
 from ..model import Ref, as_list, as_mapping, string_map
+from ..records import record
 from .base import Filters, ViewBuilder
 from .kinds import kind_style
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DrawnPod:
     """A Pod the view draws: a real Pod, or the template of a workload (standing for its replicas)."""
 
@@ -84,7 +84,7 @@ def pods_to_draw(graph: Graph, filters: Filters) -> list[DrawnPod]:
     return drawn
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Role:
     badge: str
     colour: Colour

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -14,6 +13,7 @@ from ..diagram import Box, Diagram, Group, Link, Row, State
 from ..graph import Graph, GraphEdge, GraphNode, NodeState, PodInstance, Relation, RelationFamily
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
 from ..model import Ref, as_list, as_mapping, string_map
+from ..records import record, replace
 from .aggregate import (
     NODE_BUDGET,
     Level,
@@ -29,7 +29,7 @@ from .base import Filters, ViewBuilder
 from .kinds import NOT_DRAWN, kind_style
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Selection:
     kinds: frozenset[str] | None  # None: every kind
     families: frozenset[RelationFamily] | None  # None: every relationship

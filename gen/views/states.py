@@ -13,12 +13,12 @@ the lifecycle view (every Pod or template, each as its own frame; `names:` picks
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 
 from ..diagram import Box, Colour, Diagram, Group, Link, Shape
 from ..graph import Graph
 from ..kube import RestartPolicy, active_deadline, containers, probes, readiness_gates, restart_policy
+from ..records import field, record
 from .base import Filters, ViewBuilder
 from .lifecycle import PodSubject, pod_subjects
 
@@ -30,7 +30,7 @@ RESTART_LABEL: dict[RestartPolicy, str | None] = {
 }
 
 
-@dataclass
+@record
 class _Machine:
     """Boxes and links of one state machine inside its frame."""
 
