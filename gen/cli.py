@@ -91,8 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         replayed = replay_unchanged_build(config)
         if replayed is not None:
             return replayed
-    args = build_parser().parse_args(arguments)
+    warmed = arguments[:1] == ["render"] and _output_suffix(arguments[1:]) in ("", ".svg")
     try:
+        if warmed:
+            from .render.execute import warm_up_dot
+
+            warm_up_dot("svg")  # dot loads its plugins while the input is read (gen/render/execute.py)
+        args = build_parser().parse_args(arguments)
         if args.command == "render":
             return _render(args)
         if args.command == "check":
@@ -120,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gen: internal error: {type(exc).__name__}: {exc} (a bug in kubedocs: please report it; "
               "KUBEDOCS_DEBUG=1 shows the traceback)", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if warmed:
+            from .render.execute import stop_unused_dots
+
+            stop_unused_dots()
 
 
 def _plain_build_config(arguments: list[str]) -> str | None:
@@ -132,6 +142,20 @@ def _plain_build_config(arguments: list[str]) -> str | None:
     if len(arguments) == 2 and arguments[0] == "build" and arguments[1].startswith("--config="):
         return arguments[1].removeprefix("--config=")
     return None
+
+
+def _output_suffix(arguments: list[str]) -> str:
+    """The suffix of `gen render`'s output file as its arguments give it ("" for standard output), read before
+    argparse runs; argparse reads them again and is the one that decides."""
+    output = ""
+    for index, argument in enumerate(arguments):
+        if argument in ("-o", "--output") and index + 1 < len(arguments):
+            output = arguments[index + 1]
+        elif argument.startswith("--output="):
+            output = argument.removeprefix("--output=")
+        elif argument.startswith("-o") and not argument.startswith("--"):
+            output = argument[2:]
+    return os.path.splitext(output)[1].lower()
 
 
 def _render(args: argparse.Namespace) -> int:

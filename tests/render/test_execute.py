@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from gen.diagram import Box, Diagram
-from gen.render import MAX_BOXES, RenderError, RenderTimeout, render_diagram
-from gen.render.execute import graphviz_version, run_dot
+from gen.render import MAX_BOXES, RenderError, RenderTimeout, execute, render_diagram
+from gen.render.execute import graphviz_version, run_dot, stop_unused_dots, warm_up_dot
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
@@ -150,3 +150,61 @@ def test_the_dot_version_is_read_once_per_binary(tmp_path: Path) -> None:
     # A damaged store is read past, never trusted.
     (cache / "kubedocs" / "graphviz-version.json").write_text("[1, 2")
     assert _version_in_a_fresh_process(bin_dir, cache) == "10.0.1"
+
+
+CLUSTERED = """digraph "g" { graph [rankdir=LR];
+  subgraph cluster_a { label="가 namespace"; a1 [label="앱 1", shape=box]; a2 }
+  subgraph cluster_b { b1 -> b2 [label="link"] }
+  a1 -> b1; a2 -> b2 [style=dashed]
+}
+"""
+
+
+@pytest.mark.exe
+def test_a_warmed_up_dot_draws_the_same_bytes_as_a_fresh_one() -> None:
+    cold = run_dot(CLUSTERED, "svg", timeout=30)
+    warm_up_dot("svg")
+    assert execute._warm, "no dot was started ahead"
+    warm = run_dot(CLUSTERED, "svg", timeout=30)
+    assert not execute._warm, "the warmed-up dot was not the one used"
+    assert warm == cold
+    assert warm.count(b"</svg>") == 1 and b"warm_up" not in warm
+
+
+@pytest.mark.exe
+def test_a_warmed_up_dot_reports_a_broken_figure_with_its_own_line_numbers() -> None:
+    warm_up_dot("svg")
+    with pytest.raises(RenderError, match="syntax error in line 3") as warm:
+        run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
+    with pytest.raises(RenderError) as cold:
+        run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
+    assert str(warm.value) == str(cold.value)
+
+
+@pytest.mark.exe
+def test_only_svg_is_warmed_up_and_an_unused_dot_is_stopped() -> None:
+    warm_up_dot("png")
+    assert not execute._warm  # PNG output cannot be split where the warm-up graph's ends
+    warm_up_dot("svg")
+    process = execute._warm["svg"]
+    assert run_dot("digraph { a }", "png", timeout=30).startswith(b"\x89PNG")  # a PNG leaves the SVG dot alone
+    stop_unused_dots()
+    assert not execute._warm and process.returncode is not None
+
+
+def test_interrupting_gen_while_dot_warms_up_stops_it(hanging_dot: Path, tmp_path: Path) -> None:
+    """`gen render` starts dot first of all: the stand-in is the warm-up one, interrupted before any figure."""
+    (tmp_path / "a.yaml").write_text(MANIFEST)
+    for delay in (0.0, 0.05):
+        hanging_dot.unlink(missing_ok=True)
+        process = subprocess.Popen([sys.executable, "-m", "gen.cli", "render", str(tmp_path / "a.yaml")], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child = _wait_for_pid(hanging_dot)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+        for _ in range(50):
+            if not _alive(child):
+                break
+            time.sleep(0.05)
+        assert not _alive(child), f"interrupting gen {delay} s after dot started left it running"
