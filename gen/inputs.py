@@ -13,7 +13,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -163,6 +162,8 @@ class _OriginLines:
 
 
 def _kustomize_command(directory: str) -> list[str] | None:
+    import shutil  # only for kustomizations: not on every `gen render`
+
     if shutil.which("kubectl"):
         return ["kubectl", "kustomize", directory]
     if shutil.which("kustomize"):
@@ -174,6 +175,8 @@ def _load_chart(directory: Path, display: str, result: LoadResult, default_names
                 relative_to: Path | None) -> None:
     where = Source(relative_path(str(directory / CHART_FILE), relative_to), 1)
     command = None
+    import shutil  # only for charts
+
     if shutil.which("helm"):
         release = directory.resolve().name or "release"
         command = ["helm", "template", release, str(directory), "--namespace", default_namespace]

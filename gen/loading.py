@@ -9,7 +9,6 @@ import contextlib
 import fnmatch
 import gc
 import glob
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -308,6 +307,8 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
         result.diagnostics.append(_error(Source(path, exc.line), f"refused: {exc.message}"))
     except yaml.YAMLError as exc:
         if path.endswith(".json") and len(result.resources) == loaded_before:
+            import json  # JSON that YAML refuses is rare: not imported on every start
+
             try:
                 data = json.loads(text)
             except (ValueError, RecursionError):

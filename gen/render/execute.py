@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -33,6 +31,8 @@ MISSING_DOT = (
 
 
 def dot_available() -> bool:
+    import shutil  # here, not at the top: `gen render` does not need it (a missing dot fails to start)
+
     return shutil.which("dot") is not None
 
 
@@ -41,6 +41,9 @@ def graphviz_version() -> str:
     """The dot version, part of every figure's cache key (another version lays out differently). Read once per
     dot binary: kept on disk against the binary's real path, size and mtime, so that `gen` with nothing to do
     runs no `dot -V`, and an upgraded Graphviz is read afresh."""
+    import json
+    import shutil
+
     found = shutil.which("dot")
     if found is None:
         return "missing"
@@ -84,9 +87,13 @@ def _read_version() -> str:
 
 
 # A graph of one node: laying it out loads dot's layout and SVG plugins and reads the font configuration, 10 ms
-# of the 25 a small figure takes. Written without a newline, so that dot's line numbers in messages about the
-# figure's own source stay right.
-WARM_UP = b"digraph warm_up { w }"
+# of the 25 a small figure takes. The newline is needed: without it dot's scanner waits for more input before it
+# hands over the closing brace, and the graph is laid out only once the figure has come.
+WARM_UP = b"digraph warm_up { w }\n"
+# A figure's first line when it is only the graph's header (gen's are): dot reads it on line 2, after the warm-up
+# graph, and the figure's line break after it is dropped, so that every line after it keeps its number in dot's
+# messages.
+_HEADER_LINE = re.compile(rb"(?:strict\s+)?(?:di)?graph\s*[\w\"]*\s*\{\n")
 SVG_END = b"</svg>\n"
 _PAGE_PREFIX = re.compile(rb'^(<g id=")page\d+,\d+_(?=graph)', re.MULTILINE)
 _warm: dict[str, subprocess.Popen[bytes]] = {}  # format -> a dot started by warm_up_dot, not yet used
@@ -96,9 +103,9 @@ def warm_up_dot(output_format: str = "svg") -> None:
     """Start the dot the next run_dot of an SVG will use, and have it lay out a one-node graph while Python goes
     on importing and reading the input (`gen render` does this first). A dot left unused ends when gen does: its
     input is closed."""
-    if output_format != "svg" or output_format in _warm or not dot_available():
+    if output_format != "svg" or output_format in _warm:
         return  # only SVG: its output ends where the warm-up graph's does (`</svg>`), and the figure's follows
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # no dot: run_dot says so
         process = _warm[output_format] = _start(["dot", "-Tsvg"])
         assert process.stdin is not None
         process.stdin.write(WARM_UP)
@@ -113,11 +120,12 @@ def stop_unused_dots() -> None:
 
 def run_dot(source: str, output_format: str, timeout: float | None = None) -> bytes:
     """Lay out DOT source and return the rendered bytes (svg or png)."""
-    if not dot_available():
-        raise RenderError(MISSING_DOT)
     warm = _warm.pop(output_format, None)
     if warm is not None:
-        both = _finish(warm, source.encode("utf-8"), timeout or DEFAULT_TIMEOUT)[0]
+        data = source.encode("utf-8")
+        if _HEADER_LINE.match(data):
+            data = data.replace(b"\n", b" ", 1)
+        both = _finish(warm, data, timeout or DEFAULT_TIMEOUT)[0]
         _warm_up, ended, output = both.partition(SVG_END)
         if ended and output:  # what follows the warm-up graph's SVG is the figure's
             # The figure is dot's second graph, and dot 2.43 names its root group as if it were on a second page

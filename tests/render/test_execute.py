@@ -176,7 +176,7 @@ def test_a_warmed_up_dot_reports_a_broken_figure_with_its_own_line_numbers() -> 
     warm_up_dot("svg")
     with pytest.raises(RenderError, match="syntax error in line 3") as warm:
         run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
-    with pytest.raises(RenderError) as cold:
+    with pytest.raises(RenderError) as cold:  # a fresh dot
         run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
     assert str(warm.value) == str(cold.value)
 
