@@ -116,9 +116,13 @@ def watch_figures(config: str, interval: float = 1.0) -> int:
     before = _snapshot(layout)  # taken first: a change made during the first build is not missed
     build_figures(config)
     print(f"gen watch: watching {layout.manifests_dir} and {layout.docs_dir}; Ctrl-C stops", file=sys.stderr)
-    while True:
-        time.sleep(interval)
-        now = _snapshot(layout)
-        if now != before:
-            before = now
-            build_figures(config)
+    try:
+        while True:
+            time.sleep(interval)
+            now = _snapshot(layout)
+            if now != before:
+                before = now
+                build_figures(config)
+    except KeyboardInterrupt:  # how a watch is meant to end: not a failure
+        print("gen watch: stopped", file=sys.stderr)
+        return 0

@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -157,6 +158,9 @@ def test_watch_renders_again_when_a_manifest_changes(site: Path) -> None:
         # both figures of app/ were drawn again; the repeated topology on two.md is the fresh entry
         assert lines.wait_for("stdout", SUMMARY.pattern, timeout=20) == "gen: 2 rendered, 1 unchanged, 0 failed"
         assert process.poll() is None, "gen watch keeps running"
+        process.send_signal(signal.SIGINT)  # Ctrl-C: how a watch ends, not a failure
+        assert process.wait(timeout=20) == 0
+        lines.wait_for("stderr", r"^gen watch: stopped$", timeout=10)
     finally:
         process.terminate()
         try:
