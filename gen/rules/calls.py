@@ -32,6 +32,7 @@ from ..kube import (
     env_from_config_maps,
     env_literals,
     flag_values,
+    parse_image,
 )
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_mapping
 from ..records import record
@@ -41,6 +42,10 @@ CHECK = "inferred-call"
 # Flags whose value reaches a control-plane component whatever its host says.
 COMPONENT_FLAGS: dict[str, str] = {"--etcd-servers": "etcd", "--kubeconfig": "kube-apiserver",
                                    "--master": "kube-apiserver"}
+# Flags whose value names the hosts a program makes a certificate for, not hosts it reaches, by image (the last
+# part of its repository): ingress-nginx's admission Jobs run `kube-webhook-certgen create --host=<the webhook's
+# Service>`, which signs a certificate for that Service and never calls it.
+CERTIFICATE_HOST_FLAGS: dict[str, frozenset[str]] = {"kube-webhook-certgen": frozenset({"--host"})}
 
 # Host names are ASCII (RFC 1123): matching them without Unicode case folding also compiles these patterns in 0.6 ms
 # instead of 4 (at every start of gen).
@@ -161,7 +166,11 @@ def _told(pod: PodInstance, inventory: Inventory) -> Iterator[Told]:
 def _told_by_arguments(container: Container) -> Iterator[Told]:
     args = arguments(container)
     values_of_flags: set[int] = set()
+    image = parse_image(container.spec.get("image"))
+    not_addresses = CERTIFICATE_HOST_FLAGS.get(image.repository.rsplit("/", 1)[-1], frozenset()) if image else ()
     for flag, value in flag_values(args):
+        if flag in not_addresses:
+            continue
         if _PROSE.search(value.strip()):  # `sh -c SCRIPT`: the flag names no address
             yield Told("script", value, False)
         else:

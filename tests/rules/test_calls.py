@@ -93,6 +93,18 @@ def test_args_flag_values_and_lone_arguments(graph_of: GraphOf) -> None:
                              ("Deployment/shop/web", "Service/shop/cache", "--cache :6379")]
 
 
+@pytest.mark.parametrize("image", ["registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9",
+                                   "docker.io/jettech/kube-webhook-certgen:v1.5.1"])
+def test_the_hosts_a_certificate_is_made_for_are_no_call(graph_of: GraphOf, image: str) -> None:
+    """ingress-nginx's admission Job: certgen signs a certificate for the webhook's Service, and calls nothing."""
+    args = "[create, '--host=api,api.shop.svc', --namespace=shop, --secret-name=api-cert]"
+    graph = graph_of(SERVICES + _deployment("web", f"{{name: c, image: '{image}', args: {args}}}"))
+    assert _calls(graph) == []
+    # The same flag of another program names the host it reaches.
+    graph = graph_of(SERVICES + _deployment("web", f"{{name: c, image: 'busybox', args: {args}}}"))
+    assert _calls(graph) == [("Deployment/shop/web", "Service/shop/api", "--host")]
+
+
 def test_a_script_is_read_for_urls_and_host_ports_only(graph_of: GraphOf) -> None:
     script = "until wget -q http://api:8080/healthz; do echo waiting for cache and db; sleep 1; done"
     container = f"{{name: c, image: x, command: [sh, -c, '{script}']}}"
