@@ -27,6 +27,8 @@ Render Kubernetes manifests as architecture diagrams, and check them.
   helm template ./chart | gen render - -o chart.svg
   gen check [PATHS...]                 findings like a linter; exit 1 when there are any
   gen check --calls PATHS              also list the calls inferred from env, args and ConfigMaps
+  gen diff origin/main:manifests manifests -o change.svg
+                                       what a change adds, removes and rewires (text; a figure with -o)
   gen watch                            re-render the pages' figures when a manifest changes
 """
 
@@ -73,6 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print every inferred call (workload → Service it is told to reach), sorted")
     add_input_options(check)
 
+    diff = sub.add_parser("diff", help="what a change adds, removes and rewires: text, and a figure with -o",
+                          description="Compare two revisions of manifests: files or directories, or REF:PATH for "
+                                      "PATH at a git revision (origin/main:manifests). Prints one line per "
+                                      "resource and link added (+), removed (-) or changed (~); with -o, also "
+                                      "draws the new revision's view with what went away put back, every change "
+                                      "marked.")
+    diff.add_argument("old", help="the revision before: a file, a directory or REF:PATH")
+    diff.add_argument("new", help="the revision after: a file, a directory or REF:PATH")
+    diff.add_argument("-o", "--output", help="also draw the change to this file (.svg, .dot or .png)")
+    diff.add_argument("--view", default="topology", help="which part of the graph to draw (default: topology)")
+    diff.add_argument("--only-namespace", action="append", default=[], metavar="NS",
+                      help="draw only this namespace (repeatable)")
+    diff.add_argument("--kind", action="append", default=[], metavar="KIND",
+                      help="draw only this kind and what it owns (repeatable)")
+    diff.add_argument("--name", action="append", default=[], metavar="NAME",
+                      help="draw only resources of this name and what they own (repeatable)")
+    diff.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                      help="stop dot after this long (default: 120)")
+    add_input_options(diff)
+
     sub.add_parser("views", help="list the views")
 
     for name, helptext in (("build", "render every figure the pages declare (the default)"),
@@ -102,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _render(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "views":
             from .views import VIEWS
 
@@ -221,6 +245,50 @@ def _check(args: argparse.Namespace) -> int:
     print(f"gen check: {_count(count, 'resource')} in {_count(len(loaded.files), 'file')}, "
           f"{_count(len(problems), 'problem')}", file=sys.stderr)
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from .diff import Revision, RevisionError, diff_diagram, diff_graphs, revision_inputs
+    from .model import Severity
+    from .pipeline import all_diagnostics, analyse
+    from .render import FORMATS, RenderError, render_diagram
+    from .views import VIEWS, Filters, build_view
+
+    if args.view not in VIEWS:
+        return _usage(f"argument --view: invalid choice: {args.view!r} (choose from {', '.join(sorted(VIEWS))})")
+    output_format = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
+    if args.output and output_format not in FORMATS:
+        return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
+    with tempfile.TemporaryDirectory(prefix="gen-diff-") as scratch:
+        try:
+            old_path, new_path = revision_inputs([args.old, args.new], scratch)
+        except RevisionError as exc:
+            print(f"gen diff: error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        revisions = [analyse([path], args.namespace, rule_files=args.rules) for path in (old_path, new_path)]
+        diagnostics = [d for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
+                       if d.severity is Severity.ERROR]
+        report(diagnostics, quiet=args.quiet)  # what could not be read: the diff is of the rest
+        (_, old), (_, new) = revisions
+        changes = diff_graphs(old, new)
+        for line in changes.lines():
+            print(line)
+        if args.output:
+            filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
+            figure = diff_diagram(Revision(old, build_view(old, args.view, filters)),
+                                  Revision(new, build_view(new, args.view, filters)), changes)
+            try:
+                Path(args.output).write_bytes(render_diagram(figure, output_format, args.timeout))
+            except RenderError as exc:
+                print(f"gen diff: error: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+            except OSError as exc:
+                print(f"gen diff: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+                return EXIT_FAILED
+    return EXIT_FAILED if diagnostics else EXIT_OK
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:

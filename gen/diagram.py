@@ -30,6 +30,8 @@ Direction = Literal["LR", "TB", "BT"]
 GroupStyle = Literal["outer", "inner", "copies", "accent"]
 # A row's tone: plain, or muted (a helper part, such as a step that runs before the others)
 Tone = Literal["plain", "muted"]
+# How a box or link fares in a comparison of two revisions (gen diff): unchanged (""), or added, removed, changed
+Change = Literal["", "added", "removed", "changed"]
 
 SHAPES: tuple[str, ...] = get_args(Shape)
 COLOURS: tuple[str, ...] = get_args(Colour)
@@ -61,6 +63,7 @@ class Box:
     tooltip: str = ""
     rank: int | None = None  # column in the flow direction; links get their minimum length from it
     category: str = ""  # a free word for stylesheets (written as a class), never interpreted
+    change: Change = ""
 
 
 @record(frozen=True)
@@ -81,6 +84,7 @@ class Link:
     # False: the link does not push its target further along the flow than its source (a timeline that wraps
     # back to the start of its next row)
     orders: bool = True
+    change: Change = ""
 
 
 @record(frozen=True)

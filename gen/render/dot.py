@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..diagram import Box, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
+from ..diagram import Box, Change, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
 from ..records import record, replace
 from .quoting import PATH_SEPARATORS, dot_id, dot_label, dot_tooltip, html_text, wrap_words
 
@@ -37,6 +37,11 @@ PALETTES: dict[Colour, Palette] = {
     "magenta": Palette("#ffeff7", "#bf3989", "#99286e"),
 }
 MISSING_PALETTE = PALETTES["red"]
+# A comparison's marks (gen diff): the border colour of what was added, removed or changed, drawn thick, and a sign
+# before the badge, so that the mark does not rest on colour alone.
+CHANGE_COLOURS: dict[Change, str] = {"added": "#1a7f37", "removed": MISSING, "changed": "#bc4c00"}
+CHANGE_SIGNS: dict[Change, str] = {"added": "+", "removed": "−", "changed": "~"}
+CHANGE_PENWIDTH = 2.6
 # A link is drawn in its family's border colour.
 LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold",
                                 "invisible": "invis"}
@@ -137,7 +142,10 @@ def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: d
 
 def _box_line(box: Box, indent: str) -> str:
     palette = MISSING_PALETTE if box.state == "missing" else PALETTES[box.colour]
-    dashed = box.state in ("derived", "missing")
+    dashed = box.state in ("derived", "missing") or box.change == "removed"
+    if box.change:
+        palette = replace(palette, border=CHANGE_COLOURS[box.change])
+        box = replace(box, badge=f"{CHANGE_SIGNS[box.change]} {box.badge}".strip())
     if box.shape == "table" or box.rows:
         attrs = f"shape=plain, label={_table_label(box, palette, dashed)}"
     else:
@@ -148,8 +156,10 @@ def _box_line(box: Box, indent: str) -> str:
                  f'color="{palette.border}", label={_plain_label(box, palette)}')
         if box.shape in SHAPE_MARGINS:
             attrs += f', margin="{SHAPE_MARGINS[box.shape]}"'
-    # SVG classes name the box's category and state, for stylesheets and readers of the SVG.
-    classes = dot_id(" ".join(filter(None, (box.category, box.state))))
+        if box.change:
+            attrs += f", penwidth={CHANGE_PENWIDTH}"
+    # SVG classes name the box's category, state and change, for stylesheets and readers of the SVG.
+    classes = dot_id(" ".join(filter(None, (box.category, box.state, box.change))))
     return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_tooltip(box.tooltip or box.id)}];"
 
 
@@ -188,7 +198,8 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
         font = MUTED_ROW_FONT if row.tone == "muted" else ROW_FONT
         rows.append(f'<TR><TD PORT="r{index}" ALIGN="LEFT" BGCOLOR="#ffffff" BORDER="1" COLOR="{palette.border}">'
                     f"{_styled(row.text, font, '</FONT>') or ' '}</TD></TR>")
-    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" STYLE="{style}" '
+    border = "3" if box.change else "1"
+    return (f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3" STYLE="{style}" '
             f'BGCOLOR="{palette.fill}" COLOR="{palette.border}">{"".join(rows)}</TABLE>>')
 
 
@@ -197,13 +208,17 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
+    if link.change:
+        colour = CHANGE_COLOURS[link.change]
+        style = "dashed" if link.change == "removed" else style
+        extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.6}")))
     tail = dot_id(link.source)
     if link.source_row and link.source_row in ports.get(link.source, {}):
         tail += f":{ports[link.source][link.source_row]}:e"
     head = dot_id(link.target)
     if link.target_row and link.target_row in ports.get(link.target, {}):
         head += f":{ports[link.target][link.target_row]}:w"
-    classes = dot_id(" ".join(filter(None, (link.category, "missing" if link.missing else ""))))
+    classes = dot_id(" ".join(filter(None, (link.category, "missing" if link.missing else "", link.change))))
     attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
     if not link.arrow:
         attrs.append("dir=none")

@@ -1,0 +1,177 @@
+"""gen diff (gen/diff.py): what a change adds, removes and rewires, as text and as a marked figure; revisions from
+git (REF:PATH); and that no Secret's or ConfigMap's value is ever printed or drawn, whatever changed in it."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gen.diff import diff_graphs
+from gen.pipeline import analyse
+
+SAMPLE = Path(__file__).resolve().parents[1] / "manifests" / "sample-app"
+SECRET_BEFORE = "c2hvcA=="  # base64 of "shop", in 30-api.yaml's Secret api-db
+SECRET_AFTER = "correct horse battery staple"  # a stringData value: plain text
+
+
+def _sample(tmp_path: Path, name: str) -> Path:
+    copy = tmp_path / name
+    shutil.copytree(SAMPLE, copy)
+    return copy
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+API_DEBUG = """---
+apiVersion: v1
+kind: Service
+metadata: {name: api-debug, namespace: shop}
+spec:
+  type: NodePort
+  selector: {app.kubernetes.io/name: api}
+  ports: [{port: 9000, targetPort: 9000}]
+"""
+
+
+@pytest.fixture
+def revisions(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample app, and a change of it: a new image and replica count for api, a Secret whose values changed
+    (and a stringData value added), a ConfigMap value changed, a new Service, the web app removed."""
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    api = new / "30-api.yaml"
+    _edit(api, "replicas: 3", "replicas: 4")
+    _edit(api, "image: registry.k8s.io/e2e-test-images/agnhost:2.39", "image: registry.example.com/shop/api:2.0.0")
+    _edit(api, SECRET_BEFORE, base64.b64encode(b"hunter2").decode())
+    _edit(api, "data:\n  username:", f"stringData:\n  token: {SECRET_AFTER}\ndata:\n  username:")
+    _edit(api, "LOG_LEVEL: info", "LOG_LEVEL: debug-verbose-canary")
+    with api.open("a", encoding="utf-8") as out:
+        out.write(API_DEBUG)
+    (new / "20-web.yaml").unlink()
+    return old, new
+
+
+def test_changes_are_listed_by_identity_with_what_is_safe_to_say(revisions: tuple[Path, Path]) -> None:
+    old, new = (analyse([str(path)])[1] for path in revisions)
+    lines = list(diff_graphs(old, new).lines())
+    assert lines[0] == "gen diff: resources 1 added, 3 removed, 3 changed; links 1 added, 2 removed, 0 changed"
+    assert lines[1:] == [
+        "~ ConfigMap/shop/api-config: data changed",
+        "- ConfigMap/shop/web-config",
+        "~ Deployment/shop/api: image api: registry.k8s.io/e2e-test-images/agnhost:2.39 → "
+        "registry.example.com/shop/api:2.0.0; replicas 3 → 4",
+        "- Deployment/shop/web",
+        "~ Secret/shop/api-db: data changed; stringData changed",
+        "+ Service/shop/api-debug",
+        "- Service/shop/web",
+        "- Pods of Deployment/shop/web → ConfigMap/shop/web-config [mounts] (/etc/nginx/conf.d (ro))",
+        "+ Service/shop/api-debug → Pods of Deployment/shop/api [selects] (9000→9000/TCP)",
+        "- Service/shop/web → Pods of Deployment/shop/web [selects] (80→http(8080)/TCP)",
+    ]
+
+
+def test_the_same_manifests_differ_in_nothing_and_metadata_noise_is_no_change(tmp_path: Path) -> None:
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    _edit(new / "30-api.yaml", "  name: api-data\n", "  name: api-data\n  resourceVersion: \"4711\"\n"
+          "  annotations: {kubectl.kubernetes.io/last-applied-configuration: '{}'}\n")
+    changes = diff_graphs(analyse([str(old)])[1], analyse([str(new)])[1])
+    assert changes.empty, list(changes.lines())
+    assert next(changes.lines()) == ("gen diff: resources 0 added, 0 removed, 0 changed; "
+                                     "links 0 added, 0 removed, 0 changed")
+
+
+def test_a_new_replica_count_is_the_workloads_change_not_new_links(tmp_path: Path) -> None:
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    _edit(new / "30-api.yaml", "replicas: 3", "replicas: 7")
+    changes = diff_graphs(analyse([str(old)])[1], analyse([str(new)])[1])
+    assert [str(c) for c in changes.resources] == ["~ Deployment/shop/api: replicas 3 → 7"]
+    assert changes.links == []
+
+
+def test_a_service_that_stops_selecting_a_workload_is_one_link_fewer(tmp_path: Path) -> None:
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    _edit(new / "30-api.yaml", "    app.kubernetes.io/part-of: shop\n  ports:",
+          "    app.kubernetes.io/part-of: shop-v2\n  ports:")
+    lines = list(diff_graphs(analyse([str(old)])[1], analyse([str(new)])[1]).lines())
+    assert "~ Service/shop/api: spec changed" in lines
+    assert any(line.startswith("- Service/shop/api → Pods of Deployment/shop/api [selects]") for line in lines)
+
+
+def _gen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gen.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def _secret_values() -> list[str]:
+    return [SECRET_BEFORE, "hunter2", base64.b64encode(b"hunter2").decode(), SECRET_AFTER,
+            "debug-verbose-canary"]
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("suffix", ["svg", "dot"])
+def test_gen_diff_draws_the_change_marked_and_leaks_no_value(revisions: tuple[Path, Path], tmp_path: Path,
+                                                              suffix: str) -> None:
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / f"change.{suffix}"
+    done = _gen("diff", str(revisions[0]), str(revisions[1]), "-o", str(out), cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("gen diff: resources 1 added, 3 removed, 3 changed")
+    drawn = out.read_text(encoding="utf-8")
+    for value in _secret_values():
+        assert value.strip() not in drawn and value.strip() not in done.stdout + done.stderr, value
+    if suffix == "svg":
+        assert drawn.lstrip().startswith("<?xml")
+        classes = {html.unescape(title): klass.split() for klass, title
+                   in re.findall(r'<g id="[^"]*" class="([^"]*)">\s*<title>([^<]*)</title>', drawn)}
+        assert "added" in classes["Service/shop/api-debug"] and "changed" in classes["Deployment/shop/api"]
+        assert "removed" in classes["Deployment/shop/web"] and "removed" in classes["ConfigMap/shop/web-config"]
+        assert "removed" in classes["Service/shop/web"]  # still referenced by the Ingress: drawn missing, marked
+        assert not {"added", "removed", "changed"} & set(classes["Service/shop/api"])
+        assert "added" in classes["Service/shop/api-debug->Pod/shop/api"]
+    else:
+        assert re.search(r'"Service/shop/api-debug" \[[^\n]*penwidth=2.6, class="[^"]*added"', drawn), drawn
+        assert re.search(r'"Deployment/shop/web" \[[^\n]*style="filled,dashed"[^\n]*class="[^"]*removed"', drawn)
+
+
+def test_gen_diff_reads_revisions_from_git(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE, repo / "manifests")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                       check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    _edit(repo / "manifests" / "30-api.yaml", "replicas: 3", "replicas: 5")
+    done = _gen("diff", "HEAD:manifests", "manifests", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["~ Deployment/shop/api: replicas 3 → 5"]
+    # From a subdirectory, PATH is relative to it, as git's own REF:./PATH
+    done = _gen("diff", "HEAD:./30-api.yaml", "30-api.yaml", cwd=repo / "manifests")
+    assert done.stdout.splitlines()[1:] == ["~ Deployment/shop/api: replicas 3 → 5"], done.stderr
+    for bad, message in [("nope:manifests", "nope:manifests: "), ("HEAD:missing", "no file at missing")]:
+        done = _gen("diff", bad, "manifests", cwd=repo)
+        assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_gen_diff_usage_errors(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert _gen("diff", str(SAMPLE), cwd=root).returncode == 2
+    done = _gen("diff", str(SAMPLE), str(SAMPLE), "-o", str(tmp_path / "x.gif"), cwd=root)
+    assert done.returncode == 2 and "cannot tell the format" in done.stderr
+    done = _gen("diff", str(SAMPLE), str(SAMPLE), "--view", "nope", cwd=root)
+    assert done.returncode == 2 and "invalid choice" in done.stderr
