@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -175,3 +176,14 @@ def test_gen_diff_usage_errors(tmp_path: Path) -> None:
     assert done.returncode == 2 and "cannot tell the format" in done.stderr
     done = _gen("diff", str(SAMPLE), str(SAMPLE), "--view", "nope", cwd=root)
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_a_revision_outside_a_git_repository_is_a_message(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "diff", "HEAD:manifests", str(SAMPLE)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent),
+                               "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 1 and "not a git repository" in done.stderr and "Traceback" not in done.stderr, (
+        done.stderr)
