@@ -264,11 +264,12 @@ def _diff(args: argparse.Namespace) -> int:
         return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
     with tempfile.TemporaryDirectory(prefix="gen-diff-") as scratch:
         try:
-            old_path, new_path = revision_inputs([args.old, args.new], scratch)
+            sides = revision_inputs([args.old, args.new], scratch)
         except RevisionError as exc:
             print(f"gen diff: error: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        revisions = [analyse([path], args.namespace, rule_files=args.rules) for path in (old_path, new_path)]
+        revisions = [analyse([path], args.namespace, relative_to=Path(root) if root else None, rule_files=args.rules)
+                     for path, root in sides]
         diagnostics = [d for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
                        if d.severity is Severity.ERROR]
         report(diagnostics, quiet=args.quiet)  # what could not be read: the diff is of the rest

@@ -362,13 +362,15 @@ def _git(arguments: list[str], what: str = "") -> str:
     return done.stdout
 
 
-def revision_inputs(arguments: Sequence[str], scratch: str) -> list[str]:
-    """Each argument as a path to read: paths as given, REF:PATH materialised under `scratch`."""
-    paths = []
+def revision_inputs(arguments: Sequence[str], scratch: str) -> list[tuple[str, str | None]]:
+    """Each argument as a path to read and the root its files are named from: a path as given (no root), REF:PATH
+    materialised under `scratch` and named from there (`manifests/web.yaml`, not the temporary directory)."""
+    paths: list[tuple[str, str | None]] = []
     for index, argument in enumerate(arguments):
         if is_revision(argument):
-            paths.append(materialise_revision(argument, tempfile.mkdtemp(prefix=f"rev{index}-", dir=scratch)))
+            into = tempfile.mkdtemp(prefix=f"rev{index}-", dir=scratch)
+            paths.append((materialise_revision(argument, into), into))
         else:
-            paths.append(argument)
+            paths.append((argument, None))
     return paths
 

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,22 @@ def test_a_revision_outside_a_git_repository_is_a_message(tmp_path: Path) -> Non
                                "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert done.returncode == 1 and "not a git repository" in done.stderr and "Traceback" not in done.stderr, (
         done.stderr)
+
+
+def test_a_file_of_a_revision_is_named_as_in_the_repository(tmp_path: Path) -> None:
+    """An unreadable file of REF:PATH is named by its path in the repository, never by the temporary copy."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE, repo / "manifests")
+    (repo / "manifests" / "bad.yaml").write_text("kind: ConfigMap\nmetadata: {name: [unclosed\n", encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "one"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
+    (repo / "manifests" / "bad.yaml").unlink()
+    done = _gen("diff", "HEAD:manifests", "manifests", cwd=repo)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("manifests/bad.yaml:3:1: error: invalid YAML"), done.stderr
+    assert "gen-diff-" not in done.stderr and str(tempfile.gettempdir()) not in done.stderr
+    assert done.stdout.splitlines()[0].startswith("gen diff: resources 0 added, 0 removed, 0 changed")
