@@ -195,6 +195,10 @@ class Inventory:
     def get(self, ref: Ref) -> Resource | None:
         return self._by_ref.get(ref)
 
+    def kinds(self) -> frozenset[str]:
+        """The kinds the inventory holds."""
+        return frozenset(self._by_kind)
+
     def of_kind(self, *kinds: str) -> list[Resource]:
         found: list[Resource] = []
         for kind in kinds:

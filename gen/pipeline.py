@@ -34,7 +34,8 @@ def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str |
     """Load and derive; `rule_files` are a project's own relationship rules for custom kinds, besides the
     shipped ones (their problems are errors of the graph)."""
     loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
-    return loaded, derive(loaded.inventory(), rule_book=read_rule_files(rule_files))
+    inventory = loaded.inventory()
+    return loaded, derive(inventory, rule_book=read_rule_files(rule_files, inventory.kinds()))
 
 
 def render_figure(

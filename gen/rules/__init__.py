@@ -77,7 +77,7 @@ def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES, rule_book: Rul
     (gen/rules/custom.py; default: the shipped ones): its Pod templates join the workload chain and it takes the
     place of derive_custom_edges."""
     graph = Graph(inventory)
-    book = rule_book if rule_book is not None else shipped_rules()
+    book = rule_book if rule_book is not None else shipped_rules(inventory.kinds())
     rules = tuple(book.derive if rule is derive_custom_edges else rule for rule in rules)
     chain = derive_workload_chain(inventory, book.pod_templates)
     # Pods in the order of their files' paths and lines: a function of the set of inputs, not of the order in

@@ -47,6 +47,20 @@ def test_shipped_rule_files_load_without_problems() -> None:
         ("Rollout", "spec.template"), ("LeaderWorkerSet", "spec.leaderWorkerTemplate.workerTemplate")}
 
 
+def test_a_shipped_rule_file_is_read_only_for_an_input_with_a_kind_it_names() -> None:
+    from gen.rules.custom import _parsed_file, _shipped_files
+
+    # The filter is sound: every rule of a file is of a kind the file names, so a file skipped has none to apply.
+    for name, _text, named in _shipped_files():
+        rules, _problems = _parsed_file(name)
+        assert rules and {rule.kind for rule in rules} <= named, name
+    assert shipped_rules(frozenset({"Deployment", "Service", "ConfigMap"})).rules == ()
+    ingress = shipped_rules(frozenset({"Ingress"}))  # cert-manager's ingress-shim rule
+    assert {rule.kind for rule in ingress.rules} == {"Ingress", "Certificate", "CertificateRequest"}
+    everything = shipped_rules(frozenset(rule.kind for rule in shipped_rules().rules))
+    assert everything.rules == shipped_rules().rules
+
+
 APP = """\
 apiVersion: apps/v1
 kind: Deployment
