@@ -13,6 +13,7 @@ TYPE_CHECKING = False  # `gen` with nothing changed imports nothing else (gen/up
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from typing import Any
 
     from .model import Diagnostic
 
@@ -33,10 +34,30 @@ Render Kubernetes manifests as architecture diagrams, and check them.
 """
 
 
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size() says of the width, without importing shutil (and with it bz2 and lzma): an
+    argparse formatter left to find its width imports it on every `gen`, 2 ms."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
+    width = max(_terminal_width() - 2, 20)  # as argparse computes it
+
     class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            formatter = kwargs.get("formatter_class", argparse.HelpFormatter)
+            kwargs["formatter_class"] = lambda prog: formatter(prog, width=width)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> None:  # type: ignore[override]
             self.print_usage(sys.stderr)
             self.exit(EXIT_USAGE, f"gen: error: {message}\n")

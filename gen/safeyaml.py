@@ -239,44 +239,45 @@ class _Unusual(Exception):
     """A node the plain construction leaves to PyYAML: a merge key, a `=` key, a tag of no constructor, a set."""
 
 
+_SIMPLE_KEYS = frozenset({_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+                          "tag:yaml.org,2002:float"})
+
+
 def construct_tree(loader: yaml.SafeLoader, root: yaml.Node) -> Any:
     """The data of a document whose nodes form a tree (no alias: the text is plain), as the loader's own
     construct_document() makes it, at a third of its cost: strings, mappings and sequences are built here; every
     other scalar (int, float, bool, null, timestamp, binary, `=`) by the loader's constructor for its tag; anything
     unusual (merge keys, `=` keys, sets, unknown tags) by construct_document itself. tests/test_safeyaml.py holds
     the two to the same result, value and type, on generated documents and on the whole corpus."""
-    constructors = loader.yaml_constructors
-    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-
-    def build(node: yaml.Node) -> Any:
-        kind, tag = type(node), node.tag
-        if kind is scalar:
-            if tag == _STR:
-                return node.value
-            construct = constructors.get(tag)
-            if construct is None:
-                raise _Unusual
-            return construct(loader, node)
-        if kind is mapping and tag == _MAP:
-            data = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not scalar or key_node.tag not in (_STR, "tag:yaml.org,2002:int",
-                                                                          "tag:yaml.org,2002:bool",
-                                                                          "tag:yaml.org,2002:null",
-                                                                          "tag:yaml.org,2002:float"):
-                    raise _Unusual  # merge keys, `=` keys, keys of other types: PyYAML's rules
-                data[build(key_node)] = build(value_node)
-            return data
-        if kind is sequence and tag == _SEQ:
-            return [build(item) for item in node.value]
-        raise _Unusual
-
     try:
-        return build(root)
+        return _build(root, loader, loader.yaml_constructors)
     except _Unusual:
         return loader.construct_document(root)
     finally:
         loader.constructed_objects, loader.recursive_objects = {}, {}
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader, constructors: dict[str | None, Any]) -> Any:
+    # A module function, not a closure: a closure that calls itself is a reference cycle, one a document, which
+    # only the cyclic collector frees (and `gen render` runs without it: gen/cli.py).
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        construct = constructors.get(tag)
+        if construct is None:
+            raise _Unusual
+        return construct(loader, node)
+    if kind is yaml.MappingNode and tag == _MAP:
+        data = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag not in _SIMPLE_KEYS:
+                raise _Unusual  # merge keys, `=` keys, keys of other types: PyYAML's rules
+            data[_build(key_node, loader, constructors)] = _build(value_node, loader, constructors)
+        return data
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_build(item, loader, constructors) for item in node.value]
+    raise _Unusual
 
 
 def plain_data_problem(data: Any, limit: int = MAX_DEPTH) -> str | None:
