@@ -134,12 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         replayed = replay_unchanged_build(config)
         if replayed is not None:
             return replayed
-    warmed = arguments[:1] == ["render"] and _output_suffix(arguments[1:]) in ("", ".svg")
+    suffix = _output_suffix(arguments[1:]) if arguments[:1] == ["render"] else None
+    started = suffix in ("", ".svg", ".png")
     try:
-        if warmed:
-            from .render.execute import warm_up_dot
+        if started:
+            from .render.execute import start_dot
 
-            warm_up_dot("svg")  # dot loads its plugins while the input is read (gen/render/execute.py)
+            start_dot((suffix or ".svg")[1:])  # dot starts while the input is read (gen/render/execute.py)
         args = build_parser().parse_args(arguments)
         if args.command == "render":
             return _render(args)
@@ -171,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               "KUBEDOCS_DEBUG=1 shows the traceback)", file=sys.stderr)
         return EXIT_FAILED
     finally:
-        if warmed:
+        if started:
             from .render.execute import stop_unused_dots
 
             stop_unused_dots()

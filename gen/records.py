@@ -146,32 +146,36 @@ def _make_record(cls: type, frozen: bool, order: bool) -> None:
 def _init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
     names = tuple(f.name for f in fields)
     count = len(names)
+    position = {name: index for index, name in enumerate(names)}
     defaults = {f.name: f.default for f in fields if f.default is not _MISSING}
-    factories = {f.name: f.default_factory for f in fields if f.default_factory is not _MISSING}
+    factories = tuple((f.name, f.default_factory) for f in fields if f.default_factory is not _MISSING)
     title = cls.__qualname__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        # Written into the instance's __dict__: a frozen record refuses setattr, and this is faster anyway.
+        # Written into the instance's __dict__ with dict operations: a frozen record refuses setattr, and this
+        # is what keeps a record as quick to make as a dataclass.
         values = self.__dict__
-        if len(args) == count and not kwargs:
+        given = len(args)
+        if given == count and not kwargs:
             values.update(zip(names, args, strict=True))
             return
-        if len(args) > count:
-            raise TypeError(f"{title}() takes {count} positional arguments but {len(args)} were given")
-        values.update(zip(names, args, strict=False))  # the first len(args) fields
-        for name in names[len(args):]:
-            if name in kwargs:
-                values[name] = kwargs.pop(name)
-            elif name in defaults:
-                values[name] = defaults[name]
-            elif name in factories:
-                values[name] = factories[name]()
-            else:
-                raise TypeError(f"{title}() missing required argument: {name!r}")
+        if given > count:
+            raise TypeError(f"{title}() takes {count} positional arguments but {given} were given")
+        values.update(defaults)
+        values.update(zip(names, args, strict=False))  # the first `given` fields
         if kwargs:
-            name = next(iter(kwargs))
-            problem = "multiple values for argument" if name in names else "an unexpected keyword argument"
-            raise TypeError(f"{title}() got {problem} {name!r}")
+            for name in kwargs:
+                if position.get(name, count) >= count:
+                    raise TypeError(f"{title}() got an unexpected keyword argument {name!r}")
+                if position[name] < given:
+                    raise TypeError(f"{title}() got multiple values for argument {name!r}")
+            values.update(kwargs)
+        for name, factory in factories:
+            if name not in values:
+                values[name] = factory()
+        if len(values) < count:
+            missing = next(name for name in names if name not in values)
+            raise TypeError(f"{title}() missing required argument: {missing!r}")
 
     return __init__
 

@@ -86,51 +86,34 @@ def _read_version() -> str:
     return match.group(1).decode("ascii", "replace") if match else "unknown"
 
 
-# A graph of one node: laying it out loads dot's layout and SVG plugins and reads the font configuration, 10 ms
-# of the 25 a small figure takes. The newline is needed: without it dot's scanner waits for more input before it
-# hands over the closing brace, and the graph is laid out only once the figure has come.
-WARM_UP = b"digraph warm_up { w }\n"
-# A figure's first line when it is only the graph's header (gen's are): dot reads it on line 2, after the warm-up
-# graph, and the figure's line break after it is dropped, so that every line after it keeps its number in dot's
-# messages.
-_HEADER_LINE = re.compile(rb"(?:strict\s+)?(?:di)?graph\s*[\w\"]*\s*\{\n")
-SVG_END = b"</svg>\n"
-_PAGE_PREFIX = re.compile(rb'^(<g id=")page\d+,\d+_(?=graph)', re.MULTILINE)
-_warm: dict[str, subprocess.Popen[bytes]] = {}  # format -> a dot started by warm_up_dot, not yet used
+# dot started ahead of the figure, by format, not yet used. Only started: a dot that lays out a warm-up graph
+# first would load its plugins and fonts ahead too (10 ms), but draws the figure that follows differently from a
+# fresh dot (the order of clusters follows the addresses of their names, and the first graph's freed memory
+# reorders them), and a figure must be the same bytes however it is drawn.
+_started: dict[str, subprocess.Popen[bytes]] = {}
 
 
-def warm_up_dot(output_format: str = "svg") -> None:
-    """Start the dot the next run_dot of an SVG will use, and have it lay out a one-node graph while Python goes
-    on importing and reading the input (`gen render` does this first). A dot left unused ends when gen does: its
-    input is closed."""
-    if output_format != "svg" or output_format in _warm:
-        return  # only SVG: its output ends where the warm-up graph's does (`</svg>`), and the figure's follows
+def start_dot(output_format: str) -> None:
+    """Start the dot the next run_dot of this format will use, while Python goes on importing and reading the
+    input (`gen render` does this first): the process start and dynamic linking, 5 ms, are out of the way. A dot
+    left unused ends when gen does (its input is closed), or by stop_unused_dots."""
+    if output_format in _started or output_format not in ("svg", "png"):
+        return
     with contextlib.suppress(OSError):  # no dot: run_dot says so
-        process = _warm[output_format] = _start(["dot", "-Tsvg"])
-        assert process.stdin is not None
-        process.stdin.write(WARM_UP)
-        process.stdin.flush()
+        _started[output_format] = _start(["dot", f"-T{output_format}"])
 
 
 def stop_unused_dots() -> None:
-    """Kill the dots warm_up_dot started that no figure used (a PNG was asked for, the input failed, Ctrl-C)."""
-    while _warm:
-        _kill_group(_warm.popitem()[1])
+    """Kill the dots start_dot started that no figure used (the input failed, a usage error, Ctrl-C)."""
+    while _started:
+        _kill_group(_started.popitem()[1])
 
 
 def run_dot(source: str, output_format: str, timeout: float | None = None) -> bytes:
     """Lay out DOT source and return the rendered bytes (svg or png)."""
-    warm = _warm.pop(output_format, None)
-    if warm is not None:
-        data = source.encode("utf-8")
-        if _HEADER_LINE.match(data):
-            data = data.replace(b"\n", b" ", 1)
-        both = _finish(warm, data, timeout or DEFAULT_TIMEOUT)[0]
-        _warm_up, ended, output = both.partition(SVG_END)
-        if ended and output:  # what follows the warm-up graph's SVG is the figure's
-            # The figure is dot's second graph, and dot 2.43 names its root group as if it were on a second page
-            # (`page0,1_graph0`); gen never paginates, so the prefix goes: the SVG is the one a fresh dot draws.
-            return _PAGE_PREFIX.sub(rb"\1", output, count=1)
+    started = _started.pop(output_format, None)
+    if started is not None:
+        return _finish(started, source.encode("utf-8"), timeout or DEFAULT_TIMEOUT)[0]
     return _run(["dot", f"-T{output_format}"], source.encode("utf-8"), timeout or DEFAULT_TIMEOUT)[0]
 
 

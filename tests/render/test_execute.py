@@ -17,7 +17,7 @@ import pytest
 
 from gen.diagram import Box, Diagram
 from gen.render import MAX_BOXES, RenderError, RenderTimeout, execute, render_diagram
-from gen.render.execute import graphviz_version, run_dot, stop_unused_dots, warm_up_dot
+from gen.render.execute import graphviz_version, run_dot, start_dot, stop_unused_dots
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
@@ -161,39 +161,39 @@ CLUSTERED = """digraph "g" { graph [rankdir=LR];
 
 
 @pytest.mark.exe
-def test_a_warmed_up_dot_draws_the_same_bytes_as_a_fresh_one() -> None:
-    cold = run_dot(CLUSTERED, "svg", timeout=30)
-    warm_up_dot("svg")
-    assert execute._warm, "no dot was started ahead"
-    warm = run_dot(CLUSTERED, "svg", timeout=30)
-    assert not execute._warm, "the warmed-up dot was not the one used"
-    assert warm == cold
-    assert warm.count(b"</svg>") == 1 and b"warm_up" not in warm
+@pytest.mark.parametrize("output_format", ["svg", "png"])
+def test_a_dot_started_ahead_draws_the_same_bytes_as_a_fresh_one(output_format: str) -> None:
+    cold = run_dot(CLUSTERED, output_format, timeout=30)
+    start_dot(output_format)
+    assert output_format in execute._started, "no dot was started ahead"
+    early = run_dot(CLUSTERED, output_format, timeout=30)
+    assert not execute._started, "the dot started ahead was not the one used"
+    assert early == cold
 
 
 @pytest.mark.exe
-def test_a_warmed_up_dot_reports_a_broken_figure_with_its_own_line_numbers() -> None:
-    warm_up_dot("svg")
-    with pytest.raises(RenderError, match="syntax error in line 3") as warm:
+def test_a_dot_started_ahead_reports_a_broken_figure_as_a_fresh_one_does() -> None:
+    start_dot("svg")
+    with pytest.raises(RenderError, match="syntax error in line 3") as early:
         run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
     with pytest.raises(RenderError) as cold:  # a fresh dot
         run_dot("digraph {\n a -> b\n a -> -> c\n}\n", "svg", timeout=30)
-    assert str(warm.value) == str(cold.value)
+    assert str(early.value) == str(cold.value)
 
 
 @pytest.mark.exe
-def test_only_svg_is_warmed_up_and_an_unused_dot_is_stopped() -> None:
-    warm_up_dot("png")
-    assert not execute._warm  # PNG output cannot be split where the warm-up graph's ends
-    warm_up_dot("svg")
-    process = execute._warm["svg"]
+def test_an_unused_dot_is_stopped() -> None:
+    start_dot("dot")
+    assert not execute._started  # DOT output needs no dot
+    start_dot("svg")
+    process = execute._started["svg"]
     assert run_dot("digraph { a }", "png", timeout=30).startswith(b"\x89PNG")  # a PNG leaves the SVG dot alone
     stop_unused_dots()
-    assert not execute._warm and process.returncode is not None
+    assert not execute._started and process.returncode is not None
 
 
-def test_interrupting_gen_while_dot_warms_up_stops_it(hanging_dot: Path, tmp_path: Path) -> None:
-    """`gen render` starts dot first of all: the stand-in is the warm-up one, interrupted before any figure."""
+def test_interrupting_gen_while_dot_waits_stops_it(hanging_dot: Path, tmp_path: Path) -> None:
+    """`gen render` starts dot first of all: the stand-in is that one, interrupted before any figure."""
     (tmp_path / "a.yaml").write_text(MANIFEST)
     for delay in (0.0, 0.05):
         hanging_dot.unlink(missing_ok=True)
