@@ -288,30 +288,51 @@ def _diff(args: argparse.Namespace) -> int:
         try:
             sides = revision_inputs([args.old, args.new], scratch)
         except RevisionError as exc:
-            print(f"gen diff: error: {exc}", file=sys.stderr)
+            print(f"gen: error: {exc}", file=sys.stderr)
             return EXIT_FAILED
         revisions = [analyse([path], args.namespace, relative_to=Path(root) if root else None, rule_files=args.rules)
                      for path, root in sides]
-        diagnostics = [d for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
-                       if d.severity is Severity.ERROR]
-        report(diagnostics, quiet=args.quiet)  # what could not be read: the diff is of the rest
+        # What could not be read, and duplicate keys (the data is not what it seems): the diff is of the rest.
+        # Other findings are `gen check`'s; each message once, though both sides may hold the same file.
+        problems: list[str] = []
+        for (loaded, graph), (argument, (_path, root)) in zip(revisions, zip((args.old, args.new), sides,
+                                                                            strict=True), strict=True):
+            for diagnostic in all_diagnostics(loaded, graph):
+                if diagnostic.severity is Severity.ERROR or diagnostic.check == "duplicate-key":
+                    text = str(diagnostic)
+                    if root:  # a tool's message (kustomize) may name the revision's temporary copy
+                        text = text.replace(f"{root}{os.sep}", f"{argument.partition(':')[0]}:")
+                    if text not in problems:
+                        problems.append(text)
+        for text in problems:
+            print(text, file=sys.stderr)
+        errors = sum(1 for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
+                     if d.severity is Severity.ERROR)
         (_, old), (_, new) = revisions
         changes = diff_graphs(old, new)
-        for line in changes.lines():
-            print(line)
-        if args.output:
+        if args.output:  # drawn before the text is printed: a reader that stops early loses no figure
             filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
             figure = diff_diagram(Revision(old, build_view(old, args.view, filters)),
                                   Revision(new, build_view(new, args.view, filters)), changes)
+            if not changes.empty and not any(b.change for b in figure.boxes) and not any(
+                    link.change for link in figure.links):
+                print(f"gen: note: the {args.view} view shows none of these changes", file=sys.stderr)
             try:
                 Path(args.output).write_bytes(render_diagram(figure, output_format, args.timeout))
             except RenderError as exc:
-                print(f"gen diff: error: {exc}", file=sys.stderr)
+                print(f"gen: error: {exc}", file=sys.stderr)
                 return EXIT_FAILED
             except OSError as exc:
-                print(f"gen diff: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+                print(f"gen: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
                 return EXIT_FAILED
-    return EXIT_FAILED if diagnostics else EXIT_OK
+        lines = changes.lines()
+        print(next(lines))
+        if errors:
+            print(f"! {_count(errors, 'input problem')}: what could not be read is missing from its side "
+                  "(the messages say what)")
+        for line in lines:
+            print(line)
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:

@@ -16,11 +16,12 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
-from .diagram import Diagram, Group, Link
+from .diagram import Change, Diagram, Group, Link
 from .graph import Graph, NodeState
 from .kube import containers, pod_template, replica_count
 from .model import Ref, Resource, as_list, as_mapping
 from .records import field, record, replace
+from .views.selection import LINK_CATEGORY, node_ids
 
 ChangeKind = Literal["added", "removed", "changed"]
 MARKS: dict[ChangeKind, str] = {"added": "+", "removed": "-", "changed": "~"}
@@ -34,10 +35,11 @@ class ResourceChange:
     ref: Ref
     change: ChangeKind
     what: tuple[str, ...] = ()  # of a changed resource: "image web: nginx:1.25 → nginx:1.27", "spec changed"
+    shown: str = ""  # how the text names it: Kind/namespace/name, with the API group when two groups share those
 
     def __str__(self) -> str:
         what = f": {'; '.join(self.what)}" if self.what else ""
-        return f"{MARKS[self.change]} {self.ref.id}{what}"
+        return f"{MARKS[self.change]} {self.shown or self.ref.id}{what}"
 
 
 @record(frozen=True, order=True)
@@ -66,6 +68,7 @@ class LinkChange:
 class GraphDiff:
     resources: list[ResourceChange] = field(default_factory=list)
     links: list[LinkChange] = field(default_factory=list)
+    ambiguous: frozenset[str] = frozenset()  # Kind/namespace/name of more than one API group: named with it
 
     @property
     def empty(self) -> bool:
@@ -84,18 +87,24 @@ class GraphDiff:
 
 def diff_graphs(old: Graph, new: Graph) -> GraphDiff:
     """What `new` adds, removes and changes against `old`, sorted by identity."""
-    result = GraphDiff()
+    groups: dict[str, set[str]] = {}
+    for graph in (old, new):
+        for ref in graph.nodes:
+            groups.setdefault(ref.id, set()).add(ref.group)
+    ambiguous = frozenset(ref_id for ref_id, found in groups.items() if len(found) > 1)
+    result = GraphDiff(ambiguous=ambiguous)
     before, after = _declared(old), _declared(new)
     for ref in sorted(before.keys() | after.keys(), key=lambda r: (r.id, r.group)):
+        shown = _shown(ref, ambiguous)
         if ref not in before:
-            result.resources.append(ResourceChange(ref, "added"))
+            result.resources.append(ResourceChange(ref, "added", shown=shown))
         elif ref not in after:
-            result.resources.append(ResourceChange(ref, "removed"))
+            result.resources.append(ResourceChange(ref, "removed", shown=shown))
         else:
             what = describe_change(before[ref], after[ref])
             if what:
-                result.resources.append(ResourceChange(ref, "changed", what))
-    old_links, new_links = link_labels(old), link_labels(new)
+                result.resources.append(ResourceChange(ref, "changed", what, shown))
+    old_links, new_links = link_labels(old, ambiguous), link_labels(new, ambiguous)
     for key in sorted(old_links.keys() | new_links.keys()):
         if key not in old_links:
             result.links.append(LinkChange(key, "added", ("", new_links[key])))
@@ -110,9 +119,13 @@ def _declared(graph: Graph) -> dict[Ref, Resource]:
     return {resource.ref: resource for resource in graph.inventory}
 
 
-def link_labels(graph: Graph) -> dict[LinkKey, str]:
+def _shown(ref: Ref, ambiguous: frozenset[str]) -> str:
+    return ref.qualified_id if ref.id in ambiguous else ref.id
+
+
+def link_labels(graph: Graph, ambiguous: frozenset[str] = frozenset()) -> dict[LinkKey, str]:
     """Every link by its key, with its label (the labels of links that fold into one key, joined)."""
-    names = _end_names(graph)
+    names = _end_names(graph, ambiguous)
     labels: dict[LinkKey, set[str]] = {}
     for edge in graph.edges:
         source, target = names.get(edge.source), names.get(edge.target)
@@ -122,19 +135,20 @@ def link_labels(graph: Graph) -> dict[LinkKey, str]:
     return {key: ", ".join(sorted(filter(None, found))) for key, found in labels.items()}
 
 
-def _end_names(graph: Graph) -> dict[Ref, str]:
+def _end_names(graph: Graph, ambiguous: frozenset[str] = frozenset()) -> dict[Ref, str]:
     """What a link's end is called in the diff: a declared or missing node by its identity, a derived Pod by the
     workload it belongs to; derived middles (a Deployment's ReplicaSet) have no name: their links are implied."""
     workloads = {pod.ref: pod.workload for pod in graph.pods}
     names: dict[Ref, str] = {}
     for ref, node in graph.nodes.items():
         if node.state is not NodeState.DERIVED:
-            names[ref] = ref.id
+            names[ref] = _shown(ref, ambiguous)
         elif ref in workloads and workloads[ref] != ref:
-            names[ref] = f"Pods of {workloads[ref].id}"
+            names[ref] = f"Pods of {_shown(workloads[ref], ambiguous)}"
         elif node.owner is not None and node.owner in graph.nodes:  # a Pod's own volume
             owner = node.owner
-            names[ref] = f"Pods of {workloads.get(owner, owner).id}" if owner in workloads else owner.id
+            names[ref] = (f"Pods of {_shown(workloads.get(owner, owner), ambiguous)}" if owner in workloads
+                          else _shown(owner, ambiguous))
     return names
 
 
@@ -168,7 +182,8 @@ def describe_change(before: Resource, after: Resource) -> tuple[str, ...]:
 
 def _comparable(body: Mapping[str, Any]) -> dict[str, Any]:
     data = {k: v for k, v in body.items() if k != "status"}
-    metadata = {k: v for k, v in as_mapping(body.get("metadata")).items() if k not in _NOISE}
+    # The namespace is part of the identity, compared already (written or defaulted, it is the same resource).
+    metadata = {k: v for k, v in as_mapping(body.get("metadata")).items() if k not in _NOISE and k != "namespace"}
     annotations = {k: v for k, v in as_mapping(metadata.get("annotations")).items() if k != _LAST_APPLIED}
     if annotations:
         metadata["annotations"] = annotations
@@ -226,11 +241,16 @@ def _only_explained(before: Resource, after: Resource) -> bool:
             spec.pop("ports", None)
         template = as_mapping(spec.get("template"))
         if template:
-            pod = dict(as_mapping(template.get("spec")))
-            for key in ("containers", "initContainers"):
-                pod[key] = [{k: v for k, v in as_mapping(c).items() if k != "image"} for c in as_list(pod.get(key))]
-            spec["template"] = {**template, "spec": pod}
+            spec["template"] = {**template, "spec": without_images(as_mapping(template.get("spec")))}
+        elif resource.kind == "Pod":
+            spec = without_images(spec)
         return spec
+
+    def without_images(pod_spec: Mapping[str, Any]) -> dict[str, Any]:
+        pod = dict(pod_spec)
+        for key in ("containers", "initContainers"):
+            pod[key] = [{k: v for k, v in as_mapping(c).items() if k != "image"} for c in as_list(pod.get(key))]
+        return pod
 
     return bool(stripped(before) == stripped(after))
 
@@ -239,37 +259,75 @@ def _only_explained(before: Resource, after: Resource) -> bool:
 
 
 def diff_diagram(old: Revision, new: Revision, changes: GraphDiff) -> Diagram:
-    """The new revision's diagram with what went away put back, and every change marked. A box is marked by the
-    change of the resource it draws; the boxes the cluster derives (ReplicaSets, Pods) follow their workload and
-    are neither marked nor put back (a new replica count is the workload's change, not new Pods). A link is marked
-    when the text lists it (its ends named as the text names them)."""
-    by_id = {key: c.change for c in changes.resources for key in (c.ref.id, c.ref.qualified_id)}
-    old_ids = {box.id for box in old.diagram.boxes}
-    boxes = []
-    for box in new.diagram.boxes:
-        change = by_id.get(box.id, "")
-        if not change and box.id not in old_ids and box.state != "derived":
-            change = "added"  # a newly referenced, missing resource
-        boxes.append(replace(box, change=change) if change else box)
-    new_ids = {box.id for box in boxes}
-    gone = [replace(box, change="removed") for box in old.diagram.boxes
-            if box.id not in new_ids and box.state != "derived"]
+    """The new revision's diagram with what went away put back, and every change marked.
+
+    A box is marked by the change of the resource it draws (its identity, API group included); a box the cluster
+    derives (a ReplicaSet, Pods) by its workload's: the Pods of a new Deployment are new, a new replica count marks
+    the Deployment alone. A removed resource is put back with what it derived. A link is marked as the text lists
+    it: by the names of its ends, with a derived end named after its workload, so that a removed link still finds
+    the workload's Pods when they are drawn as one `×N` box."""
+    change_of: dict[str, Change] = {c.ref.qualified_id: c.change for c in changes.resources}
+    old_info, new_info = _box_info(old, changes.ambiguous), _box_info(new, changes.ambiguous)
+
+    def mark(info: BoxInfo) -> Change:
+        own = change_of.get(info.identity, "") if info.identity else ""
+        anchored = change_of.get(info.anchor, "") if info.anchor else ""
+        return own or ("added" if anchored == "added" else "")
+
+    boxes = [replace(box, change=mark(new_info[box.id])) if box.id in new_info and mark(new_info[box.id]) else box
+             for box in new.diagram.boxes]
+    drawn = {box.id for box in boxes}
+    by_name: dict[str, str] = {}  # a name → the box drawn for it; the Pods' own box before their volumes'
+    for box_id, info in sorted(new_info.items(), key=lambda item: not item[0].startswith("Pod/")):
+        if info.name and box_id in drawn:
+            by_name.setdefault(info.name, box_id)
+    placed: dict[str, str] = {}  # an old box's id → its id in this figure
+    for box in old.diagram.boxes:
+        info = old_info.get(box.id, BoxInfo())
+        identity_gone = info.identity and change_of.get(info.identity) == "removed"
+        anchor_gone = info.anchor and change_of.get(info.anchor) == "removed"
+        if box.id in drawn and not (identity_gone and new_info.get(box.id, BoxInfo()).identity != info.identity):
+            placed[box.id] = box.id  # drawn in the new revision too (a removed resource still referenced: missing)
+        elif identity_gone or anchor_gone:
+            box_id = box.id if box.id not in drawn else f"{info.identity or box.id} (removed)"
+            placed[box.id] = box_id
+            boxes.append(replace(box, id=box_id, change="removed"))
+            drawn.add(box_id)
+        elif info.name in by_name:
+            placed[box.id] = by_name[info.name]  # a replica drawn otherwise now: the workload's Pods
     groups = {group.id: group for group in new.diagram.groups}
-    needed = {box.group for box in gone}
+    needed = {box.group for box in boxes if box.change == "removed"}
     for group in old.diagram.groups:  # the frames a removed box stood in, and theirs
         if group.id in needed and group.id not in groups:
             groups[group.id] = group
             needed.add(group.parent)
-    drawn = new_ids | {box.id for box in gone}
-    added = {(k.key.source, k.key.target) for k in changes.links if k.change == "added"}
-    removed = {(k.key.source, k.key.target) for k in changes.links if k.change == "removed"}
-    new_names, old_names = _box_names(new), _box_names(old)
-    links = [replace(link, change="added") if (new_names.get(link.source), new_names.get(link.target)) in added
-             else link for link in new.diagram.links]
-    links.extend(replace(link, change="removed") for link in old.diagram.links
-                 if (old_names.get(link.source), old_names.get(link.target)) in removed
-                 and {link.source, link.target} <= drawn)
-    return replace(new.diagram, boxes=[*boxes, *gone], links=links, groups=_parents_first(groups))
+    listed: dict[Change, set[tuple[str, str, str]]] = {"added": set(), "removed": set(), "changed": set()}
+    for link_change in changes.links:
+        key = link_change.key
+        listed[link_change.change].add((key.source, key.target, LINK_CATEGORY.get(key.relation, key.relation)))
+
+    def named(info: Mapping[str, BoxInfo], link: Link) -> tuple[str, str, str]:
+        return (info.get(link.source, BoxInfo()).name or "", info.get(link.target, BoxInfo()).name or "",
+                link.category)
+
+    links = []
+    for link in new.diagram.links:
+        ends = named(new_info, link)
+        change: Change = "added" if ends in listed["added"] else "changed" if ends in listed["changed"] else ""
+        links.append(replace(link, change=change) if change else link)
+    seen = {(link.source, link.target, link.category) for link in links}
+    put_back = {box.id for box in boxes if box.change == "removed" and box.id not in new_info}
+    for link in old.diagram.links:
+        source, target = placed.get(link.source), placed.get(link.target)
+        listed_removed = named(old_info, link) in listed["removed"]
+        between_put_back = source in put_back and target in put_back  # a removed workload's own chain
+        if ((listed_removed or between_put_back) and source and target and link.line != "invisible"
+                and (source, target, link.category) not in seen):
+            seen.add((source, target, link.category))
+            links.append(replace(link, source=source, target=target, change="removed",
+                                 source_row=link.source_row if source == link.source else None,
+                                 target_row=link.target_row if target == link.target else None))
+    return replace(new.diagram, boxes=boxes, links=links, groups=_parents_first(groups))
 
 
 @record(frozen=True)
@@ -280,18 +338,51 @@ class Revision:
     diagram: Diagram
 
 
-def _box_names(revision: Revision) -> dict[str, str]:
-    """A box's id → the name the text gives its resource (see _end_names)."""
-    names = _end_names(revision.graph)
-    return {key: name for ref, name in names.items() for key in (ref.id, ref.qualified_id)}
+@record(frozen=True)
+class BoxInfo:
+    """What the diff knows of a box: the identity of the resource it draws (derived boxes have none), the
+    identity of the workload it belongs to (derived boxes), and the name the text gives it."""
+
+    identity: str = ""
+    anchor: str = ""
+    name: str = ""
 
 
-def _qualified(box_id: str) -> str:
-    return box_id.split("/", 1)[1] if box_id.count("/") >= 3 else box_id
+def _box_info(revision: Revision, ambiguous: frozenset[str]) -> dict[str, BoxInfo]:
+    graph = revision.graph
+    names = _end_names(graph, ambiguous)
+    anchors = _anchors(graph)
+    info: dict[str, BoxInfo] = {}
+    ids = node_ids(graph.nodes)
+    for ref, node in graph.nodes.items():
+        derived = node.state is NodeState.DERIVED
+        info[ids[ref]] = BoxInfo("" if derived else ref.qualified_id,
+                                 anchors[ref].qualified_id if ref in anchors else "", names.get(ref, ""))
+    for edge in graph.edges:  # Pods drawn as one `×N` box are named after the controller that owns them
+        if edge.relation.name == "owns" and edge.target.kind == "Pod" and edge.target in names:
+            collapsed = Ref("Pod", edge.source.namespace, edge.source.name, edge.source.group)
+            anchor = anchors.get(edge.target)
+            info.setdefault(ids.get(collapsed, collapsed.id),
+                            BoxInfo("", anchor.qualified_id if anchor else "", names[edge.target]))
+    return info
 
 
-def _link_key(link: Link) -> tuple[str, str, str, str | None, str | None]:
-    return link.source, link.target, link.category, link.source_row, link.target_row
+def _anchors(graph: Graph) -> dict[Ref, Ref]:
+    """The declared workload each derived node belongs to: up its owners (a Pod's own volume: its Pod's)."""
+    owners = {edge.target: edge.source for edge in graph.edges if edge.relation.name in ("owns", "creates")}
+    anchors: dict[Ref, Ref] = {}
+    for ref, node in graph.nodes.items():
+        if node.state is not NodeState.DERIVED:
+            continue
+        current, seen = node.owner or ref, {ref}
+        while current in graph.nodes and graph.nodes[current].state is NodeState.DERIVED and current in owners:
+            current = owners[current]
+            if current in seen:
+                break
+            seen.add(current)
+        if current in graph.nodes and graph.nodes[current].state is not NodeState.DERIVED:
+            anchors[ref] = current
+    return anchors
 
 
 def _parents_first(groups: Mapping[str, Group]) -> list[Group]:
@@ -324,8 +415,11 @@ def is_revision(argument: str) -> bool:
 
 
 def materialise_revision(argument: str, into: str) -> str:
-    """Write the files of PATH at git revision REF under `into` (same relative layout); return the path to read.
-    Only regular files are written (no symlinks, no submodules), each under `into`."""
+    """Write the revision's tree under `into` (its regular files only: no symlink, no submodule, nothing outside
+    `into`) and return the path of PATH in it. The whole tree, not PATH alone: a kustomization at PATH may name
+    bases beside it (`../base`)."""
+    import tarfile
+
     revision, _, path = argument.partition(":")
     prefix = _git(["rev-parse", "--show-prefix"]).strip()
     top = _git(["rev-parse", "--show-toplevel"]).strip()
@@ -333,20 +427,19 @@ def materialise_revision(argument: str, into: str) -> str:
     if wanted.startswith(".."):
         raise RevisionError(f"{argument}: the path is outside the repository")
     wanted = "" if wanted == "." else wanted
-    listing = _git(["-C", top, "ls-tree", "-r", "-z", "--full-tree", revision, "--", wanted or "."], argument)
-    written = 0
-    for entry in filter(None, listing.split("\0")):
-        meta, _, name = entry.partition("\t")
-        mode, kind, blob = meta.split()
-        if kind != "blob" or mode not in ("100644", "100755") or os.path.isabs(name) or ".." in name.split("/"):
-            continue
-        target = os.path.join(into, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as out:
-            out.write(subprocess.run(["git", "-C", top, "cat-file", "blob", blob], capture_output=True,
-                                     check=True, timeout=60).stdout)
-        written += 1
-    if not written:
+    _git(["-C", top, "rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}"], f"{argument}: unknown revision")
+    archive = os.path.join(into, ".revision.tar")
+    _git(["-C", top, "archive", "--format=tar", f"--output={archive}", revision], argument)
+    found = False
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            name = os.path.normpath(member.name)
+            if not member.isfile() or os.path.isabs(name) or name.split(os.sep)[0] == "..":
+                continue
+            found = found or name == wanted or name.startswith(f"{wanted}/") or not wanted
+            tar.extract(member, into, filter="data")
+    os.remove(archive)
+    if not found:
         raise RevisionError(f"{argument}: no file at {wanted or '.'} in revision {revision}")
     return os.path.join(into, wanted) if wanted else into
 

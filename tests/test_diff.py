@@ -141,7 +141,7 @@ def test_gen_diff_draws_the_change_marked_and_leaks_no_value(revisions: tuple[Pa
         assert not {"added", "removed", "changed"} & set(classes["Service/shop/api"])
         assert "added" in classes["Service/shop/api-debug->Pod/shop/api"]
     else:
-        assert re.search(r'"Service/shop/api-debug" \[[^\n]*penwidth=2.6, class="[^"]*added"', drawn), drawn
+        assert re.search(r'"Service/shop/api-debug" \[[^\n]*penwidth=3.2, class="[^"]*added"', drawn), drawn
         assert re.search(r'"Deployment/shop/web" \[[^\n]*style="filled,dashed"[^\n]*class="[^"]*removed"', drawn)
 
 
@@ -207,3 +207,92 @@ def test_a_file_of_a_revision_is_named_as_in_the_repository(tmp_path: Path) -> N
     assert done.stderr.startswith("manifests/bad.yaml:3:1: error: invalid YAML"), done.stderr
     assert "gen-diff-" not in done.stderr and str(tempfile.gettempdir()) not in done.stderr
     assert done.stdout.splitlines()[0].startswith("gen diff: resources 0 added, 0 removed, 0 changed")
+
+
+def _dot_lines(root: Path, old: Path, new: Path, tmp_path: Path) -> list[str]:
+    out = tmp_path / "change.dot"
+    done = _gen("diff", str(old), str(new), "-o", str(out), cwd=root)
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.exe
+def test_the_figure_draws_every_link_the_text_lists(tmp_path: Path) -> None:
+    """Replicas 2 → 5 (the Pods become one `web ×5` box) with the web Service removed: the removed link reaches
+    the box the Pods are drawn as now. A changed port marks its link changed."""
+    root = Path(__file__).resolve().parents[1]
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    _edit(new / "20-web.yaml", "replicas: 2", "replicas: 5")
+    web = (new / "20-web.yaml").read_text(encoding="utf-8").split("\n---\n")
+    (new / "20-web.yaml").write_text("\n---\n".join(d for d in web if "kind: Service\n" not in d), encoding="utf-8")
+    _edit(new / "30-api.yaml", "      port: 8080\n      targetPort: 8080", "      port: 9090\n      targetPort: 8080")
+    lines = _dot_lines(root, old, new, tmp_path)
+    removed = [line for line in lines if "->" in line and "removed" in line]
+    assert len(removed) == 1 and removed[0].startswith('  "Service/shop/web" -> "Pod/shop/web" '), removed
+    changed = [line for line in lines if "->" in line and 'changed"' in line]
+    assert len(changed) == 1 and '"Service/shop/api" ->' in changed[0] and "9090→8080/TCP" in changed[0]
+
+
+@pytest.mark.exe
+def test_a_removed_workload_is_put_back_with_what_it_derived(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    old, new = _sample(tmp_path, "old"), _sample(tmp_path, "new")
+    (new / "30-api.yaml").unlink()
+    lines = _dot_lines(root, old, new, tmp_path)
+    boxes = {line.split('"')[1] for line in lines if "removed" in line and "->" not in line and '" [' in line}
+    assert {"Deployment/shop/api", "ReplicaSet/shop/api", "Pod/shop/api-1", "Secret/shop/api-db"} <= boxes, boxes
+    links = {tuple(line.split('"')[1:4:2]) for line in lines if "->" in line and "removed" in line}
+    assert ("Deployment/shop/api", "ReplicaSet/shop/api") in links  # the chain, though the text lists no owns link
+    assert ("Service/shop/api", "Pod/shop/api-1") in links
+
+
+GATEWAYS = {
+    "old": "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: x}\n"
+           "spec: {selector: {istio: ingressgateway}}\n",
+    "new": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: x}\n"
+           "spec: {gatewayClassName: istio, listeners: [{name: http, port: 80, protocol: HTTP}]}\n",
+}
+
+
+@pytest.mark.exe
+def test_a_kind_that_changes_api_group_is_one_removed_and_one_added(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    for side, text in GATEWAYS.items():
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "gw.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "gw.dot"
+    done = _gen("diff", str(tmp_path / "old"), str(tmp_path / "new"), "-o", str(out), cwd=root)
+    assert done.stdout.splitlines()[1:] == ["+ gateway.networking.k8s.io/Gateway/x/gw",
+                                            "- networking.istio.io/Gateway/x/gw"]
+    drawn = out.read_text(encoding="utf-8")
+    assert re.search(r'"Gateway/x/gw" \[[^\n]*class="[^"]*added"', drawn)
+    assert re.search(r'"networking.istio.io/Gateway/x/gw \(removed\)" \[[^\n]*class="[^"]*removed"', drawn)
+
+
+def test_a_defaulted_namespace_written_out_and_a_pods_image_say_only_what_changed(tmp_path: Path) -> None:
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p%s}\nspec: {containers: [{name: a, image: nginx:%s}]}\n"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "p.yaml").write_text(pod % ("", "1.25"), encoding="utf-8")
+    (tmp_path / "new" / "p.yaml").write_text(pod % (", namespace: default", "1.27"), encoding="utf-8")
+    changes = diff_graphs(analyse([str(tmp_path / "old")])[1], analyse([str(tmp_path / "new")])[1])
+    assert [str(c) for c in changes.resources] == ["~ Pod/default/p: image a: nginx:1.25 → nginx:1.27"]
+
+
+def test_a_kustomize_overlay_of_a_revision_finds_its_base(tmp_path: Path) -> None:
+    if shutil.which("git") is None or shutil.which("kubectl") is None:
+        pytest.skip("git or kubectl is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE, repo / "kz" / "base")
+    (repo / "kz" / "base" / "kustomization.yaml").write_text(
+        "resources: [00-namespace.yaml, 10-ingress.yaml, 20-web.yaml, 30-api.yaml]\n", encoding="utf-8")
+    (repo / "kz" / "overlay").mkdir()
+    (repo / "kz" / "overlay" / "kustomization.yaml").write_text("resources: [../base]\n", encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "one"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
+    _edit(repo / "kz" / "base" / "30-api.yaml", "replicas: 3", "replicas: 2")
+    done = _gen("diff", "HEAD:kz/overlay", "kz/overlay", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["~ Deployment/shop/api: replicas 3 → 2"]

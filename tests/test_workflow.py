@@ -67,43 +67,65 @@ def test_pull_requests_get_the_architecture_diff_in_their_summary():
     workflow = _load_workflow()
     step = _diff_step(workflow)
     assert step["if"] == "github.event_name == 'pull_request'"
-    # The branch name reaches the script through the environment, never pasted into it.
-    assert "${{" not in step["run"] and step["env"] == {"BASE": "${{ github.base_ref }}"}
+    assert "${{" not in step["run"]  # nothing of the event is pasted into the script
+    checkout = next(s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 2  # the merge commit's first parent, HEAD^1, is the base
     upload = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert upload and upload[0]["with"]["path"] == "architecture-diff.svg"
+    assert upload and upload[0]["with"]["path"] == "architecture-diff.svg" and "always()" in upload[0]["if"]
 
 
-@pytest.mark.exe
-def test_the_diff_step_runs_as_on_a_pull_request(tmp_path: Path):
-    """The step's own script, run as GitHub runs it (bash -eo pipefail), in a clone of a repository whose pull
-    request raises a replica count: the summary gets the change in a diff block, the figure is drawn."""
+def _run_diff_step(tmp_path: Path, change) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """The step's own script, run as GitHub runs it (bash -eo pipefail), on a merge commit whose first parent is
+    the base: `change` edits the base's manifests into the pull request's."""
     import sys
 
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    origin, work = tmp_path / "origin", tmp_path / "work"
-    shutil.copytree(ROOT / "manifests" / "sample-app", origin / "manifests")
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "manifests" / "sample-app", work / "manifests")
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com"}
 
-    def git(*args: str, cwd: Path) -> None:
-        subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=work, env=env, check=True, capture_output=True, timeout=60)
 
-    git("init", "-q", "-b", "main", cwd=origin)
-    git("add", ".", cwd=origin)
-    git("commit", "-qm", "base", cwd=origin)
-    git("clone", "-q", "--depth=1", f"file://{origin}", str(work), cwd=tmp_path)
-    api = work / "manifests" / "30-api.yaml"
-    api.write_text(api.read_text(encoding="utf-8").replace("replicas: 3", "replicas: 5"), encoding="utf-8")
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    change(work / "manifests")
+    git("add", "-A")
+    git("commit", "-qm", "the pull request, merged")
     summary = tmp_path / "summary.md"
     script = _diff_step(_load_workflow())["run"]
     done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=work,
-                          env={**env, "BASE": "main", "GITHUB_STEP_SUMMARY": str(summary)}, capture_output=True,
-                          text=True, timeout=300)
+                          env={**env, "GITHUB_STEP_SUMMARY": str(summary)}, capture_output=True, text=True,
+                          timeout=300)
+    return done, summary, work
+
+
+@pytest.mark.exe
+def test_the_diff_step_runs_as_on_a_pull_request(tmp_path: Path):
+    def more_replicas(manifests: Path) -> None:
+        api = manifests / "30-api.yaml"
+        api.write_text(api.read_text(encoding="utf-8").replace("replicas: 3", "replicas: 5"), encoding="utf-8")
+
+    done, summary, work = _run_diff_step(tmp_path, more_replicas)
     assert done.returncode == 0, done.stdout + done.stderr
     assert summary.read_text(encoding="utf-8").splitlines() == [
-        "### Architecture diff against main", "```diff",
+        "### Architecture diff", "```diff",
         "gen diff: resources 0 added, 0 removed, 1 changed; links 0 added, 0 removed, 0 changed",
         "~ Deployment/shop/api: replicas 3 → 5", "```"]
     assert (work / "architecture-diff.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+@pytest.mark.exe
+def test_the_diff_step_says_what_it_could_not_read_and_does_not_fail(tmp_path: Path):
+    def break_a_file(manifests: Path) -> None:
+        (manifests / "20-web.yaml").write_text("kind: [unclosed\n", encoding="utf-8")
+
+    done, summary, _work = _run_diff_step(tmp_path, break_a_file)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text.count("```") == 4, text  # both blocks closed
+    assert "! 1 input problem" in text and "manifests/20-web.yaml:2:1: error" in text and "/tmp" not in text

@@ -41,7 +41,7 @@ MISSING_PALETTE = PALETTES["red"]
 # before the badge, so that the mark does not rest on colour alone.
 CHANGE_COLOURS: dict[Change, str] = {"added": "#1a7f37", "removed": MISSING, "changed": "#bc4c00"}
 CHANGE_SIGNS: dict[Change, str] = {"added": "+", "removed": "−", "changed": "~"}
-CHANGE_PENWIDTH = 2.6
+CHANGE_PENWIDTH = 3.2
 # A link is drawn in its family's border colour.
 LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold",
                                 "invisible": "invis"}
@@ -211,7 +211,7 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     if link.change:
         colour = CHANGE_COLOURS[link.change]
         style = "dashed" if link.change == "removed" else style
-        extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.6}")))
+        extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.8:g}")))
     tail = dot_id(link.source)
     if link.source_row and link.source_row in ports.get(link.source, {}):
         tail += f":{ports[link.source][link.source_row]}:e"
