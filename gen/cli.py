@@ -73,19 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
                              help="relationship rules for custom kinds (kind: RelationshipRules), besides the "
                                   "shipped ones (repeatable)")
 
+    def add_drawing_options(command: argparse.ArgumentParser) -> None:
+        # Checked when drawing, not as argparse choices: listing them would import every view on every `gen`.
+        command.add_argument("--view", default="topology",
+                             help="which part of the graph to draw (`gen views` lists them)")
+        command.add_argument("--only-namespace", action="append", default=[], metavar="NS",
+                             help="draw only this namespace (repeatable)")
+        command.add_argument("--kind", action="append", default=[], metavar="KIND",
+                             help="draw only this kind and what it owns (repeatable)")
+        command.add_argument("--name", action="append", default=[], metavar="NAME",
+                             help="draw only resources of this name and what they own (repeatable)")
+        command.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                             help="stop dot after this long (default: 120)")
+
     render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
     render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
     render.add_argument("-o", "--output", help="output file; its extension picks the format (default: SVG on stdout)")
-    # Checked in _render, not as argparse choices: listing them would import every view on every `gen`.
-    render.add_argument("--view", default="topology", help="which part of the graph to draw (`gen views` lists them)")
-    render.add_argument("--only-namespace", action="append", default=[], metavar="NS",
-                        help="draw only this namespace (repeatable)")
-    render.add_argument("--kind", action="append", default=[], metavar="KIND",
-                        help="draw only this kind and what it owns (repeatable)")
-    render.add_argument("--name", action="append", default=[], metavar="NAME",
-                        help="draw only resources of this name and what they own (repeatable)")
-    render.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                        help="stop dot after this long (default: 120)")
+    add_drawing_options(render)
     add_input_options(render)
 
     check = sub.add_parser("check", help="report dangling references and unreadable input; exit 1 on any")
@@ -105,15 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", help="the revision before: a file, a directory or REF:PATH")
     diff.add_argument("new", help="the revision after: a file, a directory or REF:PATH")
     diff.add_argument("-o", "--output", help="also draw the change to this file (.svg, .dot or .png)")
-    diff.add_argument("--view", default="topology", help="which part of the graph to draw (default: topology)")
-    diff.add_argument("--only-namespace", action="append", default=[], metavar="NS",
-                      help="draw only this namespace (repeatable)")
-    diff.add_argument("--kind", action="append", default=[], metavar="KIND",
-                      help="draw only this kind and what it owns (repeatable)")
-    diff.add_argument("--name", action="append", default=[], metavar="NAME",
-                      help="draw only resources of this name and what they own (repeatable)")
-    diff.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                      help="stop dot after this long (default: 120)")
+    add_drawing_options(diff)
     add_input_options(diff)
 
     sub.add_parser("views", help="list the views")
