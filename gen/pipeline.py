@@ -8,7 +8,7 @@ from pathlib import Path
 from .graph import Graph
 from .isolate import draw_without_culprits
 from .loading import LoadResult, load
-from .model import Diagnostic, Severity, Source
+from .model import Diagnostic, Severity, Source, is_declared
 from .records import field, record
 from .render import RenderError, RenderTimeout, render_diagram
 from .rules import derive
@@ -72,6 +72,10 @@ def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", ou
     # from a manifest: the message is placed on them.
     warnings = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
                  for problem in (filters or Filters()).unmatched(graph)]
+    if not diagram.boxes and view != "diagram" and any(is_declared(r) for r in loaded.resources):
+        warnings.append(Diagnostic(Source("inputs"), Severity.WARNING, f"nothing for the {view} view: the inputs "
+                                   "hold declarative diagrams (kind: Diagram), drawn by the diagram view",
+                                   "declared-diagrams-only"))
     if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
                                     "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))

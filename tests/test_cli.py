@@ -314,3 +314,12 @@ def test_render_and_check_leave_no_garbage_that_grows_with_the_input(root: Path,
             assert done.returncode in (0, 1), done.stderr
             left[copies, command[0]] = int(done.stdout.split()[-1])
     assert left[4, "render"] == left[40, "render"] and left[4, "check"] == left[40, "check"], left
+
+
+def test_inputs_of_declarative_diagrams_only_point_to_the_diagram_view(root: Path, tmp_path: Path) -> None:
+    done = gen(root, "render", "manifests/diagrams/", "-o", str(tmp_path / "t.svg"))
+    assert done.returncode == 0
+    assert "warning: nothing for the topology view: the inputs hold declarative diagrams" in stderr(done)
+    assert "drawn by the diagram view" in (tmp_path / "t.svg").read_text(encoding="utf-8")
+    done = gen(root, "render", "manifests/diagrams/", "--view", "diagram", "-o", str(tmp_path / "d.svg"))
+    assert done.returncode == 0 and stderr(done) == ""

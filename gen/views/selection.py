@@ -12,7 +12,7 @@ from typing import Any
 from ..diagram import Box, Diagram, Group, Link, Row, State
 from ..graph import Graph, GraphEdge, GraphNode, NodeState, PodInstance, Relation, RelationFamily
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
-from ..model import Ref, as_list, as_mapping, string_map
+from ..model import Ref, as_list, as_mapping, is_declared, string_map
 from ..records import record, replace
 from .aggregate import (
     NODE_BUDGET,
@@ -69,7 +69,7 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
         apps = _apps(nodes, edges)
         if len(nodes) > NODE_BUDGET:
             return _aggregated(view, nodes, edges, apps, total)
-    diagram = Diagram(empty_message=f"no resources for the {view} view")
+    diagram = Diagram(empty_message=_nothing_to_draw(graph, view))
     if len(nodes) < total:
         diagram.level = "pods"
         diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: the Pods of each controller are one box, "
@@ -258,6 +258,14 @@ def _groups(nodes: Iterable[GraphNode], apps: dict[Ref, str]) -> list[Group]:
         if app_group:
             groups.setdefault(app_group, Group(app_group, f"app {apps[node.ref]}", namespace_group, "inner", "app"))
     return sorted(groups.values(), key=lambda g: g.id)
+
+
+def _nothing_to_draw(graph: Graph, view: str) -> str:
+    """What an empty figure says; inputs that hold only declarative diagrams are drawn by another view."""
+    if any(is_declared(resource) for resource in graph.inventory):
+        return (f"no resources for the {view} view: the inputs hold declarative diagrams "
+                "(kind: Diagram), drawn by the diagram view")
+    return f"no resources for the {view} view"
 
 
 def node_ids(refs: Iterable[Ref]) -> dict[Ref, str]:
