@@ -296,11 +296,12 @@ def diff_diagram(old: Revision, new: Revision, changes: GraphDiff) -> Diagram:
         elif info.name in by_name:
             placed[box.id] = by_name[info.name]  # a replica drawn otherwise now: the workload's Pods
     groups = {group.id: group for group in new.diagram.groups}
-    needed = {box.group for box in boxes if box.change == "removed"}
-    for group in old.diagram.groups:  # the frames a removed box stood in, and theirs
-        if group.id in needed and group.id not in groups:
-            groups[group.id] = group
-            needed.add(group.parent)
+    old_groups = {group.id: group for group in old.diagram.groups}
+    for box in boxes:  # the frames a removed box stood in, and the frames around them
+        group_id = box.group if box.change == "removed" else None
+        while group_id is not None and group_id in old_groups and group_id not in groups:
+            groups[group_id] = old_groups[group_id]
+            group_id = old_groups[group_id].parent
     listed: dict[Change, set[tuple[str, str, str]]] = {"added": set(), "removed": set(), "changed": set()}
     for link_change in changes.links:
         key = link_change.key

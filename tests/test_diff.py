@@ -296,3 +296,17 @@ def test_a_kustomize_overlay_of_a_revision_finds_its_base(tmp_path: Path) -> Non
     done = _gen("diff", "HEAD:kz/overlay", "kz/overlay", cwd=repo)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == ["~ Deployment/shop/api: replicas 3 → 2"]
+
+
+@pytest.mark.exe
+def test_a_removed_namespace_comes_back_with_its_frames(tmp_path: Path) -> None:
+    """Nothing of namespace shop is left: its app frames and the namespace frame around them are put back."""
+    root = Path(__file__).resolve().parents[1]
+    old = _sample(tmp_path, "old")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "c.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\n",
+                                             encoding="utf-8")
+    drawn = "\n".join(_dot_lines(root, old, tmp_path / "new", tmp_path))
+    for frame in ("namespace shop", "app web", "app api"):
+        assert frame in drawn, frame
+    assert re.search(r'"Deployment/shop/web" \[[^\n]*class="[^"]*removed"', drawn)
