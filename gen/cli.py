@@ -269,10 +269,11 @@ def _diff(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
-    from .diff import Revision, RevisionError, diff_diagram, diff_graphs, revision_inputs
+    from .diff import Revision, diff_diagram, diff_graphs
     from .model import Severity
     from .pipeline import all_diagnostics, analyse
     from .render import FORMATS, RenderError, render_diagram
+    from .revisions import RevisionError, revision_inputs
     from .views import VIEWS, Filters, build_view
 
     if args.view not in VIEWS:

@@ -11,7 +11,7 @@ import time
 from .cache import FigureCache
 from .model import Diagnostic, Severity, Source
 from .records import record
-from .site import ConfigError, SiteLayout, figure_inputs, read_layout, site_figures, site_pages
+from .site import ConfigError, SiteLayout, figure_dependencies, figure_inputs, read_layout, site_figures, site_pages
 from .uptodate import forget_record, write_record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -75,6 +75,7 @@ def build_figures(config: str) -> int:
             continue
         figure, spec = result.figure, result.figure.spec
         inputs.update(str(layout.root / name) for name in figure.files)
+        inputs.update(str(path) for path in figure_dependencies(spec, layout))  # a base, a chart's .tpl, an .env
         state = "failed" if figure.svg is None else "unchanged" if figure.cached else "rendered"
         counts[state] += 1
         if state != "unchanged":

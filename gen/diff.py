@@ -10,10 +10,7 @@ itself is only what is safe to show: images, replica counts, Service types and p
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from .diagram import Change, Diagram, Group, Link
@@ -401,70 +398,3 @@ def _parents_first(groups: Mapping[str, Group]) -> list[Group]:
     for group in groups.values():
         place(group)
     return ordered
-
-
-# --- Revisions: a path, or REF:PATH from git ---------------------------------------------------------------------
-
-
-class RevisionError(Exception):
-    """A REF:PATH argument names a revision or path git does not know."""
-
-
-def is_revision(argument: str) -> bool:
-    """`REF:PATH` (git's own notation) for an argument that is not an existing path."""
-    return ":" in argument and not os.path.exists(argument) and not argument.startswith(("-", ":"))
-
-
-def materialise_revision(argument: str, into: str) -> str:
-    """Write the revision's tree under `into` (its regular files only: no symlink, no submodule, nothing outside
-    `into`) and return the path of PATH in it. The whole tree, not PATH alone: a kustomization at PATH may name
-    bases beside it (`../base`)."""
-    import tarfile
-
-    revision, _, path = argument.partition(":")
-    prefix = _git(["rev-parse", "--show-prefix"]).strip()
-    top = _git(["rev-parse", "--show-toplevel"]).strip()
-    wanted = os.path.normpath(os.path.join(prefix, path or "."))
-    if wanted.startswith(".."):
-        raise RevisionError(f"{argument}: the path is outside the repository")
-    wanted = "" if wanted == "." else wanted
-    _git(["-C", top, "rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}"], f"{argument}: unknown revision")
-    archive = os.path.join(into, ".revision.tar")
-    _git(["-C", top, "archive", "--format=tar", f"--output={archive}", revision], argument)
-    found = False
-    with tarfile.open(archive) as tar:
-        for member in tar.getmembers():
-            name = os.path.normpath(member.name)
-            if not member.isfile() or os.path.isabs(name) or name.split(os.sep)[0] == "..":
-                continue
-            found = found or name == wanted or name.startswith(f"{wanted}/") or not wanted
-            tar.extract(member, into, filter="data")
-    os.remove(archive)
-    if not found:
-        raise RevisionError(f"{argument}: no file at {wanted or '.'} in revision {revision}")
-    return os.path.join(into, wanted) if wanted else into
-
-
-def _git(arguments: list[str], what: str = "") -> str:
-    try:
-        done = subprocess.run(["git", *arguments], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RevisionError(f"{what or 'git'}: cannot run git: {exc}") from exc
-    if done.returncode != 0:
-        message = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-        raise RevisionError(f"{what or 'git ' + arguments[0]}: {message[0]}")
-    return done.stdout
-
-
-def revision_inputs(arguments: Sequence[str], scratch: str) -> list[tuple[str, str | None]]:
-    """Each argument as a path to read and the root its files are named from: a path as given (no root), REF:PATH
-    materialised under `scratch` and named from there (`manifests/web.yaml`, not the temporary directory)."""
-    paths: list[tuple[str, str | None]] = []
-    for index, argument in enumerate(arguments):
-        if is_revision(argument):
-            into = tempfile.mkdtemp(prefix=f"rev{index}-", dir=scratch)
-            paths.append((materialise_revision(argument, into), into))
-        else:
-            paths.append((argument, None))
-    return paths
-

@@ -74,11 +74,11 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
     problems: list[Diagnostic] = []
     named: dict[Path, str] = {}  # real path → how it was named (the smallest spelling, for a stable result)
     stdin = False
-    confine = tuple(_real(r) for r in roots) if roots is not None else None
+    confine = tuple(real_path(r) for r in roots) if roots is not None else None
 
     def add(path: str, boundary: tuple[Path, ...] | None) -> None:
-        real = _real(Path(path))
-        if boundary is not None and not _inside(real, boundary):
+        real = real_path(Path(path))
+        if boundary is not None and not is_inside(real, boundary):
             problems.append(_error(Source(path), "refused: a symbolic link that leads outside the project"))
             return
         if real not in named or path < named[real]:
@@ -90,10 +90,10 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
             continue
         path = Path(item)
         if path.is_dir():
-            if confine is not None and not _inside(_real(path), confine):
+            if confine is not None and not is_inside(real_path(path), confine):
                 problems.append(_error(Source(item), "refused: a symbolic link that leads outside the project"))
                 continue
-            found = _walk(path, confine or (_real(path),), problems)
+            found = _walk(path, confine or (real_path(path),), problems)
             if not found:
                 problems.append(Diagnostic(Source(item), Severity.WARNING,
                                            "no manifest file (*.yaml, *.yml, *.json) in this directory"))
@@ -116,14 +116,14 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
     return ([STDIN] if stdin else []) + paths, problems
 
 
-def _real(path: Path) -> Path:
+def real_path(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError):  # a symlink loop on Python < 3.13
         return path.absolute()
 
 
-def _inside(real: Path, boundary: tuple[Path, ...]) -> bool:
+def is_inside(real: Path, boundary: tuple[Path, ...]) -> bool:
     return any(real == root or real.is_relative_to(root) for root in boundary)
 
 
@@ -133,7 +133,7 @@ def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic
     out of `boundary` and never into a directory already visited: a link loop ends, instead of walking (and loading
     the same files) until the path is too long."""
     found: list[Path] = []
-    seen = {_real(directory)}
+    seen = {real_path(directory)}
     stack: list[tuple[Path, int]] = [(directory, 0)]
     while stack:
         current, depth = stack.pop()
@@ -145,8 +145,8 @@ def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic
             if entry.name.startswith("."):
                 continue
             path = Path(current, entry.name)
-            real = _real(path)
-            if entry.is_symlink() and not _inside(real, boundary):
+            real = real_path(path)
+            if entry.is_symlink() and not is_inside(real, boundary):
                 problems.append(_error(Source(str(path)), "refused: a symbolic link that leads outside the project"))
                 continue
             try:
@@ -169,24 +169,35 @@ def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic
 def _glob(pattern: str, confine: tuple[Path, ...] | None, problems: list[Diagnostic]) -> list[Path]:
     """What `glob.glob(pattern, recursive=True)` finds, but through `_walk`: loop-safe and confined to the pattern's
     fixed part. A matching directory stands for its manifests."""
+    found: list[Path] = []
+    for path, boundary in _pattern_matches(pattern, confine, problems):
+        if path.is_dir():
+            found.extend(_walk(path, boundary, problems))
+        elif path.suffix.lower() in MANIFEST_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def matching_directories(pattern: str, confine: Sequence[Path] | None = None) -> list[Path]:
+    """The directories a pattern matches, found as `_glob` finds files: a link loop ends, and no link leads out of
+    the pattern's fixed part (or `confine`). The refusals are said by `expand_inputs`, which walks the same way."""
+    boundary = tuple(real_path(root) for root in confine) if confine is not None else None
+    return [path for path, _ in _pattern_matches(pattern, boundary, []) if path.is_dir()]
+
+
+def _pattern_matches(pattern: str, confine: tuple[Path, ...] | None,
+                     problems: list[Diagnostic]) -> list[tuple[Path, tuple[Path, ...]]]:
+    """Every file and directory the pattern matches, each with the boundary links must stay in."""
     parts = Path(pattern).parts
     fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
     base = Path(*parts[:fixed]) if fixed else Path()
     wanted = parts[fixed:]
     if not base.is_dir():
         return []
-    boundary = confine or (_real(base),)
+    boundary = confine or (real_path(base),)
     max_depth = None if "**" in wanted else len(wanted)
-    found: list[Path] = []
-    for path in _walk(base, boundary, problems, max_depth, with_dirs=True):
-        relative = path.relative_to(base).parts
-        if not _matches(wanted, relative):
-            continue
-        if path.is_dir():
-            found.extend(_walk(path, boundary, problems))
-        elif path.suffix.lower() in MANIFEST_SUFFIXES:
-            found.append(path)
-    return found
+    return [(path, boundary) for path in _walk(base, boundary, problems, max_depth, with_dirs=True)
+            if _matches(wanted, path.relative_to(base).parts)]
 
 
 def _matches(pattern: Sequence[str], parts: Sequence[str]) -> bool:

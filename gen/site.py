@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
+from .inputs import files_read_by
 from .loading import expand_inputs, relative_path
 from .model import Diagnostic, Severity, Source
 from .records import field, record, replace
@@ -118,6 +119,27 @@ def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list
     return relative, problems
 
 
+def figure_dependencies(spec: FigureSpec, layout: SiteLayout) -> list[Path]:
+    """Files a figure's tools read besides its manifests: whatever is under its kustomizations (and the bases
+    they reach) and its charts, such as a generator's `.env` or a chart's `.tpl`."""
+    return files_read_by(layout.manifests_dir / path for path in spec.manifests)
+
+
+def figure_contents(files: list[str], spec: FigureSpec, layout: SiteLayout) -> list[tuple[str, bytes]]:
+    """What a figure is drawn from, for its cache key: its manifests, every other file its tools read, and the
+    project's rule files (which change what is derived; an unreadable one counts as empty)."""
+    contents = [(name, (layout.root / name).read_bytes()) for name in files]
+    named = set(files)
+    for path in figure_dependencies(spec, layout):
+        name = relative_path(str(path), layout.root)
+        if name not in named:
+            named.add(name)
+            with contextlib.suppress(OSError):
+                contents.append((f"read:{name}", path.read_bytes()))
+    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() else b"") for path in layout.rule_files]
+    return contents
+
+
 def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
     from .render import RenderError, graphviz_version
 
@@ -126,9 +148,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         missing = problems or [Diagnostic(Source("manifests"), Severity.ERROR,
                                           f"no manifests found for {', '.join(spec.manifests)}")]
         return RenderedFigure(spec, None, missing, files)
-    contents = [(name, (layout.root / name).read_bytes()) for name in files]
-    # A project's rule files change what is derived: their bytes are part of the key (an unreadable one: none).
-    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() else b"") for path in layout.rule_files]
+    contents = figure_contents(files, spec, layout)
     key = figure_key(contents, spec.options_key(), graphviz_version())
     hit = cache.get(key)
     if hit is not None:
@@ -458,7 +478,7 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
     if spec.split != "namespace" or figure.svg is None:
         return []
     files, _problems = figure_inputs(spec, layout)
-    contents = [(name, (layout.root / name).read_bytes()) for name in files]
+    contents = figure_contents(files, spec, layout)
     version = graphviz_version()
     analysed: list[tuple[LoadResult, Graph]] = []  # filled on the first figure the cache does not hold
 
