@@ -146,7 +146,7 @@ def kustomization_reach(directory: Path, boundary: tuple[Path, ...] | None,
         for entry, line in root_entries(marker):
             if _REMOTE.match(entry):
                 continue
-            target = current / entry
+            target = Path(os.path.normpath(current / entry))
             if not target.is_dir():
                 continue
             if boundary is not None and not is_inside(real_path(target), boundary):

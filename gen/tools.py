@@ -79,10 +79,17 @@ def _collect(process: subprocess.Popen[bytes], deadline: Deadline, max_output: i
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         selector.register(process.stderr, selectors.EVENT_READ)
+        exited = False
         while selector.get_map():
             if deadline.left() <= 0:
                 raise subprocess.TimeoutExpired(list(map(str, process.args)), deadline.seconds)  # type: ignore[arg-type]
-            for key, _ in selector.select(timeout=min(deadline.left(), 0.5)):
+            # Once the tool has exited, what it printed is in the pipes: read it, and stop there, although
+            # something it started may hold the pipes open (that is killed next).
+            ready = selector.select(timeout=0 if exited else min(deadline.left(), 0.2))
+            if exited and not ready:
+                break
+            exited = exited or process.poll() is not None
+            for key, _ in ready:
                 data = os.read(key.fd, 65536)
                 if not data:
                     selector.unregister(key.fileobj)
@@ -99,7 +106,7 @@ def _collect(process: subprocess.Popen[bytes], deadline: Deadline, max_output: i
 
 def _ran_out_of_memory(stderr: bytes) -> bool:
     text = stderr[-4096:].lower()
-    return b"out of memory" in text or b"cannot allocate memory" in text
+    return any(words in text for words in (b"out of memory", b"cannot allocate memory", b"memoryerror"))
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
