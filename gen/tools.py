@@ -105,7 +105,7 @@ def _collect(process: subprocess.Popen[bytes], deadline: Deadline, max_output: i
 
 
 def _ran_out_of_memory(stderr: bytes) -> bool:
-    text = stderr[-4096:].lower()
+    text = stderr.lower()  # a Go program's crash prints its goroutines after the cause: read it all (≤ 64 KiB)
     return any(words in text for words in (b"out of memory", b"cannot allocate memory", b"memoryerror"))
 
 
