@@ -156,6 +156,12 @@ class Graph:
                                           edge.source_part, edge.target_part)
 
 
+def pod_volume(pod: Ref, volume: str) -> Ref:
+    """A Pod's own volume (emptyDir, hostPath, a token projection): one per Pod, so it is named after its Pod and
+    made by what makes the Pod (the volumes of two workloads' Pods `web-1` are not one)."""
+    return Ref("Volume", pod.namespace, f"{pod.name}/{volume}", made_by=pod.made_by)
+
+
 def app_of(labels: Mapping[str, str]) -> str | None:
     """The application a resource belongs to: `app.kubernetes.io/name`, else `app`."""
     return labels.get("app.kubernetes.io/name") or labels.get("app") or None

@@ -94,9 +94,10 @@ def _derive_children(
 ) -> None:
     """The middle object (if any) and the Pods of one template; `part` names a resource's second template."""
     namespace, name = resource.namespace, f"{resource.name}-{part}" if part else resource.name
+    made_by = resource.ref.qualified_kind  # a StatefulSet's and a Deployment's Pod `web-1` are not one Pod
     parent = resource.ref
     if middle_kind is not None:
-        middle = Ref(middle_kind, namespace, name)
+        middle = Ref(middle_kind, namespace, name, made_by=made_by)
         facts.nodes.append(GraphNode(middle, NodeState.DERIVED, resource.source, app))
         facts.edges.append(GraphEdge(parent, middle, Relation.OWNS))
         parent = middle
@@ -108,14 +109,15 @@ def _derive_children(
     parts = containers_of(spec)
     instances: list[tuple[Ref, int, tuple[str, ...]]]
     if resource.kind == "DaemonSet":
-        instances = [(Ref("Pod", namespace, name), 1, ("one per node",))]
+        instances = [(Ref("Pod", namespace, name, made_by=made_by), 1, ("one per node",))]
     elif count > COLLAPSE_ABOVE:
         first, last = (f"{name}-0", f"{name}-{count - 1}") if resource.kind == "StatefulSet" else ("", "")
         span = (f"{first} … {last}",) if first else ()
-        instances = [(Ref("Pod", namespace, name), count, span)]
+        instances = [(Ref("Pod", namespace, name, made_by=made_by), count, span)]
     else:
         start = 0 if resource.kind == "StatefulSet" else 1  # StatefulSet Pods are name-0, name-1, …
-        instances = [(Ref("Pod", namespace, f"{name}-{i}"), 1, ()) for i in range(start, start + count)]
+        instances = [(Ref("Pod", namespace, f"{name}-{i}", made_by=made_by), 1, ())
+                     for i in range(start, start + count)]
     for ref, n, details in instances:
         facts.nodes.append(GraphNode(ref, NodeState.DERIVED, resource.source, app, n, details, parts))
         facts.edges.append(GraphEdge(parent, ref, Relation.OWNS))

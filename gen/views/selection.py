@@ -5,6 +5,7 @@ derived graph, and draw them in traffic order, grouped by namespace and applicat
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
@@ -80,7 +81,7 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     boxes = {ref: _box(node, apps.get(ref), ids[ref], key_facts(graph, ref, pods.get(ref)))
              for ref, node in nodes.items()}
     links = [_link(e, nodes, ids) for e in edges]
-    replica_groups, links = _replica_groups(nodes, edges, boxes, links)
+    replica_groups, links = _replica_groups(nodes, edges, boxes, links, ids)
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
     diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
@@ -138,8 +139,8 @@ def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], 
     return diagram
 
 
-def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link]
-                    ) -> tuple[list[Group], list[Link]]:
+def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link],
+                    ids: dict[Ref, str]) -> tuple[list[Group], list[Link]]:
     """Derived replicas of one template (2 or 3 Pods) share a group; a link that every replica has alike stands for
     the whole group (the renderer draws it entering the group's border, or leaving every replica alike). Each
     replica's own volume (emptyDir, hostPath…) stays a box of its own beside it: the cluster makes one per Pod."""
@@ -155,7 +156,8 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
             continue
         pods = sorted(pods)
         outer = boxes[pods[0]].group
-        group_id = f"{outer or ''}/replicas/{parent.qualified_id}"
+        made_by = f" ({parent.made_by})" if parent.made_by and ids[parent].endswith(f" ({parent.made_by})") else ""
+        group_id = f"{outer or ''}/replicas/{parent.qualified_id}{made_by}"
         groups.append(Group(group_id, f"{len(pods)} replicas", outer, "copies", "replicas"))
         for pod in pods:
             boxes[pod] = replace(boxes[pod], group=group_id)
@@ -270,12 +272,16 @@ def _nothing_to_draw(graph: Graph, view: str) -> str:
 
 def node_ids(refs: Iterable[Ref]) -> dict[Ref, str]:
     """Each node's name: `Kind/namespace/name`, or `group/Kind/namespace/name` for kinds of one name from two
-    groups in the same figure (Istio's and Gateway API's Gateway)."""
+    groups in the same figure (Istio's and Gateway API's Gateway). What two workloads of one name derive (a
+    Deployment's and a StatefulSet's Pod `web-1`) says what makes it where the two meet:
+    `Pod/ns/web-1 (StatefulSet)`."""
     refs = list(refs)
     groups_of_kind: dict[str, set[str]] = {}
     for ref in refs:
         groups_of_kind.setdefault(ref.kind, set()).add(ref.group)
-    return {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
+    ids = {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
+    taken = Counter(ids.values())
+    return {ref: f"{name} ({ref.made_by})" if taken[name] > 1 and ref.made_by else name for ref, name in ids.items()}
 
 
 def _box(node: GraphNode, app: str | None, box_id: str, facts: tuple[str, ...] = ()) -> Box:

@@ -226,7 +226,7 @@ spec: {selector: {app: checkout}, ports: [{port: 80, targetPort: http}]}
 def test_rollout_pods_are_derived_through_a_replica_set_and_its_service_is_not_dangling(graph_of: GraphOf) -> None:
     graph = graph_of(ROLLOUT)
     rollout = Ref("Rollout", "shop", "checkout", "argoproj.io")
-    replica_set = Ref("ReplicaSet", "shop", "checkout")
+    replica_set = Ref("ReplicaSet", "shop", "checkout", made_by="argoproj.io/Rollout")
     pods = {p.ref.name for p in graph.pods}
     assert pods == {"checkout-1", "checkout-2", "checkout-3"}
     assert ("Rollout/shop/checkout", "ReplicaSet/shop/checkout") in _edges(graph, Relation.OWNS)
@@ -280,7 +280,7 @@ def test_leader_worker_set_derives_leaders_and_workers(graph_of: GraphOf) -> Non
     graph = graph_of(LWS)
     # 2 groups of size 2: the workers' template runs 4 Pods (more than three: one `×4` node), the leaders' 2.
     assert sorted(p.ref.name for p in graph.pods) == ["llm", "llm-leader-1", "llm-leader-2"]
-    assert graph.nodes[Ref("Pod", "ai", "llm")].count == 4
+    assert graph.nodes[Ref("Pod", "ai", "llm", made_by="leaderworkerset.x-k8s.io/LeaderWorkerSet")].count == 4
     assert {t for _, t in _edges(graph, Relation.SELECTS)} == {"Pod/ai/llm-leader-1", "Pod/ai/llm-leader-2"}
     assert "dangling-service" not in _checks(graph)
 
