@@ -238,3 +238,22 @@ def test_pods_of_two_workloads_of_one_name_are_two_boxes_named_by_their_maker(gr
                                                    render_diagram(diagram, "svg").decode("utf-8"))]
     assert titles.count("Pod/shop/web-1 (Deployment)") == titles.count("Pod/shop/web-1 (StatefulSet)") == 1
 
+
+@pytest.mark.parametrize("view", ["network", "storage"])
+def test_every_kind_a_shipped_rule_gives_a_pod_template_is_drawn_with_its_pods(fixtures_dir: Path, view: str
+                                                                               ) -> None:
+    """The network view once drew an Argo Rollout's and a LeaderWorkerSet's Pods without the workload: a view that
+    draws Pods draws every kind that runs them, known by its Pod template, not from a list of names."""
+    from gen.loading import load
+    from gen.rules.custom import shipped_rules
+
+    loaded = load([str(fixtures_dir / "custom-workloads")])
+    graph = derive(loaded.inventory())
+    kinds = {(template.group, template.kind) for template in shipped_rules().pod_templates}
+    assert {(r.ref.group, r.kind) for r in graph.inventory} >= kinds, "a fixture for each shipped workload kind"
+    diagram = build_view(graph, view)
+    boxes = {box.id for box in diagram.boxes}
+    for resource in graph.inventory:
+        if (resource.ref.group, resource.kind) in kinds:
+            assert resource.ref.id in boxes, (resource.ref, sorted(boxes))
+            assert any(link.source == resource.ref.id for link in diagram.links), resource.ref  # → its Pods

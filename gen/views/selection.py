@@ -35,16 +35,19 @@ class Selection:
     kinds: frozenset[str] | None  # None: every kind
     families: frozenset[RelationFamily] | None  # None: every relationship
     needs: str | None = None  # a kind without which the view has nothing to say (then it draws its empty message)
+    # Every kind that runs Pods (graph.workload_kinds: the controllers, and a custom kind a rule gives a Pod
+    # template), by what it does rather than by name: a view that draws Pods draws what makes them.
+    workloads: bool = False
 
 
 TOPOLOGY = Selection(None, None)
 NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS,
                                "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute",
                                "UDPRoute", "EndpointSlice"}),
-                    frozenset({"traffic", "ownership", "reference", "call"}))
+                    frozenset({"traffic", "ownership", "reference", "call"}), workloads=True)
 STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
                                "StorageClass", *CONTROLLER_KINDS}),
-                    frozenset({"ownership", "storage", "configuration", "reference"}))
+                    frozenset({"ownership", "storage", "configuration", "reference"}), workloads=True)
 # NetworkPolicies: the Pods each applies to and the traffic it allows (Pods, namespaces, address blocks).
 POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}), needs="NetworkPolicy")
 
@@ -53,7 +56,8 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     if selection.needs is not None and not any(ref.kind == selection.needs for ref in graph.nodes):
         # Pods alone would look like a figure of policies that allow nothing
         return Diagram(empty_message=f"no {selection.needs} in the inputs: nothing for the {view} view to show")
-    nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, selection, filters)}
+    nodes = {ref: node for ref, node in graph.nodes.items()
+             if _selected(node, selection, filters, graph.workload_kinds)}
     edges = [e for e in graph.edges
              if _shows(selection, e.relation) and e.source in nodes and e.target in nodes]
     # A node whose every relationship leads outside the view (the TLS Secret of an Ingress in the storage view)
@@ -196,11 +200,13 @@ def _shows(selection: Selection, relation: Relation) -> bool:
     return selection.families is None or relation.family in selection.families
 
 
-def _selected(node: GraphNode, selection: Selection, filters: Filters) -> bool:
+def _selected(node: GraphNode, selection: Selection, filters: Filters,
+              workload_kinds: frozenset[tuple[str, str]]) -> bool:
     kind = node.ref.kind
     if kind in NOT_DRAWN:
         return False
-    if selection.kinds is not None and kind not in selection.kinds:
+    workload = selection.workloads and (node.ref.group, kind) in workload_kinds
+    if selection.kinds is not None and kind not in selection.kinds and not workload:
         return False
     return filters.keeps(node.ref)
 
