@@ -18,6 +18,7 @@ from .graph import Graph, NodeState
 from .kube import containers, pod_template, replica_count
 from .model import Ref, Resource, as_list, as_mapping
 from .records import field, record, replace
+from .views.aggregate import collapsed_pods
 from .views.selection import LINK_CATEGORY, node_ids
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -358,7 +359,7 @@ def _box_info(revision: Revision, ambiguous: frozenset[str]) -> dict[str, BoxInf
                                  anchors[ref].qualified_id if ref in anchors else "", names.get(ref, ""))
     for edge in graph.edges:  # Pods drawn as one `×N` box are named after the controller that owns them
         if edge.relation.name == "owns" and edge.target.kind == "Pod" and edge.target in names:
-            collapsed = Ref("Pod", edge.source.namespace, edge.source.name, edge.source.group)
+            collapsed = collapsed_pods(edge.source, edge.target)
             anchor = anchors.get(edge.target)
             info.setdefault(ids.get(collapsed, collapsed.id),
                             BoxInfo("", anchor.qualified_id if anchor else "", names[edge.target]))

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 from .diagram import Colour, Line
+from .kube import CONTROLLER_KINDS
 from .model import Diagnostic, Inventory, Ref, Source
 from .records import field, record
 
@@ -124,6 +125,9 @@ class Graph:
     def __init__(self, inventory: Inventory | None = None) -> None:
         self.inventory = inventory if inventory is not None else Inventory([])  # what the graph was derived from
         self.pods: list[PodInstance] = []  # every Pod, real or derived, with the spec it runs
+        # (group, kind) of every kind that runs Pods: the built-in controllers and each kind a relationship rule
+        # gives a Pod template (an Argo Rollout, a LeaderWorkerSet); views that show workloads show these.
+        self.workload_kinds: frozenset[tuple[str, str]] = frozenset(("", kind) for kind in CONTROLLER_KINDS)
         self.nodes: dict[Ref, GraphNode] = {}
         self.edges: list[GraphEdge] = []
         self.findings: list[Diagnostic] = []
@@ -154,6 +158,12 @@ class Graph:
             merged = "\n".join(filter(None, [existing.label, edge.label]))
             self.edges[index] = GraphEdge(edge.source, edge.target, edge.relation, merged,
                                           edge.source_part, edge.target_part)
+
+
+def pod_volume(pod: Ref, volume: str) -> Ref:
+    """A Pod's own volume (emptyDir, hostPath, a token projection): one per Pod, so it is named after its Pod and
+    made by what makes the Pod (the volumes of two workloads' Pods `web-1` are not one)."""
+    return Ref("Volume", pod.namespace, f"{pod.name}/{volume}", made_by=pod.made_by)
 
 
 def app_of(labels: Mapping[str, str]) -> str | None:

@@ -478,29 +478,74 @@ def field_values(value: object, path: str) -> list[Any]:
     return current
 
 
+# Placeholders a rule's podName and labels may hold: the resource's name, the group's and the Pod's index.
+POD_PLACEHOLDERS: tuple[str, ...] = ("{name}", "{group}", "{index}")
+
+
 @record(frozen=True)
 class CustomPodTemplate:
     """Where a custom workload kind keeps a Pod template, as a relationship rule says: its Pods are derived like a
-    Deployment's (an Argo Rollout's spec.template, a LeaderWorkerSet's leaderWorkerTemplate.workerTemplate)."""
+    Deployment's (an Argo Rollout's spec.template, a LeaderWorkerSet's leaderWorkerTemplate.workerTemplate).
+
+    Pods may come in `groups` (a LeaderWorkerSet's spec.replicas), each of `replicas` Pods indexed from
+    `first_index` up to replicas − 1 (its workers: 1 … size − 1, index 0 being the leader, made by another
+    template). `pod_name` and `labels` say what the controller names and labels each Pod, with POD_PLACEHOLDERS;
+    without a pod_name the Pods are drawn as a Deployment's, `x-1`, `x-2`…"""
 
     group: str
     kind: str
     template: str  # field path of the template (metadata + spec)
-    replicas: tuple[str, ...] = ()  # field paths whose numbers multiply into the Pod count; 1 where absent
+    replicas: tuple[str, ...] = ()  # field paths whose numbers multiply into the Pod count (per group); 1 where absent
     name: str = ""  # tells a second template of one resource apart (a LeaderWorkerSet's leader): Pods `x-NAME-1`
     through: str | None = None  # the object the controller creates between itself and its Pods (ReplicaSet)
+    fallbacks: tuple[str, ...] = ()  # paths of the template to use when `template` is absent, in order
+    groups: str | None = None  # field path of the number of groups
+    first_index: int = 0
+    pod_name: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # label → value, with placeholders
 
     def template_of(self, resource: Resource) -> Mapping[str, Any] | None:
-        found = field_values(resource.body, self.template)
-        return found[0] if len(found) == 1 and isinstance(found[0], Mapping) else None
+        for path in (self.template, *self.fallbacks):
+            found = field_values(resource.body, path)
+            if found:
+                return found[0] if len(found) == 1 and isinstance(found[0], Mapping) else None
+        return None
 
     def count_of(self, resource: Resource) -> int:
+        """How many Pods the template makes: groups × (replicas − first_index)."""
+        return self.group_count(resource) * self._per_group(resource)
+
+    def _per_group(self, resource: Resource) -> int:
         count = 1
         for path in self.replicas:
-            values = field_values(resource.body, path)
-            value = values[0] if len(values) == 1 else 1
-            count *= value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 1
-        return count
+            count *= _count_at(resource, path)
+        return max(count - self.first_index, 0)
+
+    def group_count(self, resource: Resource) -> int:
+        return _count_at(resource, self.groups) if self.groups else 1
+
+    def pod_at(self, resource: Resource, ordinal: int) -> tuple[str, dict[str, str]]:
+        """The name and the labels the controller gives the template's `ordinal`-th Pod (from 0, group by group)."""
+        group, offset = divmod(ordinal, max(self._per_group(resource), 1))
+        values = {"{name}": resource.name, "{group}": str(group), "{index}": str(self.first_index + offset)}
+        return _fill(self.pod_name, values), {key: _fill(value, values) for key, value in self.labels}
+
+    def shared_labels(self, resource: Resource) -> dict[str, str]:
+        """The labels every Pod of the template gets alike: those of a node that stands for several Pods."""
+        return {key: _fill(value, {"{name}": resource.name}) for key, value in self.labels
+                if "{group}" not in value and "{index}" not in value}
+
+
+def _count_at(resource: Resource, path: str) -> int:
+    values = field_values(resource.body, path)
+    value = values[0] if len(values) == 1 else 1
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 1
+
+
+def _fill(pattern: str, values: Mapping[str, str]) -> str:
+    for placeholder, value in values.items():  # plain replacement: a rule file is data, never a format string
+        pattern = pattern.replace(placeholder, value)
+    return pattern
 
 
 # --- Status, as a dump of a live cluster (`kubectl get … -o yaml`) carries it ------------------------------------

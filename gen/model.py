@@ -62,12 +62,18 @@ KNOWN_CUSTOM_SCOPES: dict[tuple[str, str], str] = {
 
 class Ref(NamedTuple):
     """Identity of a resource: kind, namespace (None when cluster-scoped or unknown), name, and the API group of a
-    kind that is not built in (two custom kinds may share a name: Istio's and Gateway API's Gateway)."""
+    kind that is not built in (two custom kinds may share a name: Istio's and Gateway API's Gateway).
+
+    `made_by` is part of the identity of what the cluster would derive (a ReplicaSet, Job or Pod, a derived Pod's
+    own volume): the kind of the workload whose template makes it (`Deployment`, `argoproj.io/Rollout`), '' for
+    what the input holds. A Deployment's and a StatefulSet's derived Pod `web-1` are two Pods; both are still named
+    `web-1` in a figure, and `made_by` is never part of `id`."""
 
     kind: str
     namespace: str | None
     name: str
     group: str = ""
+    made_by: str = ""
 
     @property
     def id(self) -> str:
@@ -75,6 +81,11 @@ class Ref(NamedTuple):
         if self.namespace is None:
             return f"{self.kind}/{self.name}"
         return f"{self.kind}/{self.namespace}/{self.name}"
+
+    @property
+    def qualified_kind(self) -> str:
+        """`Kind`, or `group/Kind` for a kind that is not built in: what a derived object's `made_by` says."""
+        return f"{self.group}/{self.kind}" if self.group else self.kind
 
     @property
     def qualified_id(self) -> str:

@@ -310,3 +310,23 @@ def test_a_removed_namespace_comes_back_with_its_frames(tmp_path: Path) -> None:
     for frame in ("namespace shop", "app web", "app api"):
         assert frame in drawn, frame
     assert re.search(r'"Deployment/shop/web" \[[^\n]*class="[^"]*removed"', drawn)
+
+
+@pytest.mark.exe
+def test_a_new_workload_of_an_existing_one_s_name_marks_its_own_pods_only(tmp_path: Path, fixtures_dir: Path
+                                                                          ) -> None:
+    """A StatefulSet `web` beside a Deployment `web`: the Pods `web-1` of each are two boxes; the StatefulSet's is
+    added, the Deployment's is not (and keeps its own image), instead of one box for both."""
+    root = Path(__file__).resolve().parents[1]
+    documents = (fixtures_dir / "shared-names.yaml").read_text(encoding="utf-8").split("\n---\n")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "web.yaml").write_text(documents[0], encoding="utf-8")
+    (new / "web.yaml").write_text("\n---\n".join(documents[:2]), encoding="utf-8")
+    boxes = {line.split('" [', 1)[0].strip().strip('"'): line for line in _dot_lines(root, old, new, tmp_path)
+             if line.strip().startswith('"Pod/shop/web-1') and '" [shape' in line}
+    assert set(boxes) == {"Pod/shop/web-1 (Deployment)", "Pod/shop/web-1 (StatefulSet)"}
+    assert "added" not in boxes["Pod/shop/web-1 (Deployment)"] and "images: web:1" in boxes[
+        "Pod/shop/web-1 (Deployment)"]
+    assert "added" in boxes["Pod/shop/web-1 (StatefulSet)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -216,3 +217,43 @@ def test_two_kinds_of_one_name_are_two_boxes_named_by_group(graph_of: Callable[.
     assert {"networking.istio.io/Gateway/default/helloworld-gateway",
             "gateway.networking.k8s.io/Gateway/default/helloworld-gateway"} <= ids
     assert "Service/default/alone" in ids  # names stay short where nothing collides
+
+
+@pytest.mark.exe
+def test_pods_of_two_workloads_of_one_name_are_two_boxes_named_by_their_maker(graph_of: Callable[..., Graph],
+                                                                              fixtures_dir: Path) -> None:
+    from gen.render import render_diagram
+
+    diagram = build_view(graph_of((fixtures_dir / "shared-names.yaml").read_text(encoding="utf-8")), "topology")
+    boxes = {box.id: box for box in diagram.boxes}
+    assert {"Pod/shop/web-1 (Deployment)", "Pod/shop/web-1 (StatefulSet)", "Pod/shop/agent (ReplicationController)",
+            "Pod/shop/agent (DaemonSet)"} <= set(boxes)
+    assert boxes["Pod/shop/web-1 (Deployment)"].title == "web-1"  # the name a reader knows
+    assert boxes["Pod/shop/agent (ReplicationController)"].title == "agent ×100"
+    assert "Pod/shop/web-2" in boxes  # names stay short where nothing collides
+    claims = {link.source for link in diagram.links if link.target.startswith("PersistentVolumeClaim/")}
+    assert claims == {"Pod/shop/web-0", "Pod/shop/web-1 (StatefulSet)"}
+    assert len({group.id for group in diagram.groups}) == len(diagram.groups)
+    titles = [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>",
+                                                   render_diagram(diagram, "svg").decode("utf-8"))]
+    assert titles.count("Pod/shop/web-1 (Deployment)") == titles.count("Pod/shop/web-1 (StatefulSet)") == 1
+
+
+@pytest.mark.parametrize("view", ["network", "storage"])
+def test_every_kind_a_shipped_rule_gives_a_pod_template_is_drawn_with_its_pods(fixtures_dir: Path, view: str
+                                                                               ) -> None:
+    """The network view once drew an Argo Rollout's and a LeaderWorkerSet's Pods without the workload: a view that
+    draws Pods draws every kind that runs them, known by its Pod template, not from a list of names."""
+    from gen.loading import load
+    from gen.rules.custom import shipped_rules
+
+    loaded = load([str(fixtures_dir / "custom-workloads")])
+    graph = derive(loaded.inventory())
+    kinds = {(template.group, template.kind) for template in shipped_rules().pod_templates}
+    assert {(r.ref.group, r.kind) for r in graph.inventory} >= kinds, "a fixture for each shipped workload kind"
+    diagram = build_view(graph, view)
+    boxes = {box.id for box in diagram.boxes}
+    for resource in graph.inventory:
+        if (resource.ref.group, resource.kind) in kinds:
+            assert resource.ref.id in boxes, (resource.ref, sorted(boxes))
+            assert any(link.source == resource.ref.id for link in diagram.links), resource.ref  # → its Pods

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..graph import Facts, Graph, GraphNode, PodInstance, app_of
-from ..model import Inventory, is_declared
+from ..model import BUILTIN_KINDS, Inventory, is_declared
 from .access import derive_autoscaler_edges, derive_rbac_edges, derive_webhook_edges
 from .calls import derive_calls
 from .custom import RuleBook, derive_custom_edges, derive_definitions, shipped_rules
@@ -80,6 +80,7 @@ def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES, rule_book: Rul
     book = rule_book if rule_book is not None else shipped_rules(inventory.kinds())
     rules = tuple(book.derive if rule is derive_custom_edges else rule for rule in rules)
     chain = derive_workload_chain(inventory, book.pod_templates)
+    graph.workload_kinds |= {("" if t.kind in BUILTIN_KINDS else t.group, t.kind) for t in book.pod_templates}
     # Pods in the order of their files' paths and lines: a function of the set of inputs, not of the order in
     # which they were named (views draw Pods in this order).
     graph.pods = sorted(chain.pods, key=lambda pod: (pod.source, pod.ref))

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from ..graph import RELATIONS, Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
-from ..kube import CustomPodTemplate, field_values, usable_name
+from ..kube import POD_PLACEHOLDERS, CustomPodTemplate, field_values, usable_name
 from ..model import (
     BUILTIN_KINDS,
     CLUSTER_SCOPED_KINDS,
@@ -281,9 +281,11 @@ _WHEN_KEYS = ("annotation", "value")
 _TARGET_KEYS = ("group", "kind")
 _NAME_KEYS = ("field", "to", "relation", "label", "labelField", "namespaceField", "kindField", "optional")
 _SELECTOR_KEYS = ("selector", "to", "relation", "namespaceSelector", "namespaces", "label", "labelField")
-_TEMPLATE_KEYS = ("podTemplate", "replicas", "name", "through")
+_TEMPLATE_KEYS = ("podTemplate", "replicas", "name", "through", "groups", "firstIndex", "podName", "labels")
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_BYTES = 1_000_000  # a rule file is read by people: nothing near this is useful
 
 
@@ -496,7 +498,13 @@ def _template(reader: _Reader, node: yaml.Node, what: str, group: str, kind: str
     found = reader.mapping(node, what, _TEMPLATE_KEYS, ("podTemplate",))
     if found is None:
         return None
-    template = reader.path_text(found["podTemplate"], f"{what}.podTemplate")
+    # One path, or a list of paths of which the first present one is used (a LeaderWorkerSet's leader runs its
+    # leaderTemplate, else the workerTemplate).
+    value = found["podTemplate"]
+    paths = [reader.path_text(item, f"{what}.podTemplate")
+             for item in (value.value if isinstance(value, yaml.SequenceNode) else [value])]
+    if not paths:
+        reader.error(value, f"{what}.podTemplate must name at least one path")
     replicas: list[str | None] = []
     if "replicas" in found:
         value = found["replicas"]
@@ -507,9 +515,51 @@ def _template(reader: _Reader, node: yaml.Node, what: str, group: str, kind: str
     if through is not None and through not in BUILTIN_KINDS:
         reader.error(found["through"], f"{what}.through must be a built-in kind (ReplicaSet), not {through!r}")
         return None
-    if template is None or name is None or None in replicas:
+    groups = reader.path_text(found["groups"], f"{what}.groups") if "groups" in found else None
+    first_index = _first_index(reader, found["firstIndex"], f"{what}.firstIndex") if "firstIndex" in found else 0
+    pod_name = _pattern(reader, found["podName"], f"{what}.podName") if "podName" in found else ""
+    labels = _labels(reader, found["labels"], f"{what}.labels") if "labels" in found else ()
+    if (None in paths or not paths or name is None or None in replicas or ("groups" in found and groups is None)
+            or first_index is None or pod_name is None or labels is None):
         return None
-    return CustomPodTemplate(group, kind, template, tuple(r for r in replicas if r), name, through)
+    return CustomPodTemplate(group, kind, str(paths[0]), tuple(r for r in replicas if r), name, through,
+                             tuple(str(p) for p in paths[1:]), groups, first_index, pod_name, labels)
+
+
+def _first_index(reader: _Reader, node: yaml.Node, what: str) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _INT and node.value.isdigit():
+        return int(node.value)
+    reader.error(node, f"{what} must be a whole number (0 or more)")
+    return None
+
+
+def _pattern(reader: _Reader, node: yaml.Node, what: str) -> str | None:
+    """A name or label value with placeholders: {name}, {group} and {index}, nothing else."""
+    value = reader.text(node, what)
+    if value is None:
+        return None
+    unknown = [p for p in _PLACEHOLDER.findall(value) if p not in POD_PLACEHOLDERS]
+    if unknown:
+        reader.error(node, f"{what}: unknown placeholder {unknown[0]} (known: {', '.join(POD_PLACEHOLDERS)})")
+        return None
+    return value
+
+
+def _labels(reader: _Reader, node: yaml.Node, what: str) -> tuple[tuple[str, str], ...] | None:
+    if not isinstance(node, yaml.MappingNode):
+        reader.error(node, f"{what} must be a mapping of label to value")
+        return None
+    labels: dict[str, str] = {}
+    for key, value in node.value:
+        label = reader.text(key, f"{what}: a label")
+        pattern = _pattern(reader, value, f"{what}.{label}")
+        if label is None or pattern is None:
+            return None
+        if label in labels:
+            reader.error(key, f"{what}: {label!r} given twice")
+            return None
+        labels[label] = pattern
+    return tuple(sorted(labels.items()))
 
 
 def read_rule_files(paths: Iterable[str], kinds: Collection[str] | None = None) -> RuleBook:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, pod_volume
 from ..kube import containers, pod_spec_of, usable_name, volume_detail
 from ..kube import mounts as kube_mounts
 from ..kube import volumes as pod_volumes
@@ -114,7 +114,7 @@ def derive_local_volumes(inventory: Inventory, pods: list[PodInstance]) -> Facts
             volume_type = next((t for t in LOCAL_VOLUME_TYPES if t in volume), None)
             if volume_type is None:
                 continue
-            ref = Ref("Volume", pod.ref.namespace, f"{pod.ref.name}/{volume_name}")
+            ref = pod_volume(pod.ref, volume_name)
             detail = volume_detail(volume)
             facts.nodes.append(GraphNode(ref, NodeState.DERIVED, pod.source, pod.app,
                                          details=(detail,), owner=pod.ref))

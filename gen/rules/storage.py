@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, pod_volume
 from ..kube import containers, mounts, usable_name, volume_secret_names
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping
@@ -87,7 +87,7 @@ def derive_volume_secrets(inventory: Inventory, pods: list[PodInstance]) -> Fact
     for pod in pods:
         for volume_name, volume in pod_volumes(pod.spec).items():
             for secret_name in volume_secret_names(volume):
-                volume_ref = Ref("Volume", pod.ref.namespace, f"{pod.ref.name}/{volume_name}")
+                volume_ref = pod_volume(pod.ref, volume_name)
                 secret = Ref("Secret", pod.ref.namespace, secret_name)
                 facts.edges.append(GraphEdge(volume_ref, secret, Relation.USES, "secretRef"))
                 if secret in inventory:
@@ -112,7 +112,7 @@ def derive_projected_volumes(inventory: Inventory, pods: list[PodInstance]) -> F
             kinds = sorted({key for source in sources for key in source})
             if not sources or {"configMap", "secret"} & set(kinds):
                 continue
-            ref = Ref("Volume", pod.ref.namespace, f"{pod.ref.name}/{volume_name}")
+            ref = pod_volume(pod.ref, volume_name)
             facts.nodes.append(GraphNode(ref, NodeState.DERIVED, pod.source, pod.app,
                                          details=(f"projected {', '.join(kinds)}",), owner=pod.ref))
             for user, path in _mounts_of(pod, volume_name):

@@ -84,19 +84,22 @@ def derive_workload_chain(inventory: Inventory, custom: Sequence[CustomPodTempla
             top = _top_controller(resource, inventory)
             app = app_of(resource.labels) or app_of(template_labels(template)) or _app_of_ref(top, inventory)
             _derive_children(resource, template, top, app, facts, pods, source.count_of(resource), source.through,
-                             source.name)
+                             source.name, source if source.pod_name else None)
     return WorkloadChain(facts, pods)
 
 
 def _derive_children(
     resource: Resource, template: Mapping[str, Any], top: Ref, app: str | None, facts: Facts,
     pods: list[PodInstance], count: int, middle_kind: str | None, part: str = "",
+    naming: CustomPodTemplate | None = None,
 ) -> None:
-    """The middle object (if any) and the Pods of one template; `part` names a resource's second template."""
+    """The middle object (if any) and the Pods of one template; `part` names a resource's second template, `naming`
+    the names and labels a custom controller gives its Pods (a LeaderWorkerSet's `NAME-G-I`)."""
     namespace, name = resource.namespace, f"{resource.name}-{part}" if part else resource.name
+    made_by = resource.ref.qualified_kind  # a StatefulSet's and a Deployment's Pod `web-1` are not one Pod
     parent = resource.ref
     if middle_kind is not None:
-        middle = Ref(middle_kind, namespace, name)
+        middle = Ref(middle_kind, namespace, name, made_by=made_by)
         facts.nodes.append(GraphNode(middle, NodeState.DERIVED, resource.source, app))
         facts.edges.append(GraphEdge(parent, middle, Relation.OWNS))
         parent = middle
@@ -106,20 +109,29 @@ def _derive_children(
     spec = as_mapping(template.get("spec"))
     labels = template_labels(template)
     parts = containers_of(spec)
-    instances: list[tuple[Ref, int, tuple[str, ...]]]
+    # (the Pod, how many it stands for, its details, the labels its controller adds)
+    instances: list[tuple[Ref, int, tuple[str, ...], dict[str, str]]]
     if resource.kind == "DaemonSet":
-        instances = [(Ref("Pod", namespace, name), 1, ("one per node",))]
+        instances = [(Ref("Pod", namespace, name, made_by=made_by), 1, ("one per node",), {})]
     elif count > COLLAPSE_ABOVE:
         first, last = (f"{name}-0", f"{name}-{count - 1}") if resource.kind == "StatefulSet" else ("", "")
+        if naming is not None:
+            first, last = naming.pod_at(resource, 0)[0], naming.pod_at(resource, count - 1)[0]
         span = (f"{first} … {last}",) if first else ()
-        instances = [(Ref("Pod", namespace, name), count, span)]
+        shared = naming.shared_labels(resource) if naming is not None else {}
+        instances = [(Ref("Pod", namespace, name, made_by=made_by), count, span, shared)]
+    elif naming is not None:
+        named = [naming.pod_at(resource, i) for i in range(count)]
+        instances = [(Ref("Pod", namespace, pod_name, made_by=made_by), 1, (), added) for pod_name, added in named]
     else:
         start = 0 if resource.kind == "StatefulSet" else 1  # StatefulSet Pods are name-0, name-1, …
-        instances = [(Ref("Pod", namespace, f"{name}-{i}"), 1, ()) for i in range(start, start + count)]
-    for ref, n, details in instances:
+        instances = [(Ref("Pod", namespace, f"{name}-{i}", made_by=made_by), 1, (), {})
+                     for i in range(start, start + count)]
+    for ref, n, details, added in instances:
         facts.nodes.append(GraphNode(ref, NodeState.DERIVED, resource.source, app, n, details, parts))
         facts.edges.append(GraphEdge(parent, ref, Relation.OWNS))
-        pods.append(PodInstance(ref, spec, _pod_labels(resource, labels, ref, n), resource.source, top, app))
+        pod_labels = {**_pod_labels(resource, labels, ref, n), **added}
+        pods.append(PodInstance(ref, spec, pod_labels, resource.source, top, app))
 
 
 def _pod_labels(resource: Resource, labels: dict[str, str], pod: Ref, count: int) -> dict[str, str]:

@@ -50,7 +50,7 @@ def collapse_replicas(nodes: dict[Ref, GraphNode], edges: list[GraphEdge]
         if len(pods) < 2:
             continue
         first = nodes[pods[0]]
-        ref = Ref("Pod", parent.namespace, parent.name, parent.group)
+        ref = collapsed_pods(parent, first.ref)
         count = sum(nodes[p].count for p in pods)
         state = NodeState.DERIVED if any(nodes[p].state is NodeState.DERIVED for p in pods) else NodeState.REAL
         merged[ref] = replace(first, ref=ref, state=state, count=count, details=())
@@ -67,6 +67,12 @@ def collapse_replicas(nodes: dict[Ref, GraphNode], edges: list[GraphEdge]
     kept.update(merged)
     return kept, _merge_edges(GraphEdge(renamed.get(e.source, e.source), renamed.get(e.target, e.target),
                                         e.relation, e.label, e.source_part, e.target_part) for e in edges)
+
+
+def collapsed_pods(parent: Ref, pod: Ref) -> Ref:
+    """The one node that stands for the Pods `parent` owns (`pod` one of them): named after the parent, made by what
+    makes its Pods (a Deployment's and a StatefulSet's Pods `web` stay two boxes)."""
+    return Ref("Pod", parent.namespace, parent.name, parent.group, pod.made_by)
 
 
 def _merge_edges(edges: Iterable[GraphEdge]) -> list[GraphEdge]:

@@ -5,6 +5,7 @@ derived graph, and draw them in traffic order, grouped by namespace and applicat
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
@@ -34,16 +35,19 @@ class Selection:
     kinds: frozenset[str] | None  # None: every kind
     families: frozenset[RelationFamily] | None  # None: every relationship
     needs: str | None = None  # a kind without which the view has nothing to say (then it draws its empty message)
+    # Every kind that runs Pods (graph.workload_kinds: the controllers, and a custom kind a rule gives a Pod
+    # template), by what it does rather than by name: a view that draws Pods draws what makes them.
+    workloads: bool = False
 
 
 TOPOLOGY = Selection(None, None)
 NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS,
                                "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute",
                                "UDPRoute", "EndpointSlice"}),
-                    frozenset({"traffic", "ownership", "reference", "call"}))
+                    frozenset({"traffic", "ownership", "reference", "call"}), workloads=True)
 STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
                                "StorageClass", *CONTROLLER_KINDS}),
-                    frozenset({"ownership", "storage", "configuration", "reference"}))
+                    frozenset({"ownership", "storage", "configuration", "reference"}), workloads=True)
 # NetworkPolicies: the Pods each applies to and the traffic it allows (Pods, namespaces, address blocks).
 POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}), needs="NetworkPolicy")
 
@@ -52,7 +56,8 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     if selection.needs is not None and not any(ref.kind == selection.needs for ref in graph.nodes):
         # Pods alone would look like a figure of policies that allow nothing
         return Diagram(empty_message=f"no {selection.needs} in the inputs: nothing for the {view} view to show")
-    nodes = {ref: node for ref, node in graph.nodes.items() if _selected(node, selection, filters)}
+    nodes = {ref: node for ref, node in graph.nodes.items()
+             if _selected(node, selection, filters, graph.workload_kinds)}
     edges = [e for e in graph.edges
              if _shows(selection, e.relation) and e.source in nodes and e.target in nodes]
     # A node whose every relationship leads outside the view (the TLS Secret of an Ingress in the storage view)
@@ -80,7 +85,7 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     boxes = {ref: _box(node, apps.get(ref), ids[ref], key_facts(graph, ref, pods.get(ref)))
              for ref, node in nodes.items()}
     links = [_link(e, nodes, ids) for e in edges]
-    replica_groups, links = _replica_groups(nodes, edges, boxes, links)
+    replica_groups, links = _replica_groups(nodes, edges, boxes, links, ids)
     diagram.groups = sorted(groups + replica_groups, key=lambda g: g.id)
     diagram.boxes = sorted(boxes.values(), key=lambda b: (b.group or "", b.rank or 0, b.id))
     diagram.links = sorted(links, key=lambda link: (link.source, link.target, link.source_row or "", link.label))
@@ -138,8 +143,8 @@ def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], 
     return diagram
 
 
-def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link]
-                    ) -> tuple[list[Group], list[Link]]:
+def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link],
+                    ids: dict[Ref, str]) -> tuple[list[Group], list[Link]]:
     """Derived replicas of one template (2 or 3 Pods) share a group; a link that every replica has alike stands for
     the whole group (the renderer draws it entering the group's border, or leaving every replica alike). Each
     replica's own volume (emptyDir, hostPath…) stays a box of its own beside it: the cluster makes one per Pod."""
@@ -155,7 +160,8 @@ def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: 
             continue
         pods = sorted(pods)
         outer = boxes[pods[0]].group
-        group_id = f"{outer or ''}/replicas/{parent.qualified_id}"
+        made_by = f" ({parent.made_by})" if parent.made_by and ids[parent].endswith(f" ({parent.made_by})") else ""
+        group_id = f"{outer or ''}/replicas/{parent.qualified_id}{made_by}"
         groups.append(Group(group_id, f"{len(pods)} replicas", outer, "copies", "replicas"))
         for pod in pods:
             boxes[pod] = replace(boxes[pod], group=group_id)
@@ -194,11 +200,13 @@ def _shows(selection: Selection, relation: Relation) -> bool:
     return selection.families is None or relation.family in selection.families
 
 
-def _selected(node: GraphNode, selection: Selection, filters: Filters) -> bool:
+def _selected(node: GraphNode, selection: Selection, filters: Filters,
+              workload_kinds: frozenset[tuple[str, str]]) -> bool:
     kind = node.ref.kind
     if kind in NOT_DRAWN:
         return False
-    if selection.kinds is not None and kind not in selection.kinds:
+    workload = selection.workloads and (node.ref.group, kind) in workload_kinds
+    if selection.kinds is not None and kind not in selection.kinds and not workload:
         return False
     return filters.keeps(node.ref)
 
@@ -270,12 +278,16 @@ def _nothing_to_draw(graph: Graph, view: str) -> str:
 
 def node_ids(refs: Iterable[Ref]) -> dict[Ref, str]:
     """Each node's name: `Kind/namespace/name`, or `group/Kind/namespace/name` for kinds of one name from two
-    groups in the same figure (Istio's and Gateway API's Gateway)."""
+    groups in the same figure (Istio's and Gateway API's Gateway). What two workloads of one name derive (a
+    Deployment's and a StatefulSet's Pod `web-1`) says what makes it where the two meet:
+    `Pod/ns/web-1 (StatefulSet)`."""
     refs = list(refs)
     groups_of_kind: dict[str, set[str]] = {}
     for ref in refs:
         groups_of_kind.setdefault(ref.kind, set()).add(ref.group)
-    return {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
+    ids = {ref: ref.qualified_id if len(groups_of_kind[ref.kind]) > 1 else ref.id for ref in refs}
+    taken = Counter(ids.values())
+    return {ref: f"{name} ({ref.made_by})" if taken[name] > 1 and ref.made_by else name for ref, name in ids.items()}
 
 
 def _box(node: GraphNode, app: str | None, box_id: str, facts: tuple[str, ...] = ()) -> Box:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from svg_shapes import nodes
 
 from gen.graph import Graph, NodeState, Relation
+from gen.loading import load
 from gen.model import Inventory, Ref, Severity
 from gen.rules import derive
 from gen.rules.custom import CHECK, DEFINES, MONITORS, RuleBook, parse_rules, read_rule_files, shipped_rules
@@ -226,7 +227,7 @@ spec: {selector: {app: checkout}, ports: [{port: 80, targetPort: http}]}
 def test_rollout_pods_are_derived_through_a_replica_set_and_its_service_is_not_dangling(graph_of: GraphOf) -> None:
     graph = graph_of(ROLLOUT)
     rollout = Ref("Rollout", "shop", "checkout", "argoproj.io")
-    replica_set = Ref("ReplicaSet", "shop", "checkout")
+    replica_set = Ref("ReplicaSet", "shop", "checkout", made_by="argoproj.io/Rollout")
     pods = {p.ref.name for p in graph.pods}
     assert pods == {"checkout-1", "checkout-2", "checkout-3"}
     assert ("Rollout/shop/checkout", "ReplicaSet/shop/checkout") in _edges(graph, Relation.OWNS)
@@ -276,13 +277,56 @@ spec: {selector: {app: llm, role: leader}, ports: [{port: 8080, targetPort: 8000
 """
 
 
-def test_leader_worker_set_derives_leaders_and_workers(graph_of: GraphOf) -> None:
+def test_leader_worker_set_derives_each_group_s_leader_and_workers_with_their_names(graph_of: GraphOf) -> None:
     graph = graph_of(LWS)
-    # 2 groups of size 2: the workers' template runs 4 Pods (more than three: one `×4` node), the leaders' 2.
-    assert sorted(p.ref.name for p in graph.pods) == ["llm", "llm-leader-1", "llm-leader-2"]
-    assert graph.nodes[Ref("Pod", "ai", "llm")].count == 4
-    assert {t for _, t in _edges(graph, Relation.SELECTS)} == {"Pod/ai/llm-leader-1", "Pod/ai/llm-leader-2"}
+    # 2 groups of size 2: per group G a leader `llm-G` (leaderTemplate) and one worker `llm-G-1` (workerTemplate).
+    assert sorted(p.ref.name for p in graph.pods) == ["llm-0", "llm-0-1", "llm-1", "llm-1-1"]
+    labels = {p.ref.name: p.labels for p in graph.pods}
+    assert labels["llm-1"] == {"app": "llm", "role": "leader", "leaderworkerset.sigs.k8s.io/name": "llm",
+                               "leaderworkerset.sigs.k8s.io/group-index": "1",
+                               "leaderworkerset.sigs.k8s.io/worker-index": "0"}
+    assert labels["llm-0-1"] == {"app": "llm", "role": "worker", "leaderworkerset.sigs.k8s.io/name": "llm",
+                                 "leaderworkerset.sigs.k8s.io/group-index": "0",
+                                 "leaderworkerset.sigs.k8s.io/worker-index": "1"}
+    assert {t for _, t in _edges(graph, Relation.SELECTS)} == {"Pod/ai/llm-0", "Pod/ai/llm-1"}
     assert "dangling-service" not in _checks(graph)
+
+
+def test_leader_worker_set_service_selecting_the_controller_s_label_is_not_dangling(fixtures_dir: Path) -> None:
+    """kubernetes-engine-samples ai-ml/llm-multihost-gpus: `vllm-leader` selects leaderworkerset.sigs.k8s.io/name
+    and role=leader. One group of size 2 is the leader `vllm-0` (selected) and the worker `vllm-0-1`."""
+    loaded = load([str(fixtures_dir / "custom-workloads" / "leaderworkerset.yaml")])
+    graph = derive(loaded.inventory())
+    assert sorted(p.ref.name for p in graph.pods) == ["vllm-0", "vllm-0-1"]
+    assert _edges(graph, Relation.SELECTS) == {("Service/serving/vllm-leader", "Pod/serving/vllm-0")}
+    assert not graph.findings, [str(f) for f in graph.findings]
+
+
+def test_leader_worker_set_without_a_leader_template_runs_the_worker_template_as_leader(graph_of: GraphOf) -> None:
+    text = LWS.split("---")[0].replace("""    leaderTemplate:
+      metadata: {labels: {app: llm, role: leader}}
+      spec: {containers: [{name: server, image: vllm:1, ports: [{containerPort: 8000}]}]}
+""", "").replace("replicas: 2", "replicas: 1").replace("size: 2", "size: 3")
+    graph = graph_of(text)
+    pods = {p.ref.name: p for p in graph.pods}
+    assert sorted(pods) == ["llm-0", "llm-0-1", "llm-0-2"]  # size 3: the leader and two workers
+    assert all(p.labels["role"] == "worker" for p in pods.values())
+    assert [pods[n].labels["leaderworkerset.sigs.k8s.io/worker-index"] for n in sorted(pods)] == ["0", "1", "2"]
+
+
+def test_many_leader_worker_groups_collapse_as_many_replicas_do(graph_of: GraphOf) -> None:
+    """replicas × size Pods: 8 groups of 4 are 8 leaders and 24 workers, each template one `×N` node (as a
+    Deployment's many replicas), named by the range of its Pods and labelled with what all of them share."""
+    graph = graph_of(LWS.replace("replicas: 2", "replicas: 8").replace("size: 2", "size: 4"))
+    made_by = "leaderworkerset.x-k8s.io/LeaderWorkerSet"
+    leaders = graph.nodes[Ref("Pod", "ai", "llm-leader", made_by=made_by)]
+    workers = graph.nodes[Ref("Pod", "ai", "llm-worker", made_by=made_by)]
+    assert (leaders.count, leaders.details) == (8, ("llm-0 … llm-7",))
+    assert (workers.count, workers.details) == (24, ("llm-0-1 … llm-7-3",))
+    assert {p.ref.name: p.labels.get("leaderworkerset.sigs.k8s.io/name") for p in graph.pods} == {
+        "llm-leader": "llm", "llm-worker": "llm"}
+    assert all("leaderworkerset.sigs.k8s.io/group-index" not in p.labels for p in graph.pods)
+    assert {t for _, t in _edges(graph, Relation.SELECTS)} == {"Pod/ai/llm-leader"}
 
 
 # --- CRDs -----------------------------------------------------------------------------------------------------
@@ -496,4 +540,28 @@ def test_the_readme_example_is_a_valid_rule_file(root: Path) -> None:
     found = re.search(r"```yaml\n(apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\n.*?)```", readme, re.S)
     assert found, "the README documents the rule format with an example"
     rules, problems = parse_rules(found.group(1), "README.md")
-    assert not problems and len(rules) == 1 and len(rules[0].references) == 3 and len(rules[0].templates) == 1
+    assert not problems and len(rules) == 1 and len(rules[0].references) == 3 and len(rules[0].templates) == 2
+
+
+def test_a_pod_name_or_label_with_an_unknown_placeholder_or_a_bad_first_index_is_an_error() -> None:
+    text = """\
+apiVersion: kubedocs.dev/v1
+kind: RelationshipRules
+spec:
+  rules:
+    - group: shop.example.com
+      kind: Storefront
+      references:
+        - {podTemplate: spec.pod, podName: "{name}-{replica}"}
+        - {podTemplate: spec.pod, labels: {a: "{name.__class__}"}}
+        - {podTemplate: spec.pod, firstIndex: -1}
+        - {podTemplate: [spec.a, spec.b], groups: spec.n, firstIndex: 1, podName: "{name}-{group}-{index}"}
+"""
+    rules, problems = parse_rules(text, "rules.yaml")
+    assert rules == []  # a rule with any problem is dropped whole
+    assert [(p.source.line, p.message) for p in problems] == [
+        (8, "rule file: spec.rules[0].references[0].podName: unknown placeholder {replica} "
+            "(known: {name}, {group}, {index})"),
+        (9, "rule file: spec.rules[0].references[1].labels.a: unknown placeholder {name.__class__} "
+            "(known: {name}, {group}, {index})"),
+        (10, "rule file: spec.rules[0].references[2].firstIndex must be a whole number (0 or more)")]

@@ -48,7 +48,7 @@ spec:
     edges = _edges(graph_of(DEPLOYMENT + budget))
     budget_ref = Ref("PodDisruptionBudget", "shop", "web")
     assert {(s, t) for s, t, label in edges if s == budget_ref and label == "minAvailable 1"} == {
-        (budget_ref, Ref("Pod", "shop", "web-1")), (budget_ref, Ref("Pod", "shop", "web-2"))}
+        (budget_ref, Ref("Pod", "shop", f"web-{i}", made_by="Deployment")) for i in (1, 2)}
     assert not any(s == Ref("PodDisruptionBudget", "shop", "canary") for s, _, _ in edges)
 
 
@@ -83,7 +83,7 @@ subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
 """
     edges = _edges(graph_of(DEPLOYMENT + rbac))
     account = Ref("ServiceAccount", "shop", "web")
-    assert (Ref("Pod", "shop", "web-1"), account, "") in edges
+    assert (Ref("Pod", "shop", "web-1", made_by="Deployment"), account, "") in edges
     assert (account, Ref("RoleBinding", "shop", "web-reader"), "bound by") in edges
     assert (Ref("RoleBinding", "shop", "web-reader"), Ref("Role", "shop", "reader"), "role") in edges
     assert (account, Ref("ClusterRoleBinding", None, "web-nodes"), "bound by") in edges
@@ -173,11 +173,12 @@ spec:
 """
     graph = graph_of(workloads)
     owns = {(e.source, e.target) for e in graph.edges if e.relation is Relation.OWNS}
-    assert (Ref("CronJob", "default", "backup"), Ref("Job", "default", "backup")) in owns
-    assert (Ref("Job", "default", "backup"), Ref("Pod", "default", "backup-1")) in owns
-    assert (Ref("DaemonSet", "default", "agent"), Ref("Pod", "default", "agent")) in owns
-    assert graph.nodes[Ref("Pod", "default", "agent")].details == ("one per node",)
-    assert graph.nodes[Ref("Job", "default", "backup")].state is NodeState.DERIVED
+    assert (Ref("CronJob", "default", "backup"), Ref("Job", "default", "backup", made_by="CronJob")) in owns
+    assert (Ref("Job", "default", "backup", made_by="CronJob"),
+            Ref("Pod", "default", "backup-1", made_by="CronJob")) in owns
+    assert (Ref("DaemonSet", "default", "agent"), Ref("Pod", "default", "agent", made_by="DaemonSet")) in owns
+    assert graph.nodes[Ref("Pod", "default", "agent", made_by="DaemonSet")].details == ("one per node",)
+    assert graph.nodes[Ref("Job", "default", "backup", made_by="CronJob")].state is NodeState.DERIVED
 
 
 def test_any_other_kind_is_drawn_with_a_generic_glyph_in_its_namespace(graph_of: GraphOf) -> None:

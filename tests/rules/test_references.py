@@ -247,7 +247,7 @@ def test_local_volumes_are_nodes_owned_by_the_pod(inventory_of: InventoryOf) -> 
     facts = _run(inventory_of, _pod(LOCAL), derive_local_volumes)
     nodes = {node.ref.id: node for node in facts.nodes}
     assert set(nodes) == {f"Volume/shop/app-1/{v}" for v in ("scratch", "logs", "node-logs", "unused")}
-    assert all(node.owner == Ref("Pod", "shop", "app-1") for node in nodes.values())
+    assert all(node.owner == Ref("Pod", "shop", "app-1", made_by="Deployment") for node in nodes.values())
     assert all(node.state is NodeState.DERIVED for node in nodes.values())
     assert nodes["Volume/shop/app-1/logs"].details == ("emptyDir",)
     assert nodes["Volume/shop/app-1/node-logs"].details == ("hostPath /var/log",)
@@ -269,7 +269,7 @@ def test_each_replica_has_its_own_local_volume(inventory_of: InventoryOf) -> Non
     text = _pod(LOCAL).replace("spec:\n  selector", "spec:\n  replicas: 2\n  selector")
     facts = _run(inventory_of, text, derive_local_volumes)
     owners = {node.owner for node in facts.nodes if node.ref.name.endswith("/logs")}
-    assert owners == {Ref("Pod", "shop", "app-1"), Ref("Pod", "shop", "app-2")}
+    assert owners == {Ref("Pod", "shop", f"app-{i}", made_by="Deployment") for i in (1, 2)}
 
 
 # --- Secrets created at run time -------------------------------------------------------------------------------

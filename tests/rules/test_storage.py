@@ -56,9 +56,10 @@ def test_each_replica_gets_its_own_claim_in_the_statefulsets_namespace(graph_of:
     node = graph.nodes[claims[0]]
     assert node.state is NodeState.DERIVED and node.details == ("10Gi ReadWriteOnce",)
     mounts = {(e.source, e.target, e.label, e.source_part) for e in graph.edges if e.relation is Relation.MOUNTS}
-    assert (Ref("Pod", "data", "db-0"), claims[0], "/var/lib/postgresql/data", "postgres") in mounts
-    assert (Ref("Pod", "data", "db-1"), claims[1], "/var/lib/postgresql/data", "postgres") in mounts
-    assert (Ref("Pod", "data", "db-0"), claims[1], "/var/lib/postgresql/data", "postgres") not in mounts
+    db_0, db_1 = (Ref("Pod", "data", f"db-{i}", made_by="StatefulSet") for i in (0, 1))
+    assert (db_0, claims[0], "/var/lib/postgresql/data", "postgres") in mounts
+    assert (db_1, claims[1], "/var/lib/postgresql/data", "postgres") in mounts
+    assert (db_0, claims[1], "/var/lib/postgresql/data", "postgres") not in mounts
     assert (claims[0], Ref("StorageClass", None, "fast")) in {(e.source, e.target) for e in graph.edges}
     assert graph.findings == []
 

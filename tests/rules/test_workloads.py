@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from gen.graph import Facts, GraphNode, NodeState, Part, Relation
+from gen.graph import Facts, Graph, GraphNode, NodeState, Part, Relation
 from gen.model import Inventory, Ref, Source
 from gen.rules.workloads import WorkloadChain, derive_workload_chain
 
@@ -40,22 +41,24 @@ def _chain(inventory_of: InventoryOf, text: str) -> WorkloadChain:
 def test_deployment_replicaset_pod_with_default_one_replica(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, _deployment(None))
     nodes = _nodes(chain.facts)
-    assert set(nodes) == {Ref("ReplicaSet", "shop", "web"), Ref("Pod", "shop", "web-1")}
+    assert set(nodes) == {Ref("ReplicaSet", "shop", "web", made_by="Deployment"),
+                          Ref("Pod", "shop", "web-1", made_by="Deployment")}
     assert _owns(chain.facts) == {
         ("Deployment/shop/web", "ReplicaSet/shop/web"),
         ("ReplicaSet/shop/web", "Pod/shop/web-1"),
     }
     assert all(node.state is NodeState.DERIVED for node in nodes.values())
-    assert [p.ref for p in chain.pods] == [Ref("Pod", "shop", "web-1")]
+    assert [p.ref for p in chain.pods] == [Ref("Pod", "shop", "web-1", made_by="Deployment")]
 
 
 @pytest.mark.parametrize("replicas", [2, 3])
 def test_two_or_three_replicas_are_separate_pods(inventory_of: InventoryOf, replicas: int) -> None:
     chain = _chain(inventory_of, _deployment(replicas))
     pods = [ref for ref in _nodes(chain.facts) if ref.kind == "Pod"]
-    assert pods == [Ref("Pod", "shop", f"web-{i}") for i in range(1, replicas + 1)]
+    assert pods == [Ref("Pod", "shop", f"web-{i}", made_by="Deployment") for i in range(1, replicas + 1)]
     assert all(_nodes(chain.facts)[ref].count == 1 for ref in pods)
-    assert {e.source for e in chain.facts.edges if e.target in pods} == {Ref("ReplicaSet", "shop", "web")}
+    assert {e.source for e in chain.facts.edges if e.target in pods} == {
+        Ref("ReplicaSet", "shop", "web", made_by="Deployment")}
     assert len(chain.pods) == replicas
 
 
@@ -65,7 +68,7 @@ def test_four_or_more_replicas_collapse_into_one_node(inventory_of: InventoryOf,
     pods = [node for node in chain.facts.nodes if node.ref.kind == "Pod"]
     assert len(pods) == 1
     (pod,) = pods
-    assert pod.ref == Ref("Pod", "shop", "web")
+    assert pod.ref == Ref("Pod", "shop", "web", made_by="Deployment")
     assert pod.count == replicas
     assert pod.state is NodeState.DERIVED
     assert [p.ref for p in chain.pods] == [pod.ref]
@@ -73,7 +76,7 @@ def test_four_or_more_replicas_collapse_into_one_node(inventory_of: InventoryOf,
 
 def test_zero_replicas_give_no_pods(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, _deployment(0))
-    assert set(_nodes(chain.facts)) == {Ref("ReplicaSet", "shop", "web")}
+    assert set(_nodes(chain.facts)) == {Ref("ReplicaSet", "shop", "web", made_by="Deployment")}
     assert chain.pods == []
 
 
@@ -93,7 +96,7 @@ def test_derived_pod_carries_template_spec_labels_and_source(inventory_of: Inven
 def test_statefulset_pods_are_numbered_from_zero(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, _deployment(3, "db", kind="StatefulSet"))
     refs = [ref for ref in _nodes(chain.facts)]
-    assert refs == [Ref("Pod", "shop", "db-0"), Ref("Pod", "shop", "db-1"), Ref("Pod", "shop", "db-2")]
+    assert refs == [Ref("Pod", "shop", f"db-{i}", made_by="StatefulSet") for i in range(3)]
     assert _owns(chain.facts) == {("StatefulSet/shop/db", f"Pod/shop/db-{i}") for i in range(3)}
 
 
@@ -107,7 +110,7 @@ def test_statefulset_pods_have_the_pod_name_label(inventory_of: InventoryOf) -> 
 def test_collapsed_statefulset_shows_its_name_range(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, _deployment(5, "db", kind="StatefulSet"))
     (pod,) = chain.facts.nodes
-    assert pod.ref == Ref("Pod", "shop", "db")
+    assert pod.ref == Ref("Pod", "shop", "db", made_by="StatefulSet")
     assert pod.count == 5
     assert pod.details == ("db-0 … db-4",)
 
@@ -115,7 +118,7 @@ def test_collapsed_statefulset_shows_its_name_range(inventory_of: InventoryOf) -
 def test_daemonset_is_one_pod(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, _deployment(7, "agent", kind="DaemonSet"))
     (pod,) = chain.facts.nodes
-    assert pod.ref == Ref("Pod", "shop", "agent")
+    assert pod.ref == Ref("Pod", "shop", "agent", made_by="DaemonSet")
     assert pod.count == 1
     assert pod.details == ("one per node",)
     assert _owns(chain.facts) == {("DaemonSet/shop/agent", "Pod/shop/agent")}
@@ -168,7 +171,8 @@ spec:
 def test_cronjob_job_pod(inventory_of: InventoryOf, api: str) -> None:
     chain = _chain(inventory_of, CRONJOB.format(api=api))
     nodes = _nodes(chain.facts)
-    assert set(nodes) == {Ref("Job", "ops", "backup"), Ref("Pod", "ops", "backup-1")}
+    assert set(nodes) == {Ref("Job", "ops", "backup", made_by="CronJob"), Ref("Pod", "ops", "backup-1",
+                                                                           made_by="CronJob")}
     assert all(node.state is NodeState.DERIVED for node in nodes.values())
     assert _owns(chain.facts) == {("CronJob/ops/backup", "Job/ops/backup"), ("Job/ops/backup", "Pod/ops/backup-1")}
     (pod,) = chain.pods
@@ -255,7 +259,7 @@ def test_real_replicaset_without_pods_derives_its_pods(inventory_of: InventoryOf
         ("ReplicaSet/shop/web-5d4f8", "Pod/shop/web-5d4f8-1"),
         ("ReplicaSet/shop/web-5d4f8", "Pod/shop/web-5d4f8-2"),
     }
-    assert Ref("ReplicaSet", "shop", "web") not in _nodes(chain.facts)
+    assert Ref("ReplicaSet", "shop", "web", made_by="Deployment") not in _nodes(chain.facts)
     assert {p.workload for p in chain.pods} == {Ref("Deployment", "shop", "web")}
 
 
@@ -292,3 +296,40 @@ def test_containers_in_start_order_with_roles(inventory_of: InventoryOf) -> None
 def test_controller_without_template_derives_nothing(inventory_of: InventoryOf) -> None:
     chain = _chain(inventory_of, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bare}\nspec: {}\n")
     assert chain.facts.nodes == [] and chain.pods == []
+
+
+# --- Two workloads of one name ----------------------------------------------------------------------------------
+
+
+
+def test_pods_of_two_workloads_of_one_name_stay_apart(graph_of: Callable[..., Graph], fixtures_dir: Path) -> None:
+    """A Deployment's and a StatefulSet's Pod `web-1` are two Pods (so the Deployment mounts no claim of the
+    StatefulSet's), and a ReplicationController's 100 Pods do not vanish into a DaemonSet's Pod of their name."""
+    graph = graph_of((fixtures_dir / "shared-names.yaml").read_text(encoding="utf-8"))
+    web_1 = [ref for ref in graph.nodes if ref.id == "Pod/shop/web-1"]
+    assert sorted(ref.made_by for ref in web_1) == ["Deployment", "StatefulSet"]
+    assert {ref.name for ref in graph.nodes if ref.made_by == "Deployment" and ref.kind == "Pod"} == {"web-1",
+                                                                                                     "web-2"}
+    claims_mounted_by = {e.source.made_by for e in graph.edges
+                         if e.relation is Relation.MOUNTS and e.target.kind == "PersistentVolumeClaim"}
+    assert claims_mounted_by == {"StatefulSet"}
+    # each Pod `web-1` has its own emptyDir
+    caches = [ref for ref in graph.nodes if ref.id == "Volume/shop/web-1/cache"]
+    assert sorted(ref.made_by for ref in caches) == ["Deployment", "StatefulSet"]
+    agents = {ref.made_by: graph.nodes[ref] for ref in graph.nodes if ref.id == "Pod/shop/agent"}
+    assert agents["ReplicationController"].count == 100
+    assert agents["DaemonSet"].details == ("one per node",)
+    assert {e.source.kind for e in graph.edges
+            if e.relation is Relation.OWNS and e.target.id == "Pod/shop/agent"} == {"ReplicationController",
+                                                                                    "DaemonSet"}
+
+
+def test_a_derived_replica_set_is_not_a_real_one_of_its_name(graph_of: Callable[..., Graph]) -> None:
+    real = ("---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web, namespace: shop}\n"
+            "spec:\n  replicas: 1\n  selector: {matchLabels: {app: other}}\n"
+            "  template: {metadata: {labels: {app: other}}, spec: {containers: [{name: o, image: o:1}]}}\n")
+    graph = graph_of(_deployment(2) + real)
+    replica_sets = {ref: graph.nodes[ref].state for ref in graph.nodes if ref.id == "ReplicaSet/shop/web"}
+    assert replica_sets == {Ref("ReplicaSet", "shop", "web"): NodeState.REAL,
+                            Ref("ReplicaSet", "shop", "web", made_by="Deployment"): NodeState.DERIVED}
+    assert len([ref for ref in graph.nodes if ref.id == "Pod/shop/web-1"]) == 2
