@@ -116,6 +116,11 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
     return ([STDIN] if stdin else []) + paths, problems
 
 
+def inside_roots(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path`, every symbolic link resolved, lies inside one of `roots` (as a site confines its inputs)."""
+    return _inside(_real(path), tuple(_real(r) for r in roots))
+
+
 def _real(path: Path) -> Path:
     try:
         return path.resolve()

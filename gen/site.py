@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
-from .loading import expand_inputs, relative_path
+from .loading import expand_inputs, inside_roots, relative_path
 from .model import Diagnostic, Severity, Source
 from .records import field, record, replace
 from .redact import redact_manifest
@@ -48,6 +48,12 @@ class SiteLayout:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
                    timeout_option(options.dot_timeout), tuple(root / name for name in options.rules))
+
+
+    @property
+    def input_roots(self) -> tuple[Path, Path]:
+        """Where a site's inputs (manifests and rule files) must lie, every symbolic link resolved."""
+        return self.root, self.manifests_dir
 
 
 class ConfigError(Exception):
@@ -112,7 +118,7 @@ class RenderedFigure:
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
-    files, problems = expand_inputs(paths, roots=(layout.root, layout.manifests_dir))  # nothing from elsewhere
+    files, problems = expand_inputs(paths, roots=layout.input_roots)  # nothing from elsewhere
     relative = [relative_path(f, layout.root) for f in files]
     problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
     return relative, problems
@@ -127,8 +133,10 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
                                           f"no manifests found for {', '.join(spec.manifests)}")]
         return RenderedFigure(spec, None, missing, files)
     contents = [(name, (layout.root / name).read_bytes()) for name in files]
-    # A project's rule files change what is derived: their bytes are part of the key (an unreadable one: none).
-    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() else b"") for path in layout.rule_files]
+    # A project's rule files change what is derived: their bytes are part of the key (an unreadable one, or one
+    # outside the project, which is refused and never read: none).
+    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() and inside_roots(path, layout.input_roots)
+                  else b"") for path in layout.rule_files]
     key = figure_key(contents, spec.options_key(), graphviz_version())
     hit = cache.get(key)
     if hit is not None:
@@ -140,7 +148,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         # (figure_inputs above has refused anything under them that leads outside the project).
         figure = render_figure([str(layout.manifests_dir / p) for p in spec.manifests], spec.view, "svg",
                                spec.filters(), relative_to=layout.root, timeout=layout.dot_timeout,
-                               rule_files=[str(path) for path in layout.rule_files])
+                               rule_files=[str(path) for path in layout.rule_files], rule_roots=layout.input_roots)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))

@@ -385,6 +385,40 @@ def test_bad_rule_files_are_errors_at_their_line_never_tracebacks(
     assert rules == [] or all(rule.kind != "X" for rule in rules)  # a rule with a problem is dropped whole
 
 
+NOT_RULE_FILES = {  # files a rules option may name by mistake or malice: none of their text may be shown
+    "shadow": "root:$6$kdcanary-hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+    "a mapping": "DB_PASSWORD_kdcanary: hunter2-kdcanary\n",
+    "a Secret": "apiVersion: v1\nkind: Secret\nmetadata: {name: kdcanary}\nstringData: {kdcanary: kdcanary}\n",
+    "a bad tag": "password: !kdcanary!x y\n",
+    "a bad flow": "token: [kdcanary, {kdcanary\n",
+    "a bad escape": 'token: "kdcanary\\q"\n',
+    "a directive": "%kdcanary x\n---\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_RULE_FILES))
+def test_a_file_that_is_not_a_rule_file_is_refused_without_quoting_it(name: str) -> None:
+    rules, problems = parse_rules(NOT_RULE_FILES[name], "not-rules.yaml")
+    assert not rules and problems
+    for problem in problems:
+        assert problem.source.path == "not-rules.yaml" and problem.source.line >= 1, str(problem)
+        assert "kdcanary" not in str(problem) and "hunter2" not in str(problem), str(problem)
+
+
+def test_a_rule_file_outside_the_site_is_refused_unread(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (outside / "rules.yaml").write_text(OWN_RULES, encoding="utf-8")
+    (project / "link.yaml").symlink_to(outside / "rules.yaml")
+    (project / "own.yaml").write_text(OWN_RULES, encoding="utf-8")
+    book = read_rule_files([str(project / "../outside/rules.yaml"), str(project / "link.yaml"),
+                            str(project / "own.yaml")], roots=[project], relative_to=project)
+    assert [(d.source.path, "refused" in d.message) for d in book.problems] == [
+        ("../outside/rules.yaml", True), ("link.yaml", True)]
+    assert [rule.source.path for rule in book.rules if rule.kind == "Storefront"] == ["own.yaml"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_the_loader_never_raises(text: str) -> None:
