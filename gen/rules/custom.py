@@ -127,7 +127,8 @@ class RuleBook:
 
     @property
     def pod_templates(self) -> tuple[CustomPodTemplate, ...]:
-        return tuple(t for rule in self.rules for t in rule.templates)
+        return tuple(t for rule in self.rules for t in rule.templates
+                     if not any(value_path_reason(path) for path in (t.template, *t.replicas)))
 
     def derive(self, inventory: Inventory, pods: list[PodInstance]) -> Facts:
         """The edges every rule finds, and the problems of the rule files as findings."""
@@ -144,8 +145,17 @@ class RuleBook:
 # --- Following references -----------------------------------------------------------------------------------
 
 
+def _reads_values(reference: Reference) -> bool:
+    paths = ((reference.selector, reference.namespace_selector, reference.namespaces)
+             if isinstance(reference, SelectorReference) else
+             (reference.field, reference.namespace_field, reference.kind_field))
+    return any(value_path_reason(path) for path in (*paths, reference.label_field) if path)
+
+
 def _follow(reference: Reference, ref: Ref, body: Mapping[str, Any], source: Source, inventory: Inventory,
             pods: list[PodInstance], facts: Facts) -> None:
+    if _reads_values(reference):
+        return  # the loader refuses such a rule; one built otherwise still shows no value (defence in depth)
     label = " ".join(filter(None, [reference.label, ",".join(
         str(v) for v in field_values(body, reference.label_field) if not isinstance(v, Mapping | list))
         if reference.label_field else ""]))
@@ -329,6 +339,11 @@ class _Reader:
         if value is not None and not _valid_path(value):
             self.error(node, f"{what}: {value!r} is not a dotted field path (spec.endpoints[].port)")
             return None
+        reason = value_path_reason(value) if value is not None else None
+        if reason is not None:
+            self.error(node, f"{what}: {value!r} reads {reason}, which may be secret: a rule reads names, "
+                             "selectors and numbers only (refused)")
+            return None
         return value
 
     def flag(self, node: yaml.Node, what: str) -> bool:
@@ -336,6 +351,25 @@ class _Reader:
             return str(node.value).lower() == "true"
         self.error(node, f"{what} must be true or false")
         return False
+
+
+# Where Kubernetes keeps values that may be secret: a Secret's or ConfigMap's data (and the templates of kinds that
+# make Secrets, as an ExternalSecret's target.template.data), env literals, annotation values. A rule reads names,
+# selectors and numbers to draw; a path through one of these would draw a value instead, so no rule may read one.
+_VALUE_STEPS = {"data": "Secret and ConfigMap data", "stringData": "Secret data", "binaryData": "ConfigMap data",
+                "annotations": "annotation values"}
+
+
+def value_path_reason(path: str) -> str | None:
+    """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
+    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env."""
+    steps = [step.removesuffix("[]") for step in path.split(".")]
+    for index, step in enumerate(steps):
+        if step in _VALUE_STEPS:
+            return _VALUE_STEPS[step]
+        if step == "env" and steps[index + 1:index + 2] == ["value"]:
+            return "env values"
+    return None
 
 
 def _valid_path(path: str) -> bool:

@@ -485,6 +485,111 @@ def test_plugin_rules_option_reaches_the_figures(tmp_path: Path) -> None:
     assert not again.cached and again.svg is None and "unknown relation" in again.errors[0].message
 
 
+# --- Rules never draw a value that may be secret (issue 20, point 9) ------------------------------------------
+
+VALUE_RULES = """\
+apiVersion: kubedocs.dev/v1
+kind: RelationshipRules
+spec:
+  rules:
+    - kind: Secret
+      references:
+        - {field: metadata.name, to: {kind: ServiceAccount}, labelField: stringData.password}
+        - {field: data.token, to: {kind: Service}}
+    - kind: Deployment
+      references:
+        - {field: spec.template.spec.serviceAccountName, to: {kind: ServiceAccount},
+           labelField: "spec.template.spec.containers[].env[].value"}
+        - {field: metadata.name, to: {kind: ConfigMap}, labelField: metadata.annotations.token}
+    - group: shop.example.com
+      kind: Vault
+      references:
+        - {field: spec.target.template.stringData.url, to: {kind: Service}, kindField: spec.data.kind}
+"""
+VALUE_LINES = {"labelField: stringData.password": 7, "field: data.token": 8, "env[].value": 12,
+               "metadata.annotations.token": 13, "template.stringData.url": 17, "spec.data.kind": 17}
+
+SECRET_APP = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+stringData: {password: kdcanary-pw-OLD}
+data: {token: a2RjYW5hcnktdG9rZW4tT0xE}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: db, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop, annotations: {token: kdcanary-note-OLD}}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: db
+      containers: [{name: api, image: api:1, env: [{name: PASSWORD, value: kdcanary-env-OLD}]}]
+---
+apiVersion: shop.example.com/v1
+kind: Vault
+metadata: {name: v, namespace: shop}
+spec: {target: {template: {stringData: {url: kdcanary-url-OLD}}}}
+"""
+
+
+def test_a_rule_that_reads_secret_values_is_refused_at_its_line() -> None:
+    rules, problems = parse_rules(VALUE_RULES, "values.yaml")
+    assert not [r for r in rules if r.references]  # every rule read a value somewhere: each is dropped whole
+    lines = {d.source.line for d in problems}
+    assert set(VALUE_LINES.values()) <= lines, [str(d) for d in problems]
+    assert all(d.severity is Severity.ERROR and d.check == CHECK and "may be secret" in d.message
+               for d in problems), [str(d) for d in problems]
+
+
+def test_a_rule_built_otherwise_still_reads_no_value(inventory_of: InventoryOf) -> None:
+    from gen.model import Source
+    from gen.rules.custom import CustomRule, NameReference, Target
+
+    reads = [NameReference("metadata.name", Target("ServiceAccount"), Relation.USES, label_field="stringData.password"),
+             NameReference("data.token", Target("Service"), Relation.USES)]
+    book = RuleBook((CustomRule("", "Secret", tuple(reads), (), Source("x.yaml")),))
+    graph = derive(inventory_of(SECRET_APP), rule_book=book)
+    shown = " ".join([*(f"{e.source.id} {e.target.id} {e.label}" for e in graph.edges),
+                      *(str(d) for d in graph.findings), *(n.id for n in graph.nodes)])
+    assert "kdcanary" not in shown and "a2RjYW5hcnk" not in shown
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("output", ["svg", "dot"])
+def test_rules_draw_no_secret_value_as_label_or_name(root: Path, tmp_path: Path, output: str) -> None:
+    (tmp_path / "app.yaml").write_text(SECRET_APP, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(VALUE_RULES, encoding="utf-8")
+    rendered = _gen(root, "render", str(tmp_path / "app.yaml"), "--rules", str(tmp_path / "rules.yaml"),
+                    "-o", str(tmp_path / f"out.{output}"))
+    checked = _gen(root, "check", str(tmp_path / "app.yaml"), "--rules", str(tmp_path / "rules.yaml"))
+    figure = (tmp_path / f"out.{output}").read_text(encoding="utf-8")
+    for text in (figure, rendered.stderr, checked.stderr, checked.stdout):
+        assert "kdcanary" not in text and "a2RjYW5hcnk" not in text
+    for line in set(VALUE_LINES.values()):
+        assert f"rules.yaml:{line}:" in checked.stderr, checked.stderr
+    assert rendered.returncode == 1 and "Traceback" not in rendered.stderr + checked.stderr
+
+
+def test_gen_diff_with_rules_prints_no_secret_value(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "app.yaml").write_text(SECRET_APP, encoding="utf-8")
+    (tmp_path / "new" / "app.yaml").write_text(SECRET_APP.replace("OLD", "NEW").replace("T0xE", "TkVX"),
+                                               encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(VALUE_RULES, encoding="utf-8")
+    done = _gen(root, "diff", str(tmp_path / "old"), str(tmp_path / "new"), "--rules", str(tmp_path / "rules.yaml"))
+    assert "Traceback" not in done.stderr
+    for text in (done.stdout, done.stderr):
+        assert "kdcanary" not in text and "a2RjYW5hcnk" not in text, text
+    assert "may be secret" in done.stderr
+
+
 # --- Figure 16 and the corpus ---------------------------------------------------------------------------------------
 
 
