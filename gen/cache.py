@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .model import Diagnostic, Severity, Source
 from .records import record
+from .uptodate import private_directory
 
 FORMAT_VERSION = "2"
 
@@ -79,7 +80,7 @@ class FigureCache:
             ],
         }
         entry = {"key": key, "checksum": _checksum(content), **content}
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_directory(str(self.directory))  # 0700; mkstemp makes the entry 0600
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -359,6 +359,7 @@ def redacted_source(content: bytes, cache_dir: Path) -> str:
     """A manifest's text as the source view shows it: redacted once per file content and kept beside the figures
     (redaction walks every node; a site rebuilt unchanged should not walk them again)."""
     from .cache import code_fingerprint
+    from .uptodate import private_directory
 
     key = hashlib.sha256(b"source\0" + code_fingerprint().encode() + b"\0" + content).hexdigest()
     kept = cache_dir / f"source-{key}.txt"
@@ -368,9 +369,11 @@ def redacted_source(content: bytes, cache_dir: Path) -> str:
         pass  # absent or unreadable: redact again
     text = redact_manifest(content.decode("utf-8-sig", "replace"))
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(str(cache_dir))
         temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                       encoding="utf-8") as stream:  # the user's alone, as every cache file
+            stream.write(text)
         os.replace(temporary, kept)
     return text
 
