@@ -22,7 +22,7 @@ _ID_USE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 # script, an event handler or a link elsewhere into a page. Presentation attributes only; no `style` (CSS can
 # fetch), no element that runs, embeds or animates anything.
 _SVG = "{http://www.w3.org/2000/svg}"
-_NAMESPACES = {"{http://www.w3.org/1999/xlink}": "xlink:", "{http://www.w3.org/XML/1998/namespace}": "xml:"}
+_XML_PREFIXES = {"{http://www.w3.org/1999/xlink}": "xlink:"}
 _ELEMENTS = frozenset({"svg", "g", "title", "a", "polygon", "polyline", "path", "ellipse", "circle", "rect", "line",
                        "text", "tspan", "defs", "linearGradient", "radialGradient", "stop"})
 _ATTRIBUTES = frozenset({
@@ -30,7 +30,7 @@ _ATTRIBUTES = frozenset({
     "x1", "y1", "x2", "y2", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity",
     "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "font-family", "font-size", "font-weight",
     "font-style", "text-anchor", "text-decoration", "baseline-shift", "offset", "stop-color", "stop-opacity",
-    "gradientUnits", "gradientTransform", "target", "href", "xlink:href", "xlink:title", "xml:space"})
+    "gradientUnits", "gradientTransform", "target", "href", "xlink:href", "xlink:title"})
 _LINKS = ("href", "xlink:href")
 
 
@@ -53,8 +53,8 @@ def is_plain_drawing(svg: str) -> bool:
         if tag.removeprefix(_SVG) not in _ELEMENTS:  # another namespace keeps its `{...}`: refused too
             return False
         for name, value in element.attrib.items():
-            for namespace, prefix in _NAMESPACES.items():
-                name = name.replace(namespace, prefix)
+            for uri, prefix in _XML_PREFIXES.items():
+                name = name.replace(uri, prefix)
             if name not in _ATTRIBUTES or (name in _LINKS and not value.startswith("#")):
                 return False
             if "url(" in value.replace("url(#", ""):
