@@ -4,6 +4,12 @@ A key covers the manifests' paths and bytes, the view and filters, the Graphviz 
 an unchanged rebuild renders nothing. Entries are written atomically (temporary file + rename): a killed or a
 concurrent build leaves either the old entry or the new one, never half of one. An entry is never trusted: it must
 name its own key, carry a checksum of its content and have exactly the expected shape, else it is rendered again.
+
+The checksum catches damage, not forgery: anyone who can write an entry can compute it, and a key kept beside the
+entries (or in a CI cache restored whole) would be theirs too. So what a page shows from an entry is checked for
+what it is: the SVG must be a plain drawing as gen writes it (gen/render/svg.py `is_plain_drawing`: known elements
+and presentation attributes, no script, event handler, foreign content or outside link), and every message is
+escaped when the page's HTML is built. An entry that fails is drawn again.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 
 from .model import Diagnostic, Severity, Source
 from .records import record
+from .uptodate import private_directory
 
 FORMAT_VERSION = "2"
 
@@ -79,7 +86,7 @@ class FigureCache:
             ],
         }
         entry = {"key": key, "checksum": _checksum(content), **content}
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_directory(str(self.directory))  # 0700; mkstemp makes the entry 0600
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -108,6 +115,10 @@ def _parse_entry(entry: object, key: str) -> CachedFigure | None:
         return None
     if not svg.lstrip().startswith("<?xml") or not svg.rstrip().endswith("</svg>"):
         return None
+    from .render.svg import is_plain_drawing  # only when an entry is read: a cache hit still loads no stage
+
+    if not is_plain_drawing(svg):
+        return None  # not what gen writes (a forged entry: a script, an event handler): drawn again
     parsed = []
     for item in diagnostics:
         if not isinstance(item, dict) or set(item) != set(_DIAGNOSTIC_FIELDS):

@@ -238,7 +238,7 @@ def _check(args: argparse.Namespace) -> int:
     from .model import Severity
     from .pipeline import all_diagnostics, analyse
 
-    inputs, root, page_problems, rule_files = args.inputs, None, [], list(args.rules)
+    inputs, root, page_problems, rule_files, rule_roots = args.inputs, None, [], list(args.rules), None
     if not inputs:
         from .commands import page_inputs
         from .site import ConfigError, read_layout
@@ -250,7 +250,8 @@ def _check(args: argparse.Namespace) -> int:
         pages = page_inputs(layout)
         inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
         rule_files = [*[str(path) for path in pages.layout.rule_files], *rule_files]  # the site's, then these
-    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files)
+        rule_roots = pages.layout.input_roots  # in a site, rule files are confined as its manifests are
+    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files, rule_roots=rule_roots)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)
     report(diagnostics, quiet=args.quiet)
     if args.calls:

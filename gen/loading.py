@@ -116,6 +116,11 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
     return ([STDIN] if stdin else []) + paths, problems
 
 
+def inside_roots(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path`, every symbolic link resolved, lies inside one of `roots` (as a site confines its inputs)."""
+    return is_inside(real_path(path), tuple(real_path(r) for r in roots))
+
+
 def real_path(path: Path) -> Path:
     try:
         return path.resolve()

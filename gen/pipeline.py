@@ -30,12 +30,14 @@ def all_diagnostics(loaded: LoadResult, graph: Graph, *more: Diagnostic) -> list
 
 
 def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
-            relative_to: Path | None = None, rule_files: Sequence[str] = ()) -> tuple[LoadResult, Graph]:
+            relative_to: Path | None = None, rule_files: Sequence[str] = (),
+            rule_roots: Sequence[Path] | None = None) -> tuple[LoadResult, Graph]:
     """Load and derive; `rule_files` are a project's own relationship rules for custom kinds, besides the
-    shipped ones (their problems are errors of the graph)."""
+    shipped ones (their problems are errors of the graph); with `rule_roots` (a site's) they must lie inside."""
     loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
     inventory = loaded.inventory()
-    return loaded, derive(inventory, rule_book=read_rule_files(rule_files, inventory.kinds()))
+    book = read_rule_files(rule_files, inventory.kinds(), rule_roots, relative_to)
+    return loaded, derive(inventory, rule_book=book)
 
 
 def render_figure(
@@ -48,9 +50,10 @@ def render_figure(
     relative_to: Path | None = None,
     timeout: float | None = None,
     rule_files: Sequence[str] = (),
+    rule_roots: Sequence[Path] | None = None,
 ) -> Figure:
     """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
-    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to, rule_files)
+    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to, rule_files, rule_roots)
     return render_analysed(loaded, graph, view, output_format, filters, timeout)
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .cache import CachedFigure, FigureCache, figure_key
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
 from .inputs import files_read_by
-from .loading import expand_inputs, relative_path
+from .loading import expand_inputs, inside_roots, relative_path
 from .model import Diagnostic, Severity, Source
 from .records import field, record, replace
 from .redact import redact_manifest
@@ -49,6 +49,12 @@ class SiteLayout:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
                    timeout_option(options.dot_timeout), tuple(root / name for name in options.rules))
+
+
+    @property
+    def input_roots(self) -> tuple[Path, Path]:
+        """Where a site's inputs (manifests and rule files) must lie, every symbolic link resolved."""
+        return self.root, self.manifests_dir
 
 
 class ConfigError(Exception):
@@ -113,7 +119,7 @@ class RenderedFigure:
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
     paths = [str(layout.manifests_dir / p) for p in spec.manifests]
-    files, problems = expand_inputs(paths, roots=(layout.root, layout.manifests_dir))  # nothing from elsewhere
+    files, problems = expand_inputs(paths, roots=layout.input_roots)  # nothing from elsewhere
     relative = [relative_path(f, layout.root) for f in files]
     problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
     return relative, problems
@@ -127,7 +133,7 @@ def figure_dependencies(spec: FigureSpec, layout: SiteLayout) -> list[Path]:
 
 def figure_contents(files: list[str], spec: FigureSpec, layout: SiteLayout) -> list[tuple[str, bytes]]:
     """What a figure is drawn from, for its cache key: its manifests, every other file its tools read, and the
-    project's rule files (which change what is derived; an unreadable one counts as empty)."""
+    project's rule files (which change what is derived)."""
     contents = [(name, (layout.root / name).read_bytes()) for name in files]
     named = set(files)
     for path in figure_dependencies(spec, layout):
@@ -136,7 +142,9 @@ def figure_contents(files: list[str], spec: FigureSpec, layout: SiteLayout) -> l
             named.add(name)
             with contextlib.suppress(OSError):
                 contents.append((f"read:{name}", path.read_bytes()))
-    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() else b"") for path in layout.rule_files]
+    # An unreadable rule file, or one outside the project (refused and never read), counts as empty.
+    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() and inside_roots(path, layout.input_roots)
+                  else b"") for path in layout.rule_files]
     return contents
 
 
@@ -160,7 +168,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         # (figure_inputs above has refused anything under them that leads outside the project).
         figure = render_figure([str(layout.manifests_dir / p) for p in spec.manifests], spec.view, "svg",
                                spec.filters(), relative_to=layout.root, timeout=layout.dot_timeout,
-                               rule_files=[str(path) for path in layout.rule_files])
+                               rule_files=[str(path) for path in layout.rule_files], rule_roots=layout.input_roots)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))
@@ -371,6 +379,7 @@ def redacted_source(content: bytes, cache_dir: Path) -> str:
     """A manifest's text as the source view shows it: redacted once per file content and kept beside the figures
     (redaction walks every node; a site rebuilt unchanged should not walk them again)."""
     from .cache import code_fingerprint
+    from .uptodate import private_directory
 
     key = hashlib.sha256(b"source\0" + code_fingerprint().encode() + b"\0" + content).hexdigest()
     kept = cache_dir / f"source-{key}.txt"
@@ -380,9 +389,11 @@ def redacted_source(content: bytes, cache_dir: Path) -> str:
         pass  # absent or unreadable: redact again
     text = redact_manifest(content.decode("utf-8-sig", "replace"))
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(str(cache_dir))
         temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                       encoding="utf-8") as stream:  # the user's alone, as every cache file
+            stream.write(text)
         os.replace(temporary, kept)
     return text
 

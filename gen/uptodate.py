@@ -9,7 +9,10 @@ or removed file, another Graphviz, an edited gen, a cache entry gone) runs the w
 
 This module imports only what the interpreter has already loaded (os, sys, marshal) and a hash: it is the whole
 cost of an unchanged `gen`. The record lives in the user's cache directory, holds hashes and paths only (never a
-manifest's bytes) and is refused unless it is exactly what `write_record` writes.
+manifest's bytes) and is refused unless it is exactly what `write_record` writes. `!ENV` values may be secrets
+(a token a config reads from CI): the record keeps a keyed hash of each (a per-user random key, so that a short
+value cannot be found by hashing guesses), and the record, the key and their directories are the user's alone
+(modes 0600 and 0700).
 """
 
 from __future__ import annotations
@@ -23,16 +26,60 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: !ENV values as keyed hashes (1 held them as written)
 _MAX_INHERIT_DEPTH = 10  # deeper INHERIT chains are not followed: such a site is always built in full
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data: bytes, key: bytes = b"") -> bytes:
     try:
         from _blake2 import blake2b  # the C hash hashlib itself wraps, without importing OpenSSL (3 ms)
     except ImportError:  # an interpreter built without it
         from hashlib import blake2b
-    return blake2b(data, digest_size=20).digest()
+    return blake2b(data, digest_size=20, key=key).digest()
+
+
+_KEY_BYTES = 32
+
+
+def private_directory(path: str) -> None:
+    """Make `path` (and its parents) and keep it the user's alone: a record or cache entry says what was built."""
+    import contextlib  # only when writing: replaying an unchanged build imports nothing new
+
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700)  # one an older gen made with the umask's mode
+
+
+def user_key(create: bool = False) -> bytes | None:
+    """The per-user random key of `!ENV` hashes (made on first use, mode 0600); None when there is none."""
+    path = os.path.join(cache_home(), "key")
+    try:
+        with open(path, "rb") as stream:
+            key = stream.read(_KEY_BYTES + 1)
+        return key if len(key) == _KEY_BYTES else None
+    except OSError:
+        if not create:
+            return None
+    try:
+        private_directory(cache_home())
+        temporary = f"{path}.{os.getpid()}.tmp"
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(os.urandom(_KEY_BYTES))
+        try:
+            os.link(temporary, path)  # never replaces a key another build made meanwhile: that one is kept
+        finally:
+            os.unlink(temporary)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return user_key()
+
+
+def _env_digest(value: str | None, key: bytes) -> bytes | None:
+    """A keyed hash of an environment variable's value (None: unset), never the value itself."""
+    return None if value is None else _digest(value.encode("utf-8", "surrogateescape"), key)
 
 
 def cache_home() -> str:
@@ -147,6 +194,9 @@ def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_file
     if dependencies is None:
         return
     config_files, variables = dependencies
+    key = user_key(create=True)
+    if key is None:
+        return  # nowhere to keep a key: no record, and the next `gen` builds in full
     files = [*config_files, *sorted(set(other_files))]
     files += [os.path.join(docs_dir, name) for name in tree_listing(docs_dir, ".md")]
     files += [os.path.join(manifests_dir, name) for name in tree_listing(manifests_dir) if " -> " not in name]
@@ -154,7 +204,7 @@ def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_file
         "format": RECORD_FORMAT,
         "code": code_signature(),
         "dot": dot_identity(),
-        "env": {name: os.environ.get(name) for name in variables},
+        "env": {name: _env_digest(os.environ.get(name), key) for name in variables},
         "trees": [(docs_dir, ".md", tree_listing(docs_dir, ".md")), (manifests_dir, "", tree_listing(manifests_dir))],
         "files": [(path, _file_digest(path)) for path in dict.fromkeys(files)],
         "entries": [(path, _entry_stat(path)) for path in sorted(set(cache_entries))],
@@ -163,9 +213,10 @@ def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_file
     }
     target = record_path(config_file)
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        private_directory(os.path.dirname(target))
         temporary = f"{target}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as stream:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as stream:
             marshal.dump(record, stream)
         os.replace(temporary, target)
     except OSError:
@@ -208,7 +259,8 @@ def _well_formed(record: object) -> bool:
         return False
     env, trees, files, entries = record["env"], record["trees"], record["files"], record["entries"]
     return (record["format"] == RECORD_FORMAT and isinstance(record["code"], bytes) and strings(record["dot"])
-            and isinstance(env, dict) and all(strings(k) and (v is None or strings(v)) for k, v in env.items())
+            and isinstance(env, dict)
+            and all(strings(k) and (v is None or isinstance(v, bytes)) for k, v in env.items())
             and isinstance(trees, list) and all(
                 isinstance(t, tuple) and len(t) == 3 and strings(t[0], t[1]) and isinstance(t[2], list)
                 and all(strings(name) for name in t[2]) for t in trees)
@@ -224,7 +276,8 @@ def _well_formed(record: object) -> bool:
 def _unchanged(record: dict[str, Any]) -> bool:
     if record["code"] != code_signature() or record["dot"] != dot_identity():
         return False
-    if any(os.environ.get(name) != value for name, value in record["env"].items()):
+    key = user_key()
+    if key is None or any(_env_digest(os.environ.get(name), key) != digest for name, digest in record["env"].items()):
         return False
     if any(tree_listing(root, suffix) != listing for root, suffix, listing in record["trees"]):
         return False

@@ -4,8 +4,10 @@ that are whole or absent."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,3 +114,91 @@ def test_a_writer_killed_mid_write_leaves_no_half_entry(tmp_path: Path) -> None:
     writer.wait()
     hit = FigureCache(tmp_path).get(KEY)
     assert hit is None or hit.svg.endswith("</svg>")
+
+
+# --- Forged entries (issue 20, point 12): an entry is checked for what it holds, not only for its checksum -------
+
+def _forge(svg: str, diagnostics: list[object] | None = None) -> str:
+    """An entry as an attacker with write access to the cache would write it: the checksum needs no secret."""
+    content = {"svg": svg, "diagnostics": diagnostics or []}
+    checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return json.dumps({"key": KEY, "checksum": checksum, **content})
+
+
+REAL = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<svg width="8pt" height="8pt" viewBox="0 0 8 8" '
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        '<g id="node1" class="node"><title>a</title><g id="a_node1"><a xlink:title="a">'
+        '<polygon fill="#fff" stroke="#000" points="0,0 8,0 8,8"/><text x="1" y="1">a</text></a></g></g>\n</svg>\n')
+FORGERIES = {
+    "a script element": REAL.replace("<title>a</title>", "<title>a</title><script>kdforged()</script>"),
+    "an onload handler": REAL.replace('<svg width', '<svg onload="kdforged()" width'),
+    "an event handler deep inside": REAL.replace("<polygon ", '<polygon onmouseover="kdforged()" '),
+    "a javascript link": REAL.replace('<a xlink:title="a">', '<a xlink:href="javascript:kdforged()">'),
+    "a link elsewhere": REAL.replace('<a xlink:title="a">', '<a href="https://kdforged.example/">'),
+    "foreign content": REAL.replace("</svg>", "<foreignObject><div>kdforged</div></foreignObject></svg>"),
+    "CDATA that the HTML parser ends early": REAL.replace(
+        "<text x", "<text><![CDATA[</text></svg><img src=x onerror=kdforged()>]]></text><text x"),
+    "a comment": REAL.replace("<g id", "<!-- --><script>kdforged()</script><!-- --><g id", 1),
+    "a style that fetches": REAL.replace("<polygon ", '<polygon style="fill:url(https://kdforged.example/)" '),
+    "a fill that fetches": REAL.replace('fill="#fff"', 'fill="url(https://kdforged.example/#x)"'),
+    "an animation": REAL.replace("</a>", '<set attributeName="href" to="javascript:kdforged()"/></a>'),
+    "an element of another namespace": REAL.replace(
+        "</svg>", '<x:script xmlns:x="http://www.w3.org/1999/xhtml">kdforged()</x:script></svg>'),
+    "a DOCTYPE with entities": REAL.replace('<svg width', '<!DOCTYPE svg [<!ENTITY x "kdforged">]><svg width'),
+    "junk after the drawing": REAL.rstrip() + "<script>kdforged()</script></svg>\n",
+}
+
+
+def test_a_real_drawing_is_read_back(tmp_path: Path) -> None:
+    (tmp_path / f"{KEY}.json").write_text(_forge(REAL))
+    hit = FigureCache(tmp_path).get(KEY)
+    assert hit is not None and hit.svg == REAL
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_a_forged_entry_with_a_valid_checksum_is_a_miss(tmp_path: Path, forgery: str) -> None:
+    (tmp_path / f"{KEY}.json").write_text(_forge(FORGERIES[forgery]))
+    assert FigureCache(tmp_path).get(KEY) is None
+
+
+@pytest.mark.exe
+def test_every_view_gen_draws_is_read_back_from_the_cache(tmp_path: Path) -> None:
+    from gen.pipeline import render_figure
+    from gen.views import VIEWS
+
+    cache = FigureCache(tmp_path)
+    for view in sorted(VIEWS):
+        svg = render_figure([str(ROOT / "manifests")], view).output.decode("utf-8")
+        cache.put(KEY, CachedFigure(svg, ()))
+        assert cache.get(KEY) == CachedFigure(svg, ()), view  # a drawing of gen's own is never refused
+
+
+@pytest.mark.exe
+def test_a_forged_entry_never_reaches_the_page_or_the_full_size_svg(tmp_path: Path) -> None:
+    site = tmp_path / "good"
+    shutil.copytree(ROOT / "tests" / "site" / "good", site, ignore=shutil.ignore_patterns(".cache", "site"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
+
+    def build(out: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(site / "mkdocs.yml"), "-d",
+                               str(tmp_path / out)], cwd=site, capture_output=True, text=True, timeout=300, env=env)
+
+    assert build("first").returncode == 0
+    entries = sorted((site / ".cache" / "kubedocs").glob("*.json"))
+    assert entries
+    for path in entries:  # each entry keeps its key and messages; its drawing gets a script and a handler
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        svg = entry["svg"].replace("<svg ", '<svg onload="kdforged()" ', 1).replace(
+            "</svg>", "<script>kdforged()</script></svg>")
+        content = {"svg": svg, "diagnostics": entry["diagnostics"]}
+        checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        path.write_text(json.dumps({"key": entry["key"], "checksum": checksum, **content}), encoding="utf-8")
+    done = build("second")
+    assert done.returncode == 0, done.stderr
+    published = [p for p in (tmp_path / "second").rglob("*") if p.is_file()]
+    assert [p for p in published if p.suffix == ".svg" and p.parent.name == "kubedocs"], "full-size SVGs published"
+    for path in published:
+        assert b"kdforged" not in path.read_bytes(), path
+    page = (tmp_path / "second" / "index.html").read_text(encoding="utf-8")
+    assert '<figure class="kubedocs-figure"' in page and "<title>" in page  # drawn again, not left out
+    assert all(b"kdforged" not in path.read_bytes() for path in entries)  # and the entries written anew

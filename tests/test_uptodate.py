@@ -282,3 +282,31 @@ def test_a_planted_record_is_refused_before_any_path_is_opened(site_copy: Callab
                     {**record, "figures": "3"},
                     {**record, "extra": 1}):
         assert not uptodate._well_formed(planted)
+
+
+def test_env_values_are_kept_as_keyed_hashes_in_private_files(site_copy: Callable[[str], Path], cache_home: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    site = site_copy("good")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  token: !ENV [KD_TOKEN, none]\n",
+                      encoding="utf-8")
+    canary = "kdcanary-env-9c1e"
+    first = gen(site, cache_home, env={"KD_TOKEN": canary})
+    assert first.code == 0 and not first.replayed, first.stderr
+    assert gen(site, cache_home, env={"KD_TOKEN": canary}).replayed
+    for folder in (cache_home, site / ".cache"):  # the user's cache and the site's figure cache
+        for path in folder.rglob("*"):
+            assert not path.is_file() or canary.encode() not in path.read_bytes(), path
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    record = Path(uptodate.record_path(str(config)))
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600
+    assert stat.S_IMODE(record.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((cache_home / "kubedocs").stat().st_mode) == 0o700
+    assert stat.S_IMODE((cache_home / "kubedocs" / "key").stat().st_mode) == 0o600
+    figures = site / ".cache" / "kubedocs"
+    assert stat.S_IMODE(figures.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in figures.iterdir())
+    # A hash still tells a change: another value, or none, builds in full.
+    assert not gen(site, cache_home, env={"KD_TOKEN": canary + "x"}).replayed
+    assert not gen(site, cache_home).replayed
+    assert gen(site, cache_home).replayed

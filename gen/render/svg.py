@@ -17,6 +17,51 @@ _ID_ATTR = re.compile(r'\bid="([^"]*)"')
 _ID_USE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
+# What dot's SVG and this module's post-processing hold, and nothing else: a cache entry is checked against this
+# before it is shown (gen/cache.py), so that one written by anyone but gen (a poisoned CI cache) cannot put a
+# script, an event handler or a link elsewhere into a page. Presentation attributes only; no `style` (CSS can
+# fetch), no element that runs, embeds or animates anything.
+_SVG = "{http://www.w3.org/2000/svg}"
+_XML_PREFIXES = {"{http://www.w3.org/1999/xlink}": "xlink:"}
+_ELEMENTS = frozenset({"svg", "g", "title", "a", "polygon", "polyline", "path", "ellipse", "circle", "rect", "line",
+                       "text", "tspan", "defs", "linearGradient", "radialGradient", "stop"})
+_ATTRIBUTES = frozenset({
+    "width", "height", "viewBox", "id", "class", "transform", "points", "d", "cx", "cy", "rx", "ry", "r", "x", "y",
+    "x1", "y1", "x2", "y2", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity",
+    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "font-family", "font-size", "font-weight",
+    "font-style", "text-anchor", "text-decoration", "baseline-shift", "offset", "stop-color", "stop-opacity",
+    "gradientUnits", "gradientTransform", "target", "href", "xlink:href", "xlink:title"})
+_LINKS = ("href", "xlink:href")
+
+
+def is_plain_drawing(svg: str) -> bool:
+    """Whether `svg` is a drawing as gen writes it: an optional XML declaration and one <svg> element of the
+    elements and attributes above, links only within the figure (`#id`), `url(#id)` only, and no comment, CDATA,
+    DOCTYPE or processing instruction (which the HTML parser of a page would read otherwise than XML does)."""
+    from xml.etree import ElementTree
+
+    declaration = _XML_DECL.match(svg)
+    body = svg[declaration.end():] if declaration else svg
+    if "<!" in body or "<?" in body:
+        return False
+    try:
+        root = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, ValueError):
+        return False
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.removeprefix(_SVG) not in _ELEMENTS:  # another namespace keeps its `{...}`: refused too
+            return False
+        for name, value in element.attrib.items():
+            for uri, prefix in _XML_PREFIXES.items():
+                name = name.replace(uri, prefix)
+            if name not in _ATTRIBUTES or (name in _LINKS and not value.startswith("#")):
+                return False
+            if "url(" in value.replace("url(#", ""):
+                return False
+    return root.tag.removeprefix(_SVG) == "svg"
+
+
 def clean_svg(svg: str) -> str:
     """Drop the DOCTYPE (an external DTD URL) and comments (dot's version banner); widen the font list."""
     svg = _DOCTYPE.sub("", svg)

@@ -127,7 +127,8 @@ class RuleBook:
 
     @property
     def pod_templates(self) -> tuple[CustomPodTemplate, ...]:
-        return tuple(t for rule in self.rules for t in rule.templates)
+        return tuple(t for rule in self.rules for t in rule.templates
+                     if not any(value_path_reason(path) for path in (t.template, *t.replicas)))
 
     def derive(self, inventory: Inventory, pods: list[PodInstance]) -> Facts:
         """The edges every rule finds, and the problems of the rule files as findings."""
@@ -144,8 +145,17 @@ class RuleBook:
 # --- Following references -----------------------------------------------------------------------------------
 
 
+def _reads_values(reference: Reference) -> bool:
+    paths = ((reference.selector, reference.namespace_selector, reference.namespaces)
+             if isinstance(reference, SelectorReference) else
+             (reference.field, reference.namespace_field, reference.kind_field))
+    return any(value_path_reason(path) for path in (*paths, reference.label_field) if path)
+
+
 def _follow(reference: Reference, ref: Ref, body: Mapping[str, Any], source: Source, inventory: Inventory,
             pods: list[PodInstance], facts: Facts) -> None:
+    if _reads_values(reference):
+        return  # the loader refuses such a rule; one built otherwise still shows no value (defence in depth)
     label = " ".join(filter(None, [reference.label, ",".join(
         str(v) for v in field_values(body, reference.label_field) if not isinstance(v, Mapping | list))
         if reference.label_field else ""]))
@@ -331,6 +341,11 @@ class _Reader:
         if value is not None and not _valid_path(value):
             self.error(node, f"{what}: {value!r} is not a dotted field path (spec.endpoints[].port)")
             return None
+        reason = value_path_reason(value) if value is not None else None
+        if reason is not None:
+            self.error(node, f"{what}: {value!r} reads {reason}, which may be secret: a rule reads names, "
+                             "selectors and numbers only (refused)")
+            return None
         return value
 
     def flag(self, node: yaml.Node, what: str) -> bool:
@@ -338,6 +353,25 @@ class _Reader:
             return str(node.value).lower() == "true"
         self.error(node, f"{what} must be true or false")
         return False
+
+
+# Where Kubernetes keeps values that may be secret: a Secret's or ConfigMap's data (and the templates of kinds that
+# make Secrets, as an ExternalSecret's target.template.data), env literals, annotation values. A rule reads names,
+# selectors and numbers to draw; a path through one of these would draw a value instead, so no rule may read one.
+_VALUE_STEPS = {"data": "Secret and ConfigMap data", "stringData": "Secret data", "binaryData": "ConfigMap data",
+                "annotations": "annotation values"}
+
+
+def value_path_reason(path: str) -> str | None:
+    """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
+    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env."""
+    steps = [step.removesuffix("[]") for step in path.split(".")]
+    for index, step in enumerate(steps):
+        if step in _VALUE_STEPS:
+            return _VALUE_STEPS[step]
+        if step == "env" and steps[index + 1:index + 2] == ["value"]:
+            return "env values"
+    return None
 
 
 def _valid_path(path: str) -> bool:
@@ -363,7 +397,7 @@ def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic
                 return [], reader.problems
         documents = [d for d in yaml.compose_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
-        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
+        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {_unquoted_problem(exc)}")
         return [], reader.problems
     if not documents:
         reader.error(None, "no rules in the file")
@@ -373,14 +407,44 @@ def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic
     return rules, reader.problems
 
 
+def _is_rule_document(reader: _Reader, node: yaml.Node) -> bool:
+    """Whether a document says it is a rule file (apiVersion and kind), told without quoting any of its text: a
+    path given as a rule file may name any file (a key file, /etc/shadow), whose text must reach no page."""
+    header = {str(key.value): value for key, value in node.value if isinstance(key, yaml.ScalarNode)
+              and key.value in ("apiVersion", "kind")} if isinstance(node, yaml.MappingNode) else {}
+    api_version, kind = header.get("apiVersion"), header.get("kind")
+
+    def says(value: yaml.Node | None, expected: str) -> bool:
+        return isinstance(value, yaml.ScalarNode) and value.tag == _STR and value.value == expected
+
+    if says(api_version, API_VERSION) and says(kind, KIND):
+        return True
+    if says(api_version, API_VERSION) and kind is not None:
+        reader.error(kind, f"kind must be {KIND}")  # a kubedocs document of another kind: safe to say where
+    else:
+        reader.error(node, f"not a rule file: a rule file is YAML with apiVersion {API_VERSION} and kind {KIND} "
+                           "(nothing of this file is shown)")
+    return False
+
+
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def _unquoted_problem(exc: yaml.YAMLError) -> str:
+    """What the YAML parser found wrong, without the text it quotes (a tag, a character, a snippet of the file):
+    until a file is known to be a rule file, none of its text is shown."""
+    problem = getattr(exc, "problem", None)
+    if not isinstance(problem, str):
+        return "the file cannot be parsed"  # str(exc) would quote the lines around the problem
+    return _QUOTED.sub("…", problem)
+
+
 def _document(reader: _Reader, node: yaml.Node) -> Iterator[CustomRule]:
+    if not _is_rule_document(reader, node):
+        return
     document = reader.mapping(node, "the document", _DOCUMENT_KEYS, ("apiVersion", "kind", "spec"))
     if document is None:
         return
-    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
-        if reader.text(document[key], key) not in (None, expected):
-            reader.error(document[key], f"{key} must be {expected}")
-            return
     if "metadata" in document:
         reader.mapping(document["metadata"], "metadata", ("name",))
     spec = reader.mapping(document["spec"], "spec", ("rules",), ("rules",))
@@ -562,22 +626,35 @@ def _labels(reader: _Reader, node: yaml.Node, what: str) -> tuple[tuple[str, str
     return tuple(sorted(labels.items()))
 
 
-def read_rule_files(paths: Iterable[str], kinds: Collection[str] | None = None) -> RuleBook:
+def read_rule_files(paths: Iterable[str], kinds: Collection[str] | None = None, roots: Sequence[Path] | None = None,
+                    relative_to: Path | None = None) -> RuleBook:
     """The shipped rules and those of the given files (a project's own), in that order; given the kinds of the
-    input, only the shipped files that name one of them (see shipped_rules)."""
+    input, only the shipped files that name one of them (see shipped_rules). With `roots` (a site's), a rule file
+    must lie inside one of them, every symbolic link resolved, as a site's manifests must; messages name each file
+    relative to `relative_to` (never an absolute path of the build machine)."""
+    from ..loading import inside_roots, relative_path
+
     shipped = shipped_rules(None if kinds is None else frozenset(kinds))
     rules: list[CustomRule] = list(shipped.rules)
     problems: list[Diagnostic] = list(shipped.problems)
     files: list[str] = []
     for path in paths:
         files.append(path)
+        name = relative_path(path, relative_to)
+        if roots is not None and not inside_roots(Path(path), roots):
+            problems.append(Diagnostic(Source(name), Severity.ERROR, "rule file: refused: it lies outside the "
+                                       "project (or is a symbolic link that leads outside it)", CHECK))
+            continue
         try:
             text = Path(path).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Diagnostic(Source(path), Severity.ERROR,
-                                       f"rule file: cannot read it: {getattr(exc, 'strerror', None) or exc}", CHECK))
+        except OSError as exc:
+            problems.append(Diagnostic(Source(name), Severity.ERROR,
+                                       f"rule file: cannot read it: {(exc.strerror or 'error').lower()}", CHECK))
             continue
-        found, trouble = parse_rules(text, path)
+        except UnicodeDecodeError:
+            problems.append(Diagnostic(Source(name), Severity.ERROR, "rule file: not UTF-8 text", CHECK))
+            continue
+        found, trouble = parse_rules(text, name)
         rules.extend(found)
         problems.extend(trouble)
     return RuleBook(tuple(rules), tuple(problems), tuple(files))

@@ -429,6 +429,40 @@ def test_bad_rule_files_are_errors_at_their_line_never_tracebacks(
     assert rules == [] or all(rule.kind != "X" for rule in rules)  # a rule with a problem is dropped whole
 
 
+NOT_RULE_FILES = {  # files a rules option may name by mistake or malice: none of their text may be shown
+    "shadow": "root:$6$kdcanary-hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+    "a mapping": "DB_PASSWORD_kdcanary: hunter2-kdcanary\n",
+    "a Secret": "apiVersion: v1\nkind: Secret\nmetadata: {name: kdcanary}\nstringData: {kdcanary: kdcanary}\n",
+    "a bad tag": "password: !kdcanary!x y\n",
+    "a bad flow": "token: [kdcanary, {kdcanary\n",
+    "a bad escape": 'token: "kdcanary\\q"\n',
+    "a directive": "%kdcanary x\n---\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_RULE_FILES))
+def test_a_file_that_is_not_a_rule_file_is_refused_without_quoting_it(name: str) -> None:
+    rules, problems = parse_rules(NOT_RULE_FILES[name], "not-rules.yaml")
+    assert not rules and problems
+    for problem in problems:
+        assert problem.source.path == "not-rules.yaml" and problem.source.line >= 1, str(problem)
+        assert "kdcanary" not in str(problem) and "hunter2" not in str(problem), str(problem)
+
+
+def test_a_rule_file_outside_the_site_is_refused_unread(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (outside / "rules.yaml").write_text(OWN_RULES, encoding="utf-8")
+    (project / "link.yaml").symlink_to(outside / "rules.yaml")
+    (project / "own.yaml").write_text(OWN_RULES, encoding="utf-8")
+    book = read_rule_files([str(project / "../outside/rules.yaml"), str(project / "link.yaml"),
+                            str(project / "own.yaml")], roots=[project], relative_to=project)
+    assert [(d.source.path, "refused" in d.message) for d in book.problems] == [
+        ("../outside/rules.yaml", True), ("link.yaml", True)]
+    assert [rule.source.path for rule in book.rules if rule.kind == "Storefront"] == ["own.yaml"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_the_loader_never_raises(text: str) -> None:
@@ -493,6 +527,111 @@ def test_plugin_rules_option_reaches_the_figures(tmp_path: Path) -> None:
     (tmp_path / "rules.yaml").write_text(OWN_RULES.replace("relation: routes", "relation: summons"), encoding="utf-8")
     again = render_site_figure(spec, layout, cache)
     assert not again.cached and again.svg is None and "unknown relation" in again.errors[0].message
+
+
+# --- Rules never draw a value that may be secret (issue 20, point 9) ------------------------------------------
+
+VALUE_RULES = """\
+apiVersion: kubedocs.dev/v1
+kind: RelationshipRules
+spec:
+  rules:
+    - kind: Secret
+      references:
+        - {field: metadata.name, to: {kind: ServiceAccount}, labelField: stringData.password}
+        - {field: data.token, to: {kind: Service}}
+    - kind: Deployment
+      references:
+        - {field: spec.template.spec.serviceAccountName, to: {kind: ServiceAccount},
+           labelField: "spec.template.spec.containers[].env[].value"}
+        - {field: metadata.name, to: {kind: ConfigMap}, labelField: metadata.annotations.token}
+    - group: shop.example.com
+      kind: Vault
+      references:
+        - {field: spec.target.template.stringData.url, to: {kind: Service}, kindField: spec.data.kind}
+"""
+VALUE_LINES = {"labelField: stringData.password": 7, "field: data.token": 8, "env[].value": 12,
+               "metadata.annotations.token": 13, "template.stringData.url": 17, "spec.data.kind": 17}
+
+SECRET_APP = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+stringData: {password: kdcanary-pw-OLD}
+data: {token: a2RjYW5hcnktdG9rZW4tT0xE}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: db, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop, annotations: {token: kdcanary-note-OLD}}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: db
+      containers: [{name: api, image: api:1, env: [{name: PASSWORD, value: kdcanary-env-OLD}]}]
+---
+apiVersion: shop.example.com/v1
+kind: Vault
+metadata: {name: v, namespace: shop}
+spec: {target: {template: {stringData: {url: kdcanary-url-OLD}}}}
+"""
+
+
+def test_a_rule_that_reads_secret_values_is_refused_at_its_line() -> None:
+    rules, problems = parse_rules(VALUE_RULES, "values.yaml")
+    assert not [r for r in rules if r.references]  # every rule read a value somewhere: each is dropped whole
+    lines = {d.source.line for d in problems}
+    assert set(VALUE_LINES.values()) <= lines, [str(d) for d in problems]
+    assert all(d.severity is Severity.ERROR and d.check == CHECK and "may be secret" in d.message
+               for d in problems), [str(d) for d in problems]
+
+
+def test_a_rule_built_otherwise_still_reads_no_value(inventory_of: InventoryOf) -> None:
+    from gen.model import Source
+    from gen.rules.custom import CustomRule, NameReference, Target
+
+    reads = [NameReference("metadata.name", Target("ServiceAccount"), Relation.USES, label_field="stringData.password"),
+             NameReference("data.token", Target("Service"), Relation.USES)]
+    book = RuleBook((CustomRule("", "Secret", tuple(reads), (), Source("x.yaml")),))
+    graph = derive(inventory_of(SECRET_APP), rule_book=book)
+    shown = " ".join([*(f"{e.source.id} {e.target.id} {e.label}" for e in graph.edges),
+                      *(str(d) for d in graph.findings), *(n.id for n in graph.nodes)])
+    assert "kdcanary" not in shown and "a2RjYW5hcnk" not in shown
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("output", ["svg", "dot"])
+def test_rules_draw_no_secret_value_as_label_or_name(root: Path, tmp_path: Path, output: str) -> None:
+    (tmp_path / "app.yaml").write_text(SECRET_APP, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(VALUE_RULES, encoding="utf-8")
+    rendered = _gen(root, "render", str(tmp_path / "app.yaml"), "--rules", str(tmp_path / "rules.yaml"),
+                    "-o", str(tmp_path / f"out.{output}"))
+    checked = _gen(root, "check", str(tmp_path / "app.yaml"), "--rules", str(tmp_path / "rules.yaml"))
+    figure = (tmp_path / f"out.{output}").read_text(encoding="utf-8")
+    for text in (figure, rendered.stderr, checked.stderr, checked.stdout):
+        assert "kdcanary" not in text and "a2RjYW5hcnk" not in text
+    for line in set(VALUE_LINES.values()):
+        assert f"rules.yaml:{line}:" in checked.stderr, checked.stderr
+    assert rendered.returncode == 1 and "Traceback" not in rendered.stderr + checked.stderr
+
+
+def test_gen_diff_with_rules_prints_no_secret_value(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "app.yaml").write_text(SECRET_APP, encoding="utf-8")
+    (tmp_path / "new" / "app.yaml").write_text(SECRET_APP.replace("OLD", "NEW").replace("T0xE", "TkVX"),
+                                               encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(VALUE_RULES, encoding="utf-8")
+    done = _gen(root, "diff", str(tmp_path / "old"), str(tmp_path / "new"), "--rules", str(tmp_path / "rules.yaml"))
+    assert "Traceback" not in done.stderr
+    for text in (done.stdout, done.stderr):
+        assert "kdcanary" not in text and "a2RjYW5hcnk" not in text, text
+    assert "may be secret" in done.stderr
 
 
 # --- Figure 16 and the corpus ---------------------------------------------------------------------------------------

@@ -75,3 +75,30 @@ def test_cache_entries_of_the_wrong_shape_are_rendered_again(sites, fixture_site
         for name in ("", "two"):
             figures = build.page(name).select("figure.kubedocs-figure .kubedocs-svg > svg")
             assert figures and all(svg.find("title") for svg in figures)
+
+
+def test_rule_files_outside_the_project_or_not_rule_files_publish_nothing_of_their_text(sites, fixture_site,
+                                                                                       tmp_path):
+    site = fixture_site("good")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "shadow").write_text("root:$6$kdleak-shadow:19000:0:99999:7:::\nkdleak-user:*:19000:0:99999:7:::\n")
+    (site / "rules").mkdir()
+    (site / "rules" / "link.yaml").symlink_to(outside / "shadow")
+    (site / "rules" / "notes.yaml").write_text("kdleak-inside-key: kdleak-inside-value\n")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      cache_dir: .cache/kubedocs\n",
+        "      cache_dir: .cache/kubedocs\n"
+        f"      rules: [../elsewhere/shadow, {outside / 'shadow'}, rules/link.yaml, rules/notes.yaml]\n"))
+    build = sites.build(site, tmp_path / "out", strict=False)
+    assert build.returncode == 0, build.log
+    published = _published(build.out)
+    for leak in ("kdleak", "$6$", str(tmp_path)):
+        assert leak not in published, leak
+        assert leak not in build.log.replace(f"directory: {build.out}", ""), leak  # MkDocs names its output
+    assert "rule file: refused: it lies outside the project" in build.log
+    assert "rules/notes.yaml:1:1: error: rule file: not a rule file" in build.log
+    box = build.page().select_one(".kubedocs-error")
+    assert box is not None and "../elsewhere/shadow" in box.get_text() and "rules/link.yaml" in box.get_text()
+    assert (build.out / "two" / "index.html").is_file(), "the other pages still build"
