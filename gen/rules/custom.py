@@ -131,14 +131,25 @@ class RuleBook:
                      if not any(value_path_reason(path) for path in (t.template, *t.replicas)))
 
     def derive(self, inventory: Inventory, pods: list[PodInstance]) -> Facts:
-        """The edges every rule finds, and the problems of the rule files as findings."""
+        """The edges every rule finds, and the problems of the rule files as findings; at most MAX_RULE_LINKS
+        edges (a thousand rules over a thousand objects would make a million, and no figure could show them)."""
         facts = Facts(findings=list(self.problems))
+        by_kind: dict[str, list[CustomRule]] = {}
+        for rule in self.rules:
+            by_kind.setdefault(rule.kind, []).append(rule)
         for resource in inventory:
-            annotations = string_map(resource.metadata.get("annotations"))
-            for rule in self.rules:
+            rules = by_kind.get(resource.ref.kind, ())
+            annotations = string_map(resource.metadata.get("annotations")) if rules else {}
+            for rule in rules:
                 if rule.applies_to(resource.ref, annotations):
                     for reference in rule.references:
                         _follow(reference, resource.ref, resource.body, resource.source, inventory, pods, facts)
+                        if len(facts.edges) > MAX_RULE_LINKS:
+                            del facts.edges[MAX_RULE_LINKS:]
+                            facts.findings.append(Diagnostic(
+                                rule.source, Severity.ERROR, f"the relationship rules find more than "
+                                f"{MAX_RULE_LINKS:,} links; the rest are left out (narrow the rules)", "rule-bound"))
+                            return facts
         return facts
 
 
@@ -297,6 +308,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_BYTES = 1_000_000  # a rule file is read by people: nothing near this is useful
+MAX_RULE_LINKS = 20_000  # links the rules of one figure may find
 
 
 class _Reader:
