@@ -57,6 +57,12 @@ _TOKEN = re.compile(rf"(?P<host>{_NAME})(?::(?P<port>\d{{1,5}}))?(?:/\S*)?", _HO
 _HOST_PORT_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}):(?P<port>\d{{1,5}})\b", _HOST_FLAGS)
 _QUALIFIED_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}\.svc(?:\.cluster\.local)?)\b", _HOST_FLAGS)
 _SEPARATORS = re.compile(r"[,;\s]+")
+# What may label a call: names, never values. A long flag (`--backend`), a lone short flag (`-b`: `-pPASS`,
+# `-uadmin:PASS` and `-HX-Api-Key:KEY` are a short flag with its value glued on), an env var's name, a ConfigMap's
+# name and key (the API's own alphabets).
+_FLAG_NAME = re.compile(r"--[A-Za-z0-9][A-Za-z0-9_.-]*|-[A-Za-z0-9]", re.ASCII)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*", re.ASCII)  # C identifiers, and the dotted keys envFrom makes
+_KEY_NAME = re.compile(r"[A-Za-z0-9._-]{1,253}", re.ASCII)
 _PROSE = re.compile(r"[^,;\s]\s+[^,;\s]")  # words apart by spaces alone: a sentence or script, not a list
 
 
@@ -148,19 +154,26 @@ def _told(pod: PodInstance, inventory: Inventory) -> Iterator[Told]:
     namespace = pod.ref.namespace
     for container in containers(pod.spec):
         for name, value in env_literals(container):
-            yield Told(name, value, True)
+            yield Told(_named(name, _ENV_NAME, "env"), value, True)
         for name, config_map, key in env_config_map_keys(container):
             data = _data(inventory.get(Ref("ConfigMap", namespace, config_map)))
             if key in data:
-                yield Told(name, data[key], True)
+                yield Told(_named(name, _ENV_NAME, "env"), data[key], True)
         for config_map, prefix in env_from_config_maps(container):
             for key, value in _data(inventory.get(Ref("ConfigMap", namespace, config_map))).items():
-                yield Told(f"{prefix}{key}", value, True)
+                yield Told(_named(f"{prefix}{key}", _ENV_NAME, "env"), value, True)
         yield from _told_by_arguments(container)
     for config_map, keys in config_map_volumes(pod.spec):
         for key, value in _data(inventory.get(Ref("ConfigMap", namespace, config_map))).items():
             if keys is None or key in keys:
-                yield Told(f"{config_map}/{key}", value, "\n" not in value.strip())
+                via = (f"{config_map}/{key}" if _KEY_NAME.fullmatch(config_map) and _KEY_NAME.fullmatch(key)
+                       else "configMap")
+                yield Told(via, value, "\n" not in value.strip())
+
+
+def _named(name: str, pattern: re.Pattern[str], otherwise: str) -> str:
+    """`name` when it is one by `pattern`; else `otherwise`: what is not a name may be a value (`-pPASS`)."""
+    return name if pattern.fullmatch(name) else otherwise
 
 
 def _told_by_arguments(container: Container) -> Iterator[Told]:
@@ -174,7 +187,7 @@ def _told_by_arguments(container: Container) -> Iterator[Told]:
         if _PROSE.search(value.strip()):  # `sh -c SCRIPT`: the flag names no address
             yield Told("script", value, False)
         else:
-            yield Told(flag, value, True, flag)
+            yield Told(_named(flag, _FLAG_NAME, "args"), value, True, flag)
     for index, arg in enumerate(args):
         if "=" in arg and arg.startswith("-"):
             values_of_flags.add(index)

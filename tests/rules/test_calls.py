@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gen.diff import diff_graphs
 from gen.graph import Graph, GraphEdge, Relation
 from gen.model import Inventory, Ref, Severity
 from gen.pipeline import analyse
@@ -257,3 +258,32 @@ def test_kubeadm_static_pods_apiserver_reaches_etcd(corpus: Path) -> None:
     assert ("kube-apiserver", "etcd") in calls
     assert {target for source, target in calls if target == "etcd"} == {"etcd"}
     assert all(source == "kube-apiserver" for source, target in calls if target == "etcd")
+
+
+@pytest.mark.parametrize(("args", "label"), [
+    ("['-pPASSWD7', 'api:80']", "args :80"),  # mysql-style: the password glued to -p
+    ("['-uadmin:PASSWD7', 'api']", "args"),  # curl -u user:password glued
+    ("['-HX-Api-Key:PASSWD7', 'http://api:8080']", "args :8080"),  # a header glued to -H
+    ("['-PASSWD7=api']", "args"),  # not a flag's name at all
+    ("['--backend', 'api:80']", "--backend :80"),  # a long flag is a name
+    ("['-b', 'api:80']", "-b :80"),  # so is a lone short flag
+])
+def test_a_call_is_labelled_with_a_flags_name_never_a_glued_value(
+        graph_of: GraphOf, args: str, label: str) -> None:
+    new = graph_of(SERVICES + _deployment("web", f"{{name: c, image: x, args: {args}}}"))
+    assert _calls(new) == [("Deployment/shop/web", "Service/shop/api", label)]
+    old = graph_of(SERVICES + _deployment("web", "{name: c, image: x, args: ['--backend', 'api:81']}"))
+    # nowhere a call's label goes: `gen check --calls`, the drawn edge, `gen diff`'s old → new
+    shown = ("\n".join(map(str, inferred_calls(new))) + diagram_to_dot(build_view(new, "topology"))
+             + "\n".join(diff_graphs(old, new).lines()))
+    assert "PASSWD7" not in shown and "admin" not in shown and "Api-Key" not in shown
+
+
+@pytest.mark.parametrize(("env", "label"), [
+    ("{name: API_URL, value: 'http://api:8080'}", "API_URL :8080"),
+    ("{name: 'PASSWD7=x API_URL', value: 'http://api:8080'}", "env :8080"),  # no name (the API would refuse it)
+])
+def test_a_call_is_labelled_with_an_env_vars_name_only_when_it_is_one(
+        graph_of: GraphOf, env: str, label: str) -> None:
+    graph = graph_of(SERVICES + _deployment("web", f"{{name: c, image: x, env: [{env}]}}"))
+    assert _calls(graph) == [("Deployment/shop/web", "Service/shop/api", label)]
