@@ -50,12 +50,21 @@ CERTIFICATE_HOST_FLAGS: dict[str, frozenset[str]] = {"kube-webhook-certgen": fro
 # Host names are ASCII (RFC 1123): matching them without Unicode case folding also compiles these patterns in 0.6 ms
 # instead of 4 (at every start of gen).
 _HOST_FLAGS = re.IGNORECASE | re.ASCII
-_NAME = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-_URL = re.compile(rf"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(?P<host>{_NAME}|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?",
-                  _HOST_FLAGS)
+# These run on free text of any size (a 1 MB ConfigMap value), so each is linear: every repetition is bounded by
+# what the thing it matches can be (a DNS label is at most 63 characters, a name 127 labels, a scheme short), and each
+# pattern can start only where its first part starts (a lookbehind), never at every offset of a long word only to
+# fail at its end. Retrying at every offset made a 160 KB value take 85 s.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_NAME = rf"{_LABEL}(?:\.{_LABEL}){{0,126}}"
+_URL = re.compile(rf"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{{0,31}}://(?:[^@/\s]{{0,256}}@)?"
+                  rf"(?P<host>{_NAME}(?![a-z0-9-])|\[[0-9a-f:.]{{2,45}}\])(?::(?P<port>\d{{1,5}}))?", _HOST_FLAGS)
 _TOKEN = re.compile(rf"(?P<host>{_NAME})(?::(?P<port>\d{{1,5}}))?(?:/\S*)?", _HOST_FLAGS)
 _HOST_PORT_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}):(?P<port>\d{{1,5}})\b", _HOST_FLAGS)
 _QUALIFIED_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}\.svc(?:\.cluster\.local)?)\b", _HOST_FLAGS)
+# The text a value is read for: the API's limit on a whole ConfigMap (1 MiB), so no real value is cut, and hostile
+# input (a generated file far larger) costs a bounded time. A word longer than an address can be is none.
+MAX_SCANNED = 1 << 20
+MAX_ADDRESS = 2048
 _SEPARATORS = re.compile(r"[,;\s]+")
 # What may label a call: names, never values. A long flag (`--backend`), a lone short flag (`-b`: `-pPASS`,
 # `-uadmin:PASS` and `-HX-Api-Key:KEY` are a short flag with its value glued on), an env var's name, a ConfigMap's
@@ -86,8 +95,11 @@ def addresses(text: str, whole: bool) -> list[Address]:
     """The hosts (and ports) a value names: every token of a value or list of values (`a:1,b:2`), or the URLs and
     host:port of free text (words apart by spaces alone)."""
     found: list[Address] = []
+    text = text[:MAX_SCANNED]
     if whole and not _PROSE.search(text.strip()):
         for token in filter(None, _SEPARATORS.split(text.strip())):
+            if len(token) > MAX_ADDRESS:
+                continue
             match = _URL.match(token) or _TOKEN.fullmatch(token)
             if match is not None:
                 found.append(Address(match.group("host").lower().strip("[]"), match.group("port") or ""))

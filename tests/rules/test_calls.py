@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from linearity import LINEAR_BOUND, growth
 
 from gen.diff import diff_graphs
 from gen.graph import Graph, GraphEdge, Relation
 from gen.model import Inventory, Ref, Severity
 from gen.pipeline import analyse
 from gen.render import diagram_to_dot
-from gen.rules.calls import addresses, inferred_calls, service_named
+from gen.rules.calls import MAX_ADDRESS, MAX_SCANNED, Address, addresses, inferred_calls, service_named
 from gen.views import build_view
 
 GraphOf = Callable[..., Graph]
@@ -287,3 +288,28 @@ def test_a_call_is_labelled_with_an_env_vars_name_only_when_it_is_one(
         graph_of: GraphOf, env: str, label: str) -> None:
     graph = graph_of(SERVICES + _deployment("web", f"{{name: c, image: x, env: [{env}]}}"))
     assert _calls(graph) == [("Deployment/shop/web", "Service/shop/api", label)]
+
+
+@pytest.mark.parametrize(("shape", "make"), [
+    ("one long word", lambda n: "a" * n + "\nend"),  # a scheme's letters, never followed by ://
+    ("a dashed word", lambda n: "a-" * (n // 2) + "\nend"),
+    ("a dotted word", lambda n: "a." * (n // 2) + "\nend"),
+    ("schemes without hosts", lambda n: "a://" * (n // 4) + "\nend"),
+    ("a long user part", lambda n: "x http://" + "u" * n + "\nend"),
+    ("hosts without ports", lambda n: " a.b:" * (n // 5) + "\nend"),
+    ("a bracketed host never closed", lambda n: "http://[" + "1:" * (n // 2) + "\nend"),
+])
+def test_reading_free_text_for_addresses_is_linear(shape: str, make: Callable[[int], str]) -> None:
+    # Structural, not a clock: 16× the text takes about 16× the time (the fastest of a few runs each); a pattern
+    # retried at every offset of a long word takes 256×.
+    for whole in (False, True):
+        ratio = growth(lambda text, whole=whole: addresses(text, whole), make, 4000)
+        assert ratio < LINEAR_BOUND, f"{shape} (whole={whole}): 16× the text took {ratio:.0f}× the time"
+
+
+def test_the_text_read_for_addresses_is_bounded() -> None:
+    # a value is read up to the API's limit on a whole ConfigMap; a word longer than any address is none
+    assert MAX_SCANNED == 1 << 20
+    assert addresses("x " * (MAX_SCANNED // 2) + "http://api:80", False) == []
+    assert addresses("http://api:80/" + "p" * MAX_ADDRESS, True) == []
+    assert addresses("http://api:80/" + "p" * 100, True) == [Address("api", "80")]
