@@ -24,7 +24,9 @@ from .safeyaml import Refused, single_document
 if TYPE_CHECKING:
     from .views.base import Filters
 
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
+# An opening fence and its info string (spaces around it stripped by the caller: a pattern that strips them itself
+# can split a run of spaces between prefix, info and suffix in cubically many ways before failing).
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
 SPLITS = ("namespace",)  # `split: namespace`: the figure, then one detail figure per namespace
 
@@ -72,56 +74,87 @@ class SpecError(ValueError):
 
 def find_blocks(markdown: str) -> Iterator[FigureBlock]:
     """Every top-level ```kubedocs block; blocks inside another fence or in an indented code block (an example in
-    the docs) are left alone."""
+    the docs) are left alone. One pass over the lines, each line looked at a bounded number of times: a page of
+    any size or shape is scanned in time linear in its length."""
     lines = markdown.split("\n")
-    index = 0
-    while index < len(lines):
-        match = _FENCE_OPEN.match(lines[index])
-        if not match or _in_indented_code(lines, index, _width(match.group("indent"))):
-            index += 1
-            continue
-        fence, info = match.group("fence"), match.group("info").strip()
-        closing = _closing_fence(lines, index + 1, fence)
-        if info.split(" ")[0] == "kubedocs" and closing is not None:
-            indent = match.group("indent")
-            body = "\n".join(line[len(indent):] if line.startswith(indent) else line
-                             for line in lines[index + 1:closing])
-            yield FigureBlock(index, closing, index + 1, indent, body)
-        index = (closing if closing is not None else len(lines)) + 1
+    outer = _LessIndentedAbove()
+    opened: tuple[int, re.Match[str]] | None = None  # the fence we are inside: its line and match
+    for index, line in enumerate(lines):
+        if opened is not None:
+            start, match = opened
+            if _closes(line, match.group("fence")):
+                opened = None
+                if match.group("info").strip().split(" ")[0] == "kubedocs":
+                    indent = match.group("indent")
+                    body = "\n".join(text[len(indent):] if text.startswith(indent) else text
+                                     for text in lines[start + 1:index])
+                    yield FigureBlock(start, index, start + 1, indent, body)
+        else:
+            opening = _FENCE_OPEN.match(line)
+            width = _width(opening.group("indent")) if opening else 0
+            if opening and not _in_indented_code(outer.nearest(width), width):
+                opened = (index, opening)
+        outer.push(line)  # every line, in a fence or not, is "above" the lines after it
+    # A fence never closed runs to the end of the page: nothing after it is a figure.
 
 
 _CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+][ \t]+|\d{1,9}[.)][ \t]+|(?:!!!|\?\?\?\+?|===)[ \t]+)")
+# A closing fence: only the fence's character, at least as many as opened it, and spaces.
+_FENCE_CLOSE = re.compile(r"^[ \t]*(?P<fence>`+|~+)[ \t]*$")
+
+
+def _closes(line: str, fence: str) -> bool:
+    match = _FENCE_CLOSE.match(line)
+    return match is not None and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence)
 
 
 def _width(indent: str) -> int:
     return len(indent.expandtabs(4))
 
 
-def _in_indented_code(lines: list[str], index: int, indent: int) -> bool:
+def _line_indent(line: str) -> int:
+    return _width(line[:len(line) - len(line.lstrip())])
+
+
+class _LessIndentedAbove:
+    """The nearest non-blank line above, less indented than a given width, for every line of a page in one pass: a
+    stack of the lines above whose indents strictly increase (a line hides every line above it at least as deep).
+    Each line is pushed once and popped at most once, so a whole page costs time linear in its length."""
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, str]] = []  # (indent width, line), indents strictly increasing
+
+    def nearest(self, indent: int) -> str | None:
+        """The nearest line above indented by less than `indent` columns, or None (the page holds it)."""
+        # The entries passed over are as deep as the line asking, so its push() pops them: linear overall.
+        for width, above in reversed(self._stack):
+            if width < indent:
+                return above
+        return None
+
+    def push(self, line: str) -> None:
+        if not line.strip():
+            return  # blank lines hold nothing
+        indent = _line_indent(line)
+        while self._stack and self._stack[-1][0] >= indent:
+            self._stack.pop()
+        self._stack.append((indent, line))
+
+
+def _in_indented_code(above: str | None, indent: int) -> bool:
     """Whether a line indented by `indent` columns is in an indented code block: four columns or more past the
-    content of what holds it (the nearest less indented line above: a list item, an admonition, or the page)."""
+    content of what holds it (`above`, the nearest less indented line above: a list item, an admonition, or None
+    for the page)."""
     if indent < 4:
         return False
-    for above in reversed(lines[:index]):
-        if not above.strip():
-            continue
-        line_indent = _width(above[:len(above) - len(above.lstrip())])
-        if line_indent >= indent:
-            continue
-        container = _CONTAINER.match(above)
-        base = _width(container.group("indent") + container.group("marker")) if container else line_indent
-        if container and container.group("marker")[0] in "!?=":
-            base = line_indent + 4  # admonitions and tabs hold content indented by four
-        return indent >= base + 4
-    return True
-
-
-def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
-    pattern = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-    for index in range(start, len(lines)):
-        if pattern.match(lines[index]):
-            return index
-    return None
+    if above is None:
+        return True
+    line_indent = _line_indent(above)
+    container = _CONTAINER.match(above)
+    base = _width(container.group("indent") + container.group("marker")) if container else line_indent
+    if container and container.group("marker")[0] in "!?=":
+        base = line_indent + 4  # admonitions and tabs hold content indented by four
+    return indent >= base + 4
 
 
 def parse_spec(body: str) -> FigureSpec:

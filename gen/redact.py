@@ -19,6 +19,7 @@ from enum import Enum
 
 import yaml
 
+from .masking import mask_text
 from .safeyaml import Refused, inspected_nodes
 
 REDACTED = "«redacted»"
@@ -176,13 +177,27 @@ def _rewrite(text: str, spans: list[tuple[int, int, bool]]) -> str:
         out.append(_without_comments(text[position:start], position == 0 or text[position - 1] == "\n"))
         value = text[start:end]
         if masked and start != end:
-            value = REDACTED + ("\n" if "\n" in value else "")  # a block scalar: keep the next key on its own line
-        out.append(value)
+            out.append(REDACTED + ("\n" if "\n" in value else ""))  # a block scalar: the next key on its own line
+        else:
+            out.append(_masked_scalar(value))
         position = end
     out.append(_without_comments(text[position:], position == 0 or text[position - 1] == "\n"))
     return _drop_emptied_lines("".join(out))
 
 
+def _masked_scalar(value: str) -> str:
+    """A value shown as safe (a probe's path, a host) through the figures' own masking (gen/masking.py), so that
+    what a figure masks (`/healthz?token=x`) the source view masks too. A plain scalar the mask makes start with
+    `*` (an alias to YAML) or another indicator is quoted, so that the text stays the YAML it was."""
+    masked = mask_text(value)
+    if masked == value or value[:1] in ("'", '"'):
+        return masked
+    if masked[:1] in _INDICATORS or ": " in masked or " #" in masked:
+        return "'" + masked.replace("'", "''") + "'"
+    return masked
+
+
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _COMMENT_MARK = "\0kubedocs-comment\0"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from linearity import LINEAR_BOUND, growth
 
 from gen.figures import Placeholders, SpecError, find_blocks, parse_spec
 
@@ -56,3 +59,19 @@ def test_placeholders_are_never_text_a_page_could_hold() -> None:
     replaced = placeholders.replace(marked, ["<figure>one</figure>"])
     assert replaced.startswith(page) and replaced.count("<figure>one</figure>") == 1
     assert placeholders.replace(f"<p>{placeholders.marker(5)}</p>", ["only one"]) == ""
+
+
+@pytest.mark.parametrize(("shape", "make", "n"), [
+    # one line: a fence, a run of spaces, then a backtick an info string may not hold (was cubic in the line)
+    ("fence then spaces", lambda n: "```" + " " * n + "`", 100),
+    # indented fences, each needing what holds it (was a walk up the page, and a search down it, per fence)
+    ("indented fences", lambda n: "    ```x\n" * n, 250),
+    ("fences never closed", lambda n: "- item\n\n      ```\n" * n, 250),
+    ("nested indentation", lambda n: "".join(" " * (i % 40) + "- a\n" + " " * (i % 40 + 6) + "```\n"
+                                             for i in range(n)), 100),
+])
+def test_scanning_a_page_is_linear_in_its_size(shape: str, make: Callable[[int], str], n: int) -> None:
+    # Structural, not a clock: the time of a 16× larger page over that of the small one (the fastest of a few runs
+    # each) stays near 16 for linear work; quadratic work makes it 256, cubic 4096.
+    ratio = growth(lambda page: list(find_blocks(page)), make, n)
+    assert ratio < LINEAR_BOUND, f"{shape}: 16× the page took {ratio:.0f}× the time"

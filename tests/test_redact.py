@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 import pytest
 import yaml
 from canary_places import PLACES, canary, text_of
 
+from gen.cache import FigureCache
+from gen.figures import FigureSpec
 from gen.loading import load
 from gen.redact import REDACTED, redact_manifest
+from gen.site import SiteLayout, figure_html, render_site_figure
 
 
 @pytest.mark.parametrize("place", sorted(PLACES))
@@ -72,3 +78,45 @@ def test_a_claims_modes_and_size_and_a_classes_controller_are_shown() -> None:
     for value in ("ReadWriteOnce", "Filesystem", "storage: 1Gi", "controller: k8s.io/ingress-nginx"):
         assert value in shown, shown
     assert "secret-ish" not in shown  # parameters stay opaque
+
+
+PROBED = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: probed, namespace: shop}
+spec:
+  containers:
+    - name: web
+      image: example/web:1
+      livenessProbe:
+        httpGet:
+          path: /healthz?token=Tok3nValue9
+          port: 8080
+      readinessProbe:
+        httpGet:
+          path: "/ready?sig=Sig4Value7&page=2"
+          host: 'user:Pw5Value3@probe.example'
+          port: 8080
+"""
+
+
+@pytest.mark.exe
+def test_what_the_figure_masks_the_source_view_masks_too(tmp_path: Path) -> None:
+    """One masking (gen/masking.py) for the lifecycle figure and the source view beside it: a probe path's
+    `?token=` once reached the page in the source view while the figure masked it."""
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "probed.yaml").write_text(PROBED, encoding="utf-8")
+    layout = SiteLayout(root=tmp_path, docs_dir=tmp_path / "docs", manifests_dir=tmp_path / "manifests",
+                        cache_dir=tmp_path / "cache")
+    figure = render_site_figure(FigureSpec(("probed.yaml",), "lifecycle"), layout, FigureCache(tmp_path / "cache"))
+    assert figure.svg is not None
+    page = figure_html(figure, "f0", layout, show_source=True)
+    source = page[page.index('class="kubedocs-source'):]
+    svg = html.unescape(figure.svg)
+    assert "token=***" in svg and "sig=***" in svg  # the figure masks them...
+    for secret in ("Tok3nValue9", "Sig4Value7", "Pw5Value3"):
+        assert secret not in page, secret  # ...and so does the source view, and nothing else shows them
+    shown = html.unescape(source)
+    assert "/healthz?token=***" in shown and "page=2" in shown and "probe.example" in shown
+    assert yaml.safe_load(redact_manifest(PROBED))["spec"]["containers"][0]["livenessProbe"]["httpGet"] == {
+        "path": "/healthz?token=***", "port": 8080}  # still YAML, the masked path quoted where it must be

@@ -50,13 +50,28 @@ CERTIFICATE_HOST_FLAGS: dict[str, frozenset[str]] = {"kube-webhook-certgen": fro
 # Host names are ASCII (RFC 1123): matching them without Unicode case folding also compiles these patterns in 0.6 ms
 # instead of 4 (at every start of gen).
 _HOST_FLAGS = re.IGNORECASE | re.ASCII
-_NAME = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-_URL = re.compile(rf"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(?P<host>{_NAME}|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?",
-                  _HOST_FLAGS)
+# These run on free text of any size (a 1 MB ConfigMap value), so each is linear: every repetition is bounded by
+# what the thing it matches can be (a DNS label is at most 63 characters, a name 127 labels, a scheme short), and each
+# pattern can start only where its first part starts (a lookbehind), never at every offset of a long word only to
+# fail at its end. Retrying at every offset made a 160 KB value take 85 s.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_NAME = rf"{_LABEL}(?:\.{_LABEL}){{0,126}}"
+_URL = re.compile(rf"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{{0,31}}://(?:[^@/\s]{{0,256}}@)?"
+                  rf"(?P<host>{_NAME}(?![a-z0-9-])|\[[0-9a-f:.]{{2,45}}\])(?::(?P<port>\d{{1,5}}))?", _HOST_FLAGS)
 _TOKEN = re.compile(rf"(?P<host>{_NAME})(?::(?P<port>\d{{1,5}}))?(?:/\S*)?", _HOST_FLAGS)
 _HOST_PORT_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}):(?P<port>\d{{1,5}})\b", _HOST_FLAGS)
 _QUALIFIED_IN_TEXT = re.compile(rf"(?<![\w./@:$-])(?P<host>{_NAME}\.svc(?:\.cluster\.local)?)\b", _HOST_FLAGS)
+# The text a value is read for: the API's limit on a whole ConfigMap (1 MiB), so no real value is cut, and hostile
+# input (a generated file far larger) costs a bounded time. A word longer than an address can be is none.
+MAX_SCANNED = 1 << 20
+MAX_ADDRESS = 2048
 _SEPARATORS = re.compile(r"[,;\s]+")
+# What may label a call: names, never values. A long flag (`--backend`), a lone short flag (`-b`: `-pPASS`,
+# `-uadmin:PASS` and `-HX-Api-Key:KEY` are a short flag with its value glued on), an env var's name, a ConfigMap's
+# name and key (the API's own alphabets).
+_FLAG_NAME = re.compile(r"--[A-Za-z0-9][A-Za-z0-9_.-]*|-[A-Za-z0-9]", re.ASCII)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*", re.ASCII)  # C identifiers, and the dotted keys envFrom makes
+_KEY_NAME = re.compile(r"[A-Za-z0-9._-]{1,253}", re.ASCII)
 _PROSE = re.compile(r"[^,;\s]\s+[^,;\s]")  # words apart by spaces alone: a sentence or script, not a list
 
 
@@ -80,8 +95,11 @@ def addresses(text: str, whole: bool) -> list[Address]:
     """The hosts (and ports) a value names: every token of a value or list of values (`a:1,b:2`), or the URLs and
     host:port of free text (words apart by spaces alone)."""
     found: list[Address] = []
+    text = text[:MAX_SCANNED]
     if whole and not _PROSE.search(text.strip()):
         for token in filter(None, _SEPARATORS.split(text.strip())):
+            if len(token) > MAX_ADDRESS:
+                continue
             match = _URL.match(token) or _TOKEN.fullmatch(token)
             if match is not None:
                 found.append(Address(match.group("host").lower().strip("[]"), match.group("port") or ""))
@@ -148,19 +166,26 @@ def _told(pod: PodInstance, inventory: Inventory) -> Iterator[Told]:
     namespace = pod.ref.namespace
     for container in containers(pod.spec):
         for name, value in env_literals(container):
-            yield Told(name, value, True)
+            yield Told(_named(name, _ENV_NAME, "env"), value, True)
         for name, config_map, key in env_config_map_keys(container):
             data = _data(inventory.get(Ref("ConfigMap", namespace, config_map)))
             if key in data:
-                yield Told(name, data[key], True)
+                yield Told(_named(name, _ENV_NAME, "env"), data[key], True)
         for config_map, prefix in env_from_config_maps(container):
             for key, value in _data(inventory.get(Ref("ConfigMap", namespace, config_map))).items():
-                yield Told(f"{prefix}{key}", value, True)
+                yield Told(_named(f"{prefix}{key}", _ENV_NAME, "env"), value, True)
         yield from _told_by_arguments(container)
     for config_map, keys in config_map_volumes(pod.spec):
         for key, value in _data(inventory.get(Ref("ConfigMap", namespace, config_map))).items():
             if keys is None or key in keys:
-                yield Told(f"{config_map}/{key}", value, "\n" not in value.strip())
+                via = (f"{config_map}/{key}" if _KEY_NAME.fullmatch(config_map) and _KEY_NAME.fullmatch(key)
+                       else "configMap")
+                yield Told(via, value, "\n" not in value.strip())
+
+
+def _named(name: str, pattern: re.Pattern[str], otherwise: str) -> str:
+    """`name` when it is one by `pattern`; else `otherwise`: what is not a name may be a value (`-pPASS`)."""
+    return name if pattern.fullmatch(name) else otherwise
 
 
 def _told_by_arguments(container: Container) -> Iterator[Told]:
@@ -174,7 +199,7 @@ def _told_by_arguments(container: Container) -> Iterator[Told]:
         if _PROSE.search(value.strip()):  # `sh -c SCRIPT`: the flag names no address
             yield Told("script", value, False)
         else:
-            yield Told(flag, value, True, flag)
+            yield Told(_named(flag, _FLAG_NAME, "args"), value, True, flag)
     for index, arg in enumerate(args):
         if "=" in arg and arg.startswith("-"):
             values_of_flags.add(index)

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from linearity import LINEAR_BOUND, growth
 
+from gen.diff import diff_graphs
 from gen.graph import Graph, GraphEdge, Relation
 from gen.model import Inventory, Ref, Severity
 from gen.pipeline import analyse
 from gen.render import diagram_to_dot
-from gen.rules.calls import addresses, inferred_calls, service_named
+from gen.rules.calls import MAX_ADDRESS, MAX_SCANNED, Address, addresses, inferred_calls, service_named
 from gen.views import build_view
 
 GraphOf = Callable[..., Graph]
@@ -257,3 +259,57 @@ def test_kubeadm_static_pods_apiserver_reaches_etcd(corpus: Path) -> None:
     assert ("kube-apiserver", "etcd") in calls
     assert {target for source, target in calls if target == "etcd"} == {"etcd"}
     assert all(source == "kube-apiserver" for source, target in calls if target == "etcd")
+
+
+@pytest.mark.parametrize(("args", "label"), [
+    ("['-pPASSWD7', 'api:80']", "args :80"),  # mysql-style: the password glued to -p
+    ("['-uadmin:PASSWD7', 'api']", "args"),  # curl -u user:password glued
+    ("['-HX-Api-Key:PASSWD7', 'http://api:8080']", "args :8080"),  # a header glued to -H
+    ("['-PASSWD7=api']", "args"),  # not a flag's name at all
+    ("['--backend', 'api:80']", "--backend :80"),  # a long flag is a name
+    ("['-b', 'api:80']", "-b :80"),  # so is a lone short flag
+])
+def test_a_call_is_labelled_with_a_flags_name_never_a_glued_value(
+        graph_of: GraphOf, args: str, label: str) -> None:
+    new = graph_of(SERVICES + _deployment("web", f"{{name: c, image: x, args: {args}}}"))
+    assert _calls(new) == [("Deployment/shop/web", "Service/shop/api", label)]
+    old = graph_of(SERVICES + _deployment("web", "{name: c, image: x, args: ['--backend', 'api:81']}"))
+    # nowhere a call's label goes: `gen check --calls`, the drawn edge, `gen diff`'s old → new
+    shown = ("\n".join(map(str, inferred_calls(new))) + diagram_to_dot(build_view(new, "topology"))
+             + "\n".join(diff_graphs(old, new).lines()))
+    assert "PASSWD7" not in shown and "admin" not in shown and "Api-Key" not in shown
+
+
+@pytest.mark.parametrize(("env", "label"), [
+    ("{name: API_URL, value: 'http://api:8080'}", "API_URL :8080"),
+    ("{name: 'PASSWD7=x API_URL', value: 'http://api:8080'}", "env :8080"),  # no name (the API would refuse it)
+])
+def test_a_call_is_labelled_with_an_env_vars_name_only_when_it_is_one(
+        graph_of: GraphOf, env: str, label: str) -> None:
+    graph = graph_of(SERVICES + _deployment("web", f"{{name: c, image: x, env: [{env}]}}"))
+    assert _calls(graph) == [("Deployment/shop/web", "Service/shop/api", label)]
+
+
+@pytest.mark.parametrize(("shape", "make"), [
+    ("one long word", lambda n: "a" * n + "\nend"),  # a scheme's letters, never followed by ://
+    ("a dashed word", lambda n: "a-" * (n // 2) + "\nend"),
+    ("a dotted word", lambda n: "a." * (n // 2) + "\nend"),
+    ("schemes without hosts", lambda n: "a://" * (n // 4) + "\nend"),
+    ("a long user part", lambda n: "x http://" + "u" * n + "\nend"),
+    ("hosts without ports", lambda n: " a.b:" * (n // 5) + "\nend"),
+    ("a bracketed host never closed", lambda n: "http://[" + "1:" * (n // 2) + "\nend"),
+])
+def test_reading_free_text_for_addresses_is_linear(shape: str, make: Callable[[int], str]) -> None:
+    # Structural, not a clock: 16× the text takes about 16× the time (the fastest of a few runs each); a pattern
+    # retried at every offset of a long word takes 256×.
+    for whole in (False, True):
+        ratio = growth(lambda text, whole=whole: addresses(text, whole), make, 4000)
+        assert ratio < LINEAR_BOUND, f"{shape} (whole={whole}): 16× the text took {ratio:.0f}× the time"
+
+
+def test_the_text_read_for_addresses_is_bounded() -> None:
+    # a value is read up to the API's limit on a whole ConfigMap; a word longer than any address is none
+    assert MAX_SCANNED == 1 << 20
+    assert addresses("x " * (MAX_SCANNED // 2) + "http://api:80", False) == []
+    assert addresses("http://api:80/" + "p" * MAX_ADDRESS, True) == []
+    assert addresses("http://api:80/" + "p" * 100, True) == [Address("api", "80")]
