@@ -46,6 +46,7 @@ from ..model import (
     string_map,
 )
 from ..records import record
+from ..safeyaml import describe_error
 from ..selectors import parse_label_selector
 
 API_VERSION = "kubedocs.dev/v1"
@@ -361,7 +362,7 @@ def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic
                 return [], reader.problems
         documents = [d for d in yaml.compose_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
-        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
+        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {describe_error(exc, text)[2]}")
         return [], reader.problems
     if not documents:
         reader.error(None, "no rules in the file")
