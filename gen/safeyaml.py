@@ -408,7 +408,8 @@ def describe_error(exc: yaml.YAMLError, text: str | None = None) -> tuple[int, i
     line of an error that has only a position (a control character)."""
     if isinstance(exc, yaml.reader.ReaderError):
         line = line_of(text, exc.position) if text is not None else 0
-        return line, 0, "a control character or a character YAML does not allow"
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return line, 0, f"a character YAML does not allow (U+{code:04X}: a control character or a non-character)"
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = str(getattr(exc, "problem", None) or "")
