@@ -85,7 +85,31 @@ class FigureCache:
                 for d in figure.diagnostics
             ],
         }
-        entry = {"key": key, "checksum": _checksum(content), **content}
+        self._write(key, {"key": key, "checksum": _checksum(content), **content})
+
+    def get_names(self, key: str) -> list[str] | None:
+        """A list of names put_names() stored (the namespaces of a `split:` figure), or None as get() would be.
+        Not a figure: get() refuses anything that is not an SVG, so such a list was never found again."""
+        path = self.path(key)
+        try:
+            entry = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(entry, dict) or set(entry) != {"key", "checksum", "names"} or entry["key"] != key:
+            return None
+        names = entry["names"]
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            return None
+        if entry["checksum"] != _checksum({"names": names}):
+            return None
+        self.used.add(path)
+        return names
+
+    def put_names(self, key: str, names: Sequence[str]) -> None:
+        content = {"names": list(names)}
+        self._write(key, {"key": key, "checksum": _checksum(content), **content})
+
+    def _write(self, key: str, entry: Mapping[str, object]) -> None:
         private_directory(str(self.directory))  # 0700; mkstemp makes the entry 0600
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:

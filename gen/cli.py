@@ -164,7 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line, not a traceback, unless asked for
         if os.environ.get("KUBEDOCS_DEBUG"):
             raise
-        print(f"gen: internal error: {type(exc).__name__}: {exc} (a bug in kubedocs: please report it; "
+        from .model import printable
+
+        print(f"gen: internal error: {type(exc).__name__}: {printable(str(exc))} (a bug in kubedocs: please report it; "
               "KUBEDOCS_DEBUG=1 shows the traceback)", file=sys.stderr)
         return EXIT_FAILED
     finally:
@@ -235,7 +237,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .model import Severity
+    from .model import Severity, printable
     from .pipeline import all_diagnostics, analyse
 
     inputs, root, page_problems, rule_files, rule_roots = args.inputs, None, [], list(args.rules), None
@@ -258,7 +260,7 @@ def _check(args: argparse.Namespace) -> int:
         from .rules.calls import inferred_calls
 
         for call in inferred_calls(graph):
-            print(call)
+            print(printable(str(call)))
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)
     print(f"gen check: {_count(count, 'resource')} in {_count(len(loaded.files), 'file')}, "
@@ -271,7 +273,7 @@ def _diff(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .diff import Revision, diff_diagram, diff_graphs
-    from .model import Severity
+    from .model import Severity, printable
     from .pipeline import all_diagnostics, analyse
     from .render import FORMATS, RenderError, render_diagram
     from .revisions import RevisionError, revision_inputs
@@ -302,8 +304,8 @@ def _diff(args: argparse.Namespace) -> int:
                         text = text.replace(f"{root}{os.sep}", f"{argument.partition(':')[0]}:")
                     if text not in problems:
                         problems.append(text)
-        for text in problems:
-            print(text, file=sys.stderr)
+        for text in problems:  # file and resource names are the input's: one message, one line
+            print(printable(text, backticks=True), file=sys.stderr)
         errors = sum(1 for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
                      if d.severity is Severity.ERROR)
         (_, old), (_, new) = revisions
@@ -334,12 +336,12 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
-    from .model import Severity
+    from .model import Severity, printable
 
     for diagnostic in diagnostics:
         if quiet and diagnostic.severity is Severity.NOTE:
             continue
-        print(diagnostic, file=sys.stderr)
+        print(printable(str(diagnostic)), file=sys.stderr)  # no ESC of an input's name reaches a terminal
 
 
 def _count(number: int, noun: str) -> str:

@@ -9,7 +9,7 @@ import sys
 import time
 
 from .cache import FigureCache
-from .model import Diagnostic, Severity, Source
+from .model import Diagnostic, Severity, Source, printable
 from .records import record
 from .site import ConfigError, SiteLayout, figure_dependencies, figure_inputs, read_layout, site_figures, site_pages
 from .uptodate import forget_record, write_record
@@ -82,7 +82,7 @@ def build_figures(config: str) -> int:
             print(f"{where}: {state}: {spec.caption or ', '.join(spec.manifests)} ({spec.view})")
         for diagnostic in figure.diagnostics:
             if diagnostic.severity is not Severity.NOTE:
-                messages.append(f"  {diagnostic}")
+                messages.append(f"  {printable(str(diagnostic))}")  # no ESC of an input's name reaches a terminal
                 print(messages[-1], file=sys.stderr)
     print(f"gen: {counts['rendered']} rendered, {counts['unchanged']} unchanged, {counts['failed']} failed")
     if counts["failed"]:

@@ -43,9 +43,15 @@ GROUP_KEYS = ("id", "label", "parent", "style")
 NODE_KEYS = ("id", "label", "group", "shape", "colour", "badge", "details", "state")
 EDGE_KEYS = ("from", "to", "label", "line", "colour", "arrow")
 
-# Bounds: a figure is read by people, so nothing near these is useful, and they keep any input cheap.
-MAX_ITEMS = 500  # groups, nodes, edges, aligned rows, details
-MAX_TEXT = 300  # characters of a label or detail
+# Bounds: a figure is read by people, so nothing near these is useful, and they keep any input cheap. The largest
+# diagram they allow costs gen and dot together about 100 MB (at 500 items, 500 details a node and 300 characters
+# with no total, it was 2.1 GB and 35 s: tests/test_declarative.py measures the largest one).
+MAX_ITEMS = 200  # groups, nodes, edges, aligned rows
+MAX_ROW = 20  # nodes in one aligned row (200 rows of 200 were 40,000 entries a document to keep and lay out)
+MAX_DETAILS = 10  # detail lines of one node
+MAX_TEXT = 200  # characters of a label, badge or detail (the renderer clips a line there anyway)
+MAX_TOTAL_TEXT = 20_000  # characters of every label, badge and detail of one diagram together
+MAX_FIGURE_NODES = 400  # nodes of all the diagrams one figure draws (3,000 boxes of 15 diagrams took dot 1.2 GB)
 ID = re.compile(r"[^\W][\w.-]{0,62}")  # letters (Hangul too), digits, _ . -; no spaces or slashes
 
 PathPart = str | int
@@ -113,6 +119,7 @@ def describe(path: DocPath) -> str:
 class _Parser:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.text_left = MAX_TOTAL_TEXT  # of the whole diagram's text; said once when it runs out
 
     def problem(self, path: DocPath, message: str) -> None:
         self.problems.append(Problem(path, f"{describe(path)}: {message}"))
@@ -128,16 +135,27 @@ class _Parser:
                                                                  f"allowed: {', '.join(allowed)}"))
         return value
 
-    def items(self, value: object, path: DocPath) -> list[Any]:
+    def items(self, value: object, path: DocPath, most: int = MAX_ITEMS) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
             self.problem(path, f"must be a list, not {_kind_of(value)}")
             return []
-        if len(value) > MAX_ITEMS:
-            self.problem(path, f"has {len(value)} entries; at most {MAX_ITEMS} are read")
-            return value[:MAX_ITEMS]
+        if len(value) > most:
+            self.problem(path, f"has {len(value)} entries; at most {most} are read")
+            return value[:most]
         return value
+
+    def spend(self, value: str, path: DocPath) -> str:
+        """`value`, or as much of it as the diagram's total of text still allows."""
+        if len(value) <= self.text_left:
+            self.text_left -= len(value)
+            return value
+        if self.text_left >= 0:
+            self.problem(path, f"the diagram's text passes {MAX_TOTAL_TEXT:,} characters (labels, badges and "
+                               "details together); what follows is not drawn")
+        kept, self.text_left = value[:max(self.text_left, 0)], -1
+        return kept
 
     def text(self, data: Mapping[Any, Any], key: str, path: DocPath, default: str = "") -> str:
         value = data.get(key)
@@ -148,8 +166,9 @@ class _Parser:
             return default
         if len(value) > MAX_TEXT:
             self.problem((*path, key), f"is {len(value)} characters long; at most {MAX_TEXT}")
-            return value[:MAX_TEXT]
-        return value
+            value = value[:MAX_TEXT]
+        kept = self.spend(value, (*path, key))
+        return kept if kept or not value else default  # a label cut to nothing: its id
 
     def identifier(self, data: Mapping[Any, Any], key: str, path: DocPath) -> str | None:
         value = data.get(key)
@@ -254,7 +273,8 @@ def parse_diagram(body: Mapping[str, Any]) -> tuple[DeclaredDiagram, list[Proble
             continue
         node_paths[identifier] = path
         details = tuple(_detail(parser, value, (*path, "details", i))
-                        for i, value in enumerate(parser.items(node.get("details"), (*path, "details"))))
+                        for i, value in enumerate(parser.items(node.get("details"), (*path, "details"),
+                                                               MAX_DETAILS)))
         diagram.nodes.append(DeclaredNode(
             id=identifier,
             label=parser.text(node, "label", path, identifier),
@@ -285,18 +305,31 @@ def parse_diagram(body: Mapping[str, Any]) -> tuple[DeclaredDiagram, list[Proble
 
     for index, raw in enumerate(parser.items(spec.get("aligned"), ("spec", "aligned"))):
         path = ("spec", "aligned", index)
-        row = [value for i, value in enumerate(parser.items(raw, path)) if _known_node(parser, value, (*path, i),
-                                                                                     node_paths)]
+        row = [value for i, value in enumerate(parser.items(raw, path, MAX_ROW))
+               if _known_node(parser, value, (*path, i), node_paths)]
         if len(row) >= 2:
             diagram.aligned.append(tuple(dict.fromkeys(row)))
     return diagram, parser.problems
+
+
+def drawn_count(node_counts: Sequence[int]) -> int:
+    """How many diagrams, in input order, one figure draws: as many as fit MAX_FIGURE_NODES together (at least
+    one, which MAX_ITEMS keeps below it)."""
+    total = 0
+    for index, count in enumerate(node_counts):
+        total += count
+        if total > MAX_FIGURE_NODES and index > 0:
+            return index
+    return len(node_counts)
 
 
 def _detail(parser: _Parser, value: object, path: DocPath) -> str:
     if not isinstance(value, str):
         parser.problem(path, f"must be a string, not {_kind_of(value)}")
         return ""
-    return value[:MAX_TEXT]
+    if len(value) > MAX_TEXT:
+        parser.problem(path, f"is {len(value)} characters long; at most {MAX_TEXT}")
+    return parser.spend(value[:MAX_TEXT], path)
 
 
 def _known_node(parser: _Parser, value: object, path: DocPath, nodes: Mapping[str, DocPath]) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from .diagram import Change, Diagram, Group, Link
 from .graph import Graph, NodeState
 from .kube import containers, pod_template, replica_count
-from .model import Ref, Resource, as_list, as_mapping
+from .model import Ref, Resource, as_list, as_mapping, printable
 from .records import field, record, replace
 from .views.aggregate import collapsed_pods
 from .views.selection import LINK_CATEGORY, node_ids
@@ -37,7 +37,8 @@ class ResourceChange:
 
     def __str__(self) -> str:
         what = f": {'; '.join(self.what)}" if self.what else ""
-        return f"{MARKS[self.change]} {self.shown or self.ref.id}{what}"
+        # Names, images and ports come from the input: one change is always one line, whatever they hold.
+        return printable(f"{MARKS[self.change]} {self.shown or self.ref.id}{what}", backticks=True)
 
 
 @record(frozen=True, order=True)
@@ -59,7 +60,8 @@ class LinkChange:
         before, after = self.labels
         label = f": {before} → {after}" if self.change == "changed" else (f" ({before or after})"
                                                                          if before or after else "")
-        return f"{MARKS[self.change]} {self.key.source} → {self.key.target} [{self.key.relation}]{label}"
+        return printable(f"{MARKS[self.change]} {self.key.source} → {self.key.target} [{self.key.relation}]{label}",
+                         backticks=True)
 
 
 @record

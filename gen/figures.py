@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .records import record
-from .safeyaml import Refused, single_document
+from .safeyaml import Refused, Unreadable, describe_error, single_document
 
 if TYPE_CHECKING:
     from .views.base import Filters
@@ -160,12 +160,13 @@ def _in_indented_code(above: str | None, indent: int) -> bool:
 def parse_spec(body: str) -> FigureSpec:
     try:
         data = single_document(body) if body.strip() else None
+    except Unreadable as exc:
+        raise SpecError(f"the block is not valid YAML: {exc.message}", exc.line) from None
     except Refused as exc:
         raise SpecError(f"the block is refused: {exc.message}", exc.line) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError(f"the block is not valid YAML: {getattr(exc, 'problem', exc)}",
-                        mark.line + 1 if mark is not None else None) from None
+        line, _column, message = describe_error(exc, body)
+        raise SpecError(f"the block is not valid YAML: {message}", line or None) from None
     if not isinstance(data, dict):
         raise SpecError("the block must be a YAML mapping with at least `manifests:`")
     unknown = sorted(set(map(str, data)) - set(KEYS))

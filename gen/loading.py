@@ -31,7 +31,7 @@ from .model import (
     as_mapping,
 )
 from .records import field, record, replace
-from .safeyaml import Refused, documents, plain_data_problem
+from .safeyaml import Refused, Unreadable, describe_error, documents, plain_data_problem
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -316,7 +316,9 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
                     f"duplicate key {key!r} (also on line {first}): the last one is used", "duplicate-key"))
             if document.refused is not None:
                 refused = document.refused
-                result.diagnostics.append(_error(Source(path, refused.line), f"refused: {refused.message}"))
+                what = "invalid YAML" if isinstance(refused, Unreadable) else "refused"
+                result.diagnostics.append(_error(Source(path, refused.line, refused.column),
+                                                 f"{what}: {refused.message}"))
                 continue
             _collect_objects(document.data, document.node, source, result, default_namespace)
     except Refused as exc:
@@ -336,7 +338,7 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             if data is not None:
                 _collect_objects(data, None, Source(path, 1), result, default_namespace)
                 return
-        result.diagnostics.append(_yaml_error(path, exc))
+        result.diagnostics.append(_yaml_error(path, exc, text))
 
 
 def _collect_objects(
@@ -444,13 +446,8 @@ def _looks_like_helm_template(text: str, path: str) -> bool:
     return "{{" in text and ("templates" in parts or path.endswith(".tpl"))
 
 
-def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else 0
-    column = mark.column + 1 if mark is not None else 0
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
-    message = f"{context}: {problem}" if context else str(problem)
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
+    line, column, message = describe_error(exc, text)
     if "{{" in message or "{{" in str(exc):
         message += " (a template? render it first)"
     return _error(Source(path, line, column), f"invalid YAML: {message}")

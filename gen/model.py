@@ -235,3 +235,21 @@ def _label_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+def printable(text: str, backticks: bool = False) -> str:
+    """`text` on one line of a terminal or a Markdown code block: newlines, ESC and every other character that is
+    not printable (control, format such as bidirectional overrides, line separators) as `\\n`, `\\xNN`, `\\uNNNN`,
+    and with `backticks` each backtick as `` \\` `` (so that no line can open or close a fence). Names come from
+    the input: a name holding a newline and ``` would otherwise forge lines of a pull-request summary."""
+    if text.isprintable() and not (backticks and "`" in text):  # the common case: one C-speed pass
+        return text
+    out: list[str] = []
+    for character in text:
+        if character == "`" and backticks:
+            out.append("\\`")
+        elif character.isprintable():
+            out.append(character)
+        else:
+            out.append(repr(character)[1:-1])  # Python escapes exactly the characters that are not printable
+    return "".join(out)

@@ -50,12 +50,18 @@ ManifestLoader.add_constructor("tag:yaml.org,2002:value", _construct_value_tag)
 
 
 class Refused(ValueError):
-    """A document or a text that is not parsed at all; `line` is 1-based."""
+    """A document or a text that is not parsed at all; `line` and `column` are 1-based (column 0: unknown)."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, column: int = 0) -> None:
         super().__init__(message)
         self.line = line
+        self.column = column
         self.message = message
+
+
+class Unreadable(Refused):
+    """A document whose nodes parse but whose values cannot be constructed (`!!int x`, an unknown tag): invalid
+    YAML rather than hostile. The message says what is wrong in our words and never quotes the value or tag."""
 
 
 def line_of(text: str, index: int) -> int:
@@ -225,7 +231,14 @@ def documents(text: str) -> Iterator[Document]:
             except Refused as refused:
                 yield Document(None, node, line, refused)
                 continue
-            data = construct_tree(loader, node) if plain else loader.construct_document(node)
+            try:
+                data = construct_tree(loader, node) if plain else loader.construct_document(node)
+            except _CONSTRUCTION_ERRORS as exc:
+                # PyYAML's constructors raise ValueError, KeyError... on a bad `!!int`/`!!bool`/`!!timestamp`, with
+                # the value in the text: one document is unreadable, the next ones still load.
+                _reset(loader)
+                yield Document(None, node, line, _unreadable(exc, node, loader))
+                continue
             if data is not None:  # None: an empty document (`---` followed by nothing, or comments only)
                 yield Document(data, node, line, None, inspection)
     finally:
@@ -233,6 +246,13 @@ def documents(text: str) -> Iterator[Document]:
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STANDARD_TAG = "tag:yaml.org,2002:"
+# The constructors of collections are generators that PyYAML's construct_document drives: called on a scalar by
+# _build they would return a generator object as the value (`a: !!map x`), so such scalars are left to PyYAML.
+_COLLECTION_TAGS = frozenset(_STANDARD_TAG + name for name in ("map", "seq", "set", "omap", "pairs"))
+# What PyYAML's safe constructors raise on a value they cannot make (int(), float(), a dict lookup for bools, a
+# regex match for timestamps, datetime(), the 4300-digit limit of int()).
+_CONSTRUCTION_ERRORS = (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError)
 
 
 class _Unusual(Exception):
@@ -265,7 +285,7 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, constructors: dict[str | No
         if tag == _STR:
             return node.value
         construct = constructors.get(tag)
-        if construct is None:
+        if construct is None or tag in _COLLECTION_TAGS:
             raise _Unusual
         return construct(loader, node)
     if kind is yaml.MappingNode and tag == _MAP:
@@ -304,3 +324,101 @@ def single_document(text: str) -> Any:
             raise document.refused
         return document.data
     return None
+
+
+def _reset(loader: yaml.SafeLoader) -> None:
+    """Forget a construction that raised half-way, so that the next document starts clean."""
+    loader.constructed_objects, loader.recursive_objects = {}, {}
+    loader.state_generators, loader.deep_construct = [], False
+
+
+def _unreadable(exc: Exception, root: yaml.Node, loader: yaml.SafeLoader) -> Unreadable:
+    """Where a document failed to construct and why, in our words. PyYAML's own errors carry a mark; the others
+    (ValueError of int()...) do not, so the first scalar whose constructor fails is looked for."""
+    if isinstance(exc, yaml.YAMLError):
+        line, column, message = describe_error(exc)
+        return Unreadable(line or root.start_mark.line + 1, message, column)
+    node = _failing_scalar(root, loader)
+    if node is None:
+        return Unreadable(root.start_mark.line + 1, "a value that cannot be read")
+    # Only YAML's own tags are named (a closed vocabulary: !!int, !!bool...); any other tag is the user's text.
+    what = ("a value that is not a valid !!" + node.tag.removeprefix(_STANDARD_TAG)
+            if node.tag.startswith(_STANDARD_TAG) else "a value that cannot be read")
+    return Unreadable(node.start_mark.line + 1, what, node.start_mark.column + 1)
+
+
+def _failing_scalar(root: yaml.Node, loader: yaml.SafeLoader) -> yaml.ScalarNode | None:
+    """The first scalar, in text order, that its tag's constructor refuses; each node is tried once (aliases)."""
+    seen: set[int] = set()
+    scalars: list[yaml.ScalarNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag != _STR and node.tag not in _COLLECTION_TAGS:
+                scalars.append(node)
+        else:
+            stack.extend(_children(node))
+    constructors = loader.yaml_constructors
+    for node in sorted(scalars, key=lambda scalar: scalar.start_mark.index):
+        construct = constructors.get(node.tag)
+        if construct is None:
+            continue
+        try:
+            construct(loader, node)
+        except _CONSTRUCTION_ERRORS:
+            return node
+    return None
+
+
+# PyYAML's constructor problems that quote a tag or a value, said in our words instead (by their start).
+_CONSTRUCTOR_PROBLEMS = (
+    ("could not determine a constructor", "an unknown tag (only YAML's standard tags, such as !!str, are read)"),
+    ("expected a scalar node", "a tag that does not fit its value (a mapping or a list tagged as a scalar)"),
+    ("expected a mapping node", "a tag that does not fit its value (a scalar or a list tagged as a mapping)"),
+    ("expected a sequence node", "a tag that does not fit its value (a scalar or a mapping tagged as a list)"),
+    ("failed to", "a value that is not valid !!binary (base64 text)"),
+    ("found unhashable key", "a key that is a mapping or a list"),
+    ("expected a mapping or list of mappings for merging", "a merge key (<<) whose value is not a mapping or a "
+                                                           "list of mappings"),
+    ("expected a mapping for merging", "a merge key (<<) whose value is not a mapping or a list of mappings"),
+    ("expected a mapping of length 1", "a value that is not a valid !!omap or !!pairs"),
+    ("expected a sequence", "a value that is not a valid !!omap or !!pairs"),
+    ("found unconstructable recursive node", "an alias refers to the node that holds it (a cycle)"),
+)
+# A quoted part of a parser's message ('x', "x"): a value, a tag or an alias of the input, except one punctuation
+# character (`did not find expected ',' or ']'`), which is YAML's syntax.
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+
+
+def _unquoted(text: str) -> str:
+    def keep_syntax(match: re.Match[str]) -> str:
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        return match.group() if len(inner) == 1 and not inner.isalnum() else ""
+
+    return " ".join(_QUOTED.sub(keep_syntax, text).split())
+
+
+def describe_error(exc: yaml.YAMLError, text: str | None = None) -> tuple[int, int, str]:
+    """A YAML error as (line, column, what is wrong): 1-based, 0 when unknown; the message is in our words and
+    never quotes a value, a tag or an alias of the input (they may be secrets). `text` (what was parsed) gives the
+    line of an error that has only a position (a control character)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = line_of(text, exc.position) if text is not None else 0
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return line, 0, f"a character YAML does not allow (U+{code:04X}: a control character or a non-character)"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    problem = str(getattr(exc, "problem", None) or "")
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        for start, ours in _CONSTRUCTOR_PROBLEMS:
+            if problem.startswith(start):
+                return line, column, ours
+        return line, column, "a value that cannot be read"
+    context = str(getattr(exc, "context", None) or "")
+    # Never str(exc): the pure-Python parser appends a snippet of the line, value and all.
+    message = _unquoted(f"{context}: {problem}" if context and problem else context or problem)
+    return line, column, message or "not valid YAML"

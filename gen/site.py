@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -488,7 +488,7 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
     spec = figure.spec
     if spec.split != "namespace" or figure.svg is None:
         return []
-    files, _problems = figure_inputs(spec, layout)
+    files = figure.files  # the drawn figure's own inputs, walked once
     contents = figure_contents(files, spec, layout)
     version = graphviz_version()
     analysed: list[tuple[LoadResult, Graph]] = []  # filled on the first figure the cache does not hold
@@ -497,17 +497,18 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
         if not analysed:
             from .pipeline import analyse
 
-            analysed.append(analyse([str(layout.root / name) for name in files], relative_to=layout.root))
+            # As render_site_figure() reads them: the declared paths (a kustomization is rendered whole) and the
+            # project's rules.
+            analysed.append(analyse([str(layout.manifests_dir / p) for p in spec.manifests], relative_to=layout.root,
+                                    rule_files=[str(path) for path in layout.rule_files]))
         return analysed[0]
 
+    # The list depends on the inputs' and rule files' bytes, the namespace filter and gen's code (in every key).
     key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", version)
-    hit = cache.get(key)
-    if hit is not None:
-        namespaces = hit.svg.split("\n") if hit.svg else []
-    else:
-        namespaces = sorted({ref.namespace for ref in analysis()[1].nodes if ref.namespace is not None
-                             and (not spec.namespaces or ref.namespace in spec.namespaces)})
-        cache.put(key, CachedFigure("\n".join(namespaces), ()))
+    namespaces = cache.get_names(key)
+    if namespaces is None:
+        namespaces = split_namespaces(analysis()[1], spec.namespaces)
+        cache.put_names(key, namespaces)
     details = []
     for namespace in namespaces:
         caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
@@ -530,6 +531,13 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
         cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics)))
         details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files))))
     return details
+
+
+def split_namespaces(graph: Graph, wanted: Sequence[str]) -> list[str]:
+    """The namespaces a `split: namespace` figure draws one figure each for: those of the graph's nodes (of
+    `wanted` alone when the declaration names some), sorted. Loading and deriving the inputs is what costs."""
+    return sorted({ref.namespace for ref in graph.nodes if ref.namespace is not None
+                   and (not wanted or ref.namespace in wanted)})
 
 
 def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout: SiteLayout,

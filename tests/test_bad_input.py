@@ -74,3 +74,61 @@ def test_deep_nesting_in_shown_manifests_and_figure_blocks() -> None:
     assert redact_manifest(_deep_flow(100_000)).startswith("# (not shown")
     with pytest.raises(SpecError, match="nested more than"):
         parse_spec("manifests: " + "[" * 100_000 + "]" * 100_000)
+
+
+BAD_VALUE_STREAM = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: before}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: bad-int}
+stringData:
+  port: !!int kdS3cretInt
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: bad-tag}
+stringData:
+  password: !kdS3cretTag
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: after, labels: {when: !!timestamp kdS3cretTime}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: last}
+"""
+
+
+def test_values_yaml_cannot_construct_are_errors_at_their_line_and_the_rest_loads(tmp_path: Path) -> None:
+    path = tmp_path / "bad-values.yaml"
+    path.write_text(BAD_VALUE_STREAM)
+    result = load([str(path)])
+    assert [r.ref.name for r in result.resources] == ["before", "last"]
+    errors = [str(d) for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert errors == [f"{path}:9:9: error: invalid YAML: a value that is not a valid !!int",
+                      f"{path}:15:13: error: invalid YAML: an unknown tag (only YAML's standard tags, such as !!str, "
+                      "are read)",
+                      f"{path}:19:40: error: invalid YAML: a value that is not a valid !!timestamp"]
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_values_yaml_cannot_construct_give_file_and_line_from_every_command(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "bad-values.yaml"
+    path.write_text(BAD_VALUE_STREAM)
+    (tmp_path / "good.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other-file}\n")
+    args = [str(path), str(tmp_path / "good.yaml")] + (["-o", str(tmp_path / "out.dot")] if command == "render" else [])
+    done = subprocess.run([sys.executable, "-m", "gen.cli", command, *args], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1, done.stderr  # as for any input that cannot be parsed
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert "kdS3cret" not in done.stdout + done.stderr
+    assert "bad-values.yaml:9:9: error: invalid YAML: a value that is not a valid !!int" in done.stderr
+    assert "bad-values.yaml:15:13: error: invalid YAML: an unknown tag" in done.stderr
+    if command == "render":
+        drawn = (tmp_path / "out.dot").read_text()
+        assert "other-file" in drawn and "last" in drawn and "kdS3cret" not in drawn

@@ -105,3 +105,15 @@ def test_the_projects_own_manifests_pass(root: Path, args: list[str]) -> None:
     done = gen(root, "check", *args)
     assert done.returncode == 0, done.stderr
     assert done.stderr.rstrip().endswith(", 0 problems"), done.stderr
+
+
+def test_names_kubernetes_refuses_are_findings_printed_on_one_line(tmp_path: Path) -> None:
+    (tmp_path / "names.json").write_text(
+        '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a\\n```\\n\\u001b[2Jb", "namespace": "shop"}}')
+    result = gen(tmp_path, "check", "names.json")
+    assert result.returncode == 1, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.endswith("[invalid-name]")]
+    match = DIAGNOSTIC.match(line)
+    assert match and (match["file"], match["line"], match["severity"]) == ("names.json", "1", "warning")
+    assert match["message"].startswith("ConfigMap/shop/a\\n\\`\\`\\`\\n\\x1b[2Jb: metadata.name is not a DNS-1123")
+    assert "\x1b" not in result.stderr

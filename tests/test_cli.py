@@ -178,7 +178,7 @@ NOTHING = ""
 EXPECTED: dict[str, tuple[int, int, str]] = {
     "bad-indent.yaml": (1, 1, "bad-indent.yaml:5:13: error: invalid YAML: "),
     "tab.yaml": (1, 1, "tab.yaml:1:1: error: invalid YAML: "),
-    "nul.yaml": (1, 1, "nul.yaml: error: invalid YAML: unacceptable character #x0000"),
+    "nul.yaml": (1, 1, "nul.yaml:1: error: invalid YAML: a character YAML does not allow (U+0000"),
     "latin1.yaml": (1, 1, "latin1.yaml:1: error: cannot read: not UTF-8 text (byte 0xe9 at offset 9)"),
     "binary.json": (1, 1, "binary.json:2: error: cannot read: not UTF-8 text (byte 0x80 at offset 128)"),
     "empty.yaml": (0, 0, NOTHING),

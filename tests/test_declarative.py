@@ -12,7 +12,17 @@ import pytest
 import yaml
 
 from gen.cli import main
-from gen.declarative import API_VERSION, CHECK, parse_diagram
+from gen.declarative import (
+    API_VERSION,
+    CHECK,
+    MAX_DETAILS,
+    MAX_FIGURE_NODES,
+    MAX_ITEMS,
+    MAX_ROW,
+    MAX_TEXT,
+    MAX_TOTAL_TEXT,
+    parse_diagram,
+)
 from gen.diagram import COLOURS, SHAPES
 from gen.loading import load
 from gen.model import Diagnostic, Severity
@@ -214,3 +224,75 @@ def test_any_document_draws_or_is_diagnosed_never_raises(document: dict[str, Any
     if not errors and loaded.inventory().of_kind("Diagram"):
         diagram, _ = parse_diagram(loaded.resources[0].body)
         assert all(f'"d/{node.id}"' in source or f'/{node.id}"' in source for node in diagram.nodes)
+
+
+# --- bounds: the largest diagram stays cheap, and a bound that is hit is an error at its place ------------------
+
+
+def _big(name: str, nodes: int, **node: Any) -> dict[str, Any]:
+    return {"apiVersion": API_VERSION, "kind": "Diagram", "metadata": {"name": name},
+            "spec": {"nodes": [{"id": f"n{i}", **node} for i in range(nodes)]}}
+
+
+@pytest.mark.parametrize(("spec", "fragment"), [
+    ({"nodes": [{"id": f"n{i}"} for i in range(MAX_ITEMS + 1)]}, f"has {MAX_ITEMS + 1} entries; at most {MAX_ITEMS}"),
+    ({"nodes": [{"id": "a", "details": ["x"] * (MAX_DETAILS + 1)}]}, f"at most {MAX_DETAILS} are read"),
+    ({"nodes": [{"id": "a", "details": ["x" * (MAX_TEXT + 1)]}]}, f"spec.nodes[0].details[0]: is {MAX_TEXT + 1} "),
+    ({"nodes": [{"id": f"n{i}"} for i in range(MAX_ROW + 1)], "aligned": [[f"n{i}" for i in range(MAX_ROW + 1)]]},
+     f"spec.aligned[0]: has {MAX_ROW + 1} entries; at most {MAX_ROW} are read"),
+])
+def test_a_bound_that_is_hit_is_an_error_at_its_place(spec: dict[str, Any], fragment: str) -> None:
+    diagnostic = _one(_document(**spec), fragment)
+    assert diagnostic.severity is Severity.ERROR and diagnostic.source.line > 1
+
+
+def test_the_text_of_one_diagram_is_bounded_in_total() -> None:
+    per_node = MAX_TOTAL_TEXT // 100
+    text = yaml.safe_dump(_big("d", 150, label="L" * (per_node // 2), badge="B" * (per_node // 2)), sort_keys=False)
+    diagnostic = _one(text, f"the diagram's text passes {MAX_TOTAL_TEXT:,} characters")
+    assert "spec.nodes[100].label" in diagnostic.message and diagnostic.source.line > 1
+    diagram, _problems = parse_diagram(yaml.safe_load(text))
+    drawn = sum(len(node.label) + len(node.badge) for node in diagram.nodes if node.label != node.id)
+    assert drawn <= MAX_TOTAL_TEXT and len(diagram.nodes) == 150  # every node is drawn, past the bound by its id
+
+
+def test_the_diagrams_of_one_figure_are_bounded_together() -> None:
+    per = MAX_FIGURE_NODES // 2
+    text = "---\n".join(yaml.safe_dump(_big(f"d{i}", per), sort_keys=False) for i in range(4))
+    loaded = load(["-"], stdin_text=text)
+    errors = [d for d in all_diagnostics(loaded, derive(loaded.inventory())) if d.severity is Severity.ERROR]
+    third = [number for number, line in enumerate(text.splitlines(), 1) if line == "---"][1] + 1
+    assert [(d.source.line, d.message.split(":")[0]) for d in errors] == [(third, "Diagram d2")]
+    assert f"more than {MAX_FIGURE_NODES} nodes together: this one and the 1 after it are not drawn" in str(errors[0])
+    diagram = build_view(derive(loaded.inventory()), "diagram")
+    assert {box.id.split("/")[0] for box in diagram.boxes} == {"d0", "d1"}
+    assert "2 of 4 diagrams not drawn" in diagram.note
+
+
+@pytest.mark.exe
+def test_the_largest_figure_the_bounds_allow_stays_small(tmp_path: Path) -> None:
+    """Two diagrams at every bound (the most one figure draws), measured as gen and dot run: about 50 MB and a
+    second here. At the old bounds (500 items, 500 details a node, 300 characters, no totals) it took 2.1 GB."""
+    import subprocess
+    import sys
+
+    def largest(name: str) -> dict[str, Any]:
+        nodes = MAX_FIGURE_NODES // 2
+        text = MAX_TOTAL_TEXT // (nodes * (2 + MAX_DETAILS))
+        return {"apiVersion": API_VERSION, "kind": "Diagram", "metadata": {"name": name}, "spec": {
+            "groups": [{"id": f"g{i}", **({"parent": f"g{i - 1}"} if i else {})} for i in range(MAX_ITEMS)],
+            "nodes": [{"id": f"n{i}", "group": f"g{i}", "label": "L" * text, "badge": "B" * text,
+                       "details": ["d" * text] * MAX_DETAILS} for i in range(nodes)],
+            "edges": [{"from": f"n{i}", "to": f"n{(7 * i + 1) % nodes}"} for i in range(MAX_ITEMS)],
+            "aligned": [[f"n{(i + k) % nodes}" for k in range(MAX_ROW)] for i in range(MAX_ITEMS)]}}
+
+    path = tmp_path / "largest.yaml"
+    path.write_text("".join(f"---\n{json.dumps(largest(f'd{i}'))}\n" for i in range(2)))
+    probe = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    measured = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "gen.cli", "render", str(path),
+                               "--view", "diagram", "-o", str(tmp_path / "largest.svg")],
+                              capture_output=True, text=True, timeout=300)
+    code, peak_kib = map(int, measured.stdout.split())
+    assert code == 0, measured.stderr  # within every bound: no problem
+    assert peak_kib < 250 * 1024, f"{peak_kib // 1024} MB"

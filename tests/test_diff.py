@@ -330,3 +330,31 @@ def test_a_new_workload_of_an_existing_one_s_name_marks_its_own_pods_only(tmp_pa
     assert "added" not in boxes["Pod/shop/web-1 (Deployment)"] and "images: web:1" in boxes[
         "Pod/shop/web-1 (Deployment)"]
     assert "added" in boxes["Pod/shop/web-1 (StatefulSet)"]
+
+
+HOSTILE_NAME = "x\n```\n![forged](https://evil.example/x.png)\n+ Deployment/shop/forged\x1b[2J\u202e`"
+
+
+def test_names_that_hold_newlines_backticks_or_esc_are_one_escaped_line_each(tmp_path: Path) -> None:
+    import json
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before, namespace: shop}\n")
+    hostile = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": HOSTILE_NAME, "namespace": "shop"}},
+               {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": HOSTILE_NAME, "namespace": "shop"},
+                "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
+                    "metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "c", "image": "i\n`"}]}}}},
+               {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "svc", "namespace": "shop"},
+                "spec": {"selector": {"app": "x"}, "ports": [{"port": 80}]}}]
+    new.write_text("".join(f"---\n{json.dumps(document)}\n" for document in hostile))
+    done = _gen("diff", str(old), str(new), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "gen diff: resources 3 added, 1 removed, 0 changed; links 1 added, 0 removed, 0 changed"
+    assert len(lines) == 1 + 4 + 1  # one line a resource and a link, whatever their names hold
+    assert all(line[:2] in ("+ ", "- ", "~ ") for line in lines[1:]), lines
+    for raw in ("\x1b", "\u202e", "``", "\r"):  # a backtick is escaped: never two in a row
+        assert raw not in done.stdout + done.stderr, raw
+    escaped = "x\\n\\`\\`\\`\\n![forged](https://evil.example/x.png)\\n+ Deployment/shop/forged\\x1b[2J\\u202e\\`"
+    assert f"+ ConfigMap/shop/{escaped}" in lines
+    assert f"+ Service/shop/svc → Pods of Deployment/shop/{escaped} [selects] (80→80/TCP)" in lines

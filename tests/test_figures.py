@@ -306,3 +306,11 @@ def test_a_yaml_boolean_is_not_turned_into_python_text(body: str, field: str) ->
 def test_a_caption_that_is_not_text_is_refused(caption: str) -> None:
     with pytest.raises(SpecError, match="caption"):
         parse_spec(f"manifests: [a/]\ncaption: {caption}")
+
+
+@pytest.mark.parametrize(("value", "named"), [("!!float kdS3cret", "!!float"), ("!!int kdS3cret", "!!int"),
+                                              ("!kdS3cret x", "an unknown tag")])
+def test_a_value_yaml_cannot_construct_is_an_error_at_its_line_never_quoted(value: str, named: str) -> None:
+    with pytest.raises(SpecError, match=r"^the block is not valid YAML: ") as caught:
+        parse_spec(f"manifests: [a/]\ncaption: {value}\n")
+    assert caught.value.line == 2 and named in str(caught.value) and "kdS3cret" not in str(caught.value)

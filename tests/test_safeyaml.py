@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gen.safeyaml import ManifestLoader, construct_tree, is_plain
+from gen import safeyaml
+from gen.safeyaml import ManifestLoader, Unreadable, construct_tree, describe_error, is_plain
 
 EXAMPLES = int(os.environ.get("KUBEDOCS_FUZZ_EXAMPLES", "300"))
 
@@ -156,3 +158,44 @@ def test_every_plain_document_of_the_corpus_is_built_as_pyyaml_builds_it(corpus:
         assert fast == slow, path
         compared += len(slow)
     assert compared > 1000
+
+
+# --- values PyYAML's constructors cannot make: one document is unreadable, at its line, never quoted ------------
+
+SECRET = "kdS3cretValue"
+BAD_VALUES = [  # (the value's text, what the message names); each line below the value holds `k: VALUE`
+    (f"!!int {SECRET}", "!!int"), (f"!!float {SECRET}", "!!float"), (f"!!bool {SECRET}", "!!bool"),
+    (f"!!timestamp {SECRET}", "!!timestamp"), ("!!timestamp 2020-02-30", "!!timestamp"),
+    ("!!timestamp 2001-12-14t21:59:43.10+99:00", "!!timestamp"), ("1" * 5000, "!!int"),  # int()'s digit limit
+    (f"!!binary {SECRET}", "!!binary"), (f"!{SECRET}", "an unknown tag"), (f"!{SECRET} {{a: b}}", "an unknown tag"),
+    (f"!!python/name:{SECRET} x", "an unknown tag"), (f"!!str {{a: {SECRET}}}", "does not fit"),
+    (f"!!map {SECRET}", "does not fit"), (f"!!omap {SECRET}", "!!omap"), (f"[1, !!int {SECRET}]", "!!int"),
+    (f"&anchor !!int {SECRET}", "!!int"),  # not plain: PyYAML's construct_document raises
+]
+
+
+@pytest.mark.parametrize(("value", "named"), BAD_VALUES)
+def test_a_value_that_cannot_be_constructed_is_unreadable_at_its_line_and_the_rest_loads(value: str,
+                                                                                           named: str) -> None:
+    text = f"a: 1\n---\nfirst: ok\nk: {value}\n---\nb: 2\n"
+    loaded = list(safeyaml.documents(text))
+    assert [d.data for d in loaded] == [{"a": 1}, None, {"b": 2}]
+    refused = loaded[1].refused
+    assert isinstance(refused, Unreadable)
+    assert (refused.line, refused.column) == (4, 8 if value.startswith("[") else 4)
+    assert named in refused.message and SECRET not in refused.message and "1111" not in refused.message
+
+
+@pytest.mark.parametrize("text", [
+    f'a: "\\{SECRET[0]}{SECRET}"\n',  # an unknown escape
+    f"a: *{SECRET}\n",  # an undefined alias
+    f"a: !{SECRET}!x y\n",  # an undefined tag handle
+    f"a: [{SECRET}\n",
+    f"a: b\x01{SECRET}\n",  # a control character
+])
+def test_syntax_errors_are_described_without_quoting_the_input(text: str) -> None:
+    for loader in (yaml.SafeLoader, ManifestLoader):  # the pure-Python parser quotes more than libyaml
+        with pytest.raises(yaml.YAMLError) as caught:
+            yaml.load(text, Loader=loader)
+        line, _column, message = describe_error(caught.value, text)
+        assert line in (1, 2) and message and SECRET not in message and SECRET[0:4] not in message

@@ -1,5 +1,6 @@
 """Checks of the GitHub Pages workflow (.github/workflows/pages.yml), its pull-request architecture diff included."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -83,7 +84,8 @@ def _run_diff_step(tmp_path: Path, change) -> tuple[subprocess.CompletedProcess,
         pytest.skip("git is not installed")
     work = tmp_path / "work"
     shutil.copytree(ROOT / "manifests" / "sample-app", work / "manifests")
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+    # PYTHONPATH: the `gen` of the virtualenv runs this checkout's code, whichever checkout installed it.
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com"}
 
@@ -129,3 +131,23 @@ def test_the_diff_step_says_what_it_could_not_read_and_does_not_fail(tmp_path: P
     text = summary.read_text(encoding="utf-8")
     assert text.count("```") == 4, text  # both blocks closed
     assert "! 1 input problem" in text and "manifests/20-web.yaml:2:1: error" in text and "/tmp" not in text
+
+
+@pytest.mark.exe
+def test_names_in_the_diff_step_cannot_forge_lines_of_the_summary(tmp_path: Path):
+    forged = "\n```\n![forged](https://evil.example/x.png)\n```diff\n"
+
+    def add_hostile_names(manifests: Path) -> None:
+        name = json.dumps(f"evil{forged}\x1b[2J")
+        (manifests / "90-evil.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}, namespace: shop}}\n", encoding="utf-8")
+        (manifests / f"91{forged.replace('/', '_')}.yaml").write_text("kind: [unclosed\n", encoding="utf-8")
+
+    done, summary, _work = _run_diff_step(tmp_path, add_hostile_names)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = summary.read_text(encoding="utf-8").splitlines()
+    fences = [line for line in lines if line.startswith("```")]
+    assert fences == ["```diff", "```", "```", "```"], lines  # the two blocks, each closed, nothing forged
+    assert not any(line.startswith("![") for line in lines) and "\x1b" not in "".join(lines)
+    escaped = "evil\\n\\`\\`\\`\\n![forged](https://evil.example/x.png)\\n\\`\\`\\`diff\\n\\x1b[2J"
+    assert f"+ ConfigMap/shop/{escaped}" in lines

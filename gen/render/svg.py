@@ -13,8 +13,15 @@ FONT_STACK = (f"{FONT},'Nanum Barun Gothic','NanumGothic','Noto Sans CJK KR','No
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.S)
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>\s*")
-_ID_ATTR = re.compile(r'\bid="([^"]*)"')
-_ID_USE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
+# A tag, with its attributes (a quoted value may hold `>`): text content is everything between tags. Linear: the
+# alternatives start with different characters.
+_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_ATTRIBUTE = re.compile(r'(\s)([\w:.-]+)="([^"]*)"')
+_URL_REFERENCE = re.compile(r"url\(#([^)]*)\)")
+# Attributes whose value may be a url(#id) reference to another element of the figure (SVG's presentation
+# attributes dot may write); a tooltip (xlink:title), a class or any text is never one.
+_URL_ATTRIBUTES = frozenset({"fill", "stroke", "clip-path", "mask", "filter", "marker-start", "marker-mid",
+                             "marker-end", "style"})
 
 
 # What dot's SVG and this module's post-processing hold, and nothing else: a cache entry is checked against this
@@ -72,5 +79,16 @@ def clean_svg(svg: str) -> str:
 def embeddable_svg(svg: str, id_prefix: str) -> str:
     """SVG for inlining in HTML: no XML declaration, every id (and reference to one) prefixed."""
     svg = _XML_DECL.sub("", svg)
-    svg = _ID_ATTR.sub(lambda m: f'id="{id_prefix}{m.group(1)}"', svg)
-    return _ID_USE.sub(lambda m: f"{m.group(1)}{id_prefix}{m.group(2)}", svg)
+
+    def attribute(match: re.Match[str]) -> str:
+        space, name, value = match.groups()
+        if name == "id":
+            value = id_prefix + value
+        elif name in ("href", "xlink:href") and value.startswith("#"):
+            value = f"#{id_prefix}{value[1:]}"
+        elif name in _URL_ATTRIBUTES:
+            value = _URL_REFERENCE.sub(lambda m: f"url(#{id_prefix}{m.group(1)})", value)
+        return f'{space}{name}="{value}"'
+
+    # Only attributes of tags: a name such as `url(#x)` in a label or a tooltip is text, shown as written.
+    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group()), svg)

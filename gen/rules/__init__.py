@@ -16,6 +16,7 @@ from .calls import derive_calls
 from .custom import RuleBook, derive_custom_edges, derive_definitions, shipped_rules
 from .declarative import check_declared_diagrams
 from .gateway import derive_endpoint_edges, derive_gateway_edges
+from .names import check_names
 from .netpol import derive_network_policy_edges
 from .network import derive_ingress_edges, derive_service_edges, derive_service_nodes
 from .policy import derive_disruption_budget_edges, derive_selector_checks
@@ -65,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     derive_gateway_edges,
     derive_endpoint_edges,
     check_declared_diagrams,
+    check_names,
     derive_calls,
     derive_definitions,
     derive_custom_edges,

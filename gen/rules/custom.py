@@ -46,6 +46,7 @@ from ..model import (
     string_map,
 )
 from ..records import record
+from ..safeyaml import describe_error
 from ..selectors import parse_label_selector
 
 API_VERSION = "kubedocs.dev/v1"
@@ -409,7 +410,7 @@ def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic
                 return [], reader.problems
         documents = [d for d in yaml.compose_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
-        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {_unquoted_problem(exc)}")
+        reader.error(getattr(exc, "problem_mark", None), f"not valid YAML: {describe_error(exc, text)[2]}")
         return [], reader.problems
     if not documents:
         reader.error(None, "no rules in the file")
@@ -437,18 +438,6 @@ def _is_rule_document(reader: _Reader, node: yaml.Node) -> bool:
         reader.error(node, f"not a rule file: a rule file is YAML with apiVersion {API_VERSION} and kind {KIND} "
                            "(nothing of this file is shown)")
     return False
-
-
-_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
-
-
-def _unquoted_problem(exc: yaml.YAMLError) -> str:
-    """What the YAML parser found wrong, without the text it quotes (a tag, a character, a snippet of the file):
-    until a file is known to be a rule file, none of its text is shown."""
-    problem = getattr(exc, "problem", None)
-    if not isinstance(problem, str):
-        return "the file cannot be parsed"  # str(exc) would quote the lines around the problem
-    return _QUOTED.sub("…", problem)
 
 
 def _document(reader: _Reader, node: yaml.Node) -> Iterator[CustomRule]:

@@ -7,7 +7,7 @@ that `gen check`, `gen render` and every figure in the site name the file and li
 from __future__ import annotations
 
 from ..graph import Facts, PodInstance
-from ..model import Inventory, is_declared
+from ..model import Diagnostic, Inventory, Severity, is_declared
 
 
 def check_declared_diagrams(inventory: Inventory, pods: list[PodInstance]) -> Facts:
@@ -15,6 +15,19 @@ def check_declared_diagrams(inventory: Inventory, pods: list[PodInstance]) -> Fa
     declared = [resource for resource in inventory if is_declared(resource)]
     if not declared:
         return Facts()
-    from ..declarative import diagnose  # only for inputs that hold diagrams: most hold none
+    from ..declarative import (  # only for inputs that hold diagrams
+        CHECK,
+        MAX_FIGURE_NODES,
+        diagnose,
+        drawn_count,
+        parse_diagram,
+    )
 
-    return Facts(findings=[d for resource in declared for d in diagnose(resource)])
+    findings = [d for resource in declared for d in diagnose(resource)]
+    drawn = drawn_count([len(parse_diagram(resource.body)[0].nodes) for resource in declared])
+    if drawn < len(declared):  # the view stops at the same diagram
+        findings.append(Diagnostic(declared[drawn].source, Severity.ERROR,
+                                   f"Diagram {declared[drawn].name}: the diagrams of this input have more than "
+                                   f"{MAX_FIGURE_NODES} nodes together: this one and the {len(declared) - drawn - 1} "
+                                   "after it are not drawn (pick some with `names`)", CHECK))
+    return Facts(findings=findings)

@@ -8,7 +8,7 @@ ids never collide and every SVG <title> says which diagram a box comes from. The
 
 from __future__ import annotations
 
-from ..declarative import DeclaredDiagram, parse_diagram
+from ..declarative import MAX_FIGURE_NODES, DeclaredDiagram, drawn_count, parse_diagram
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
 from ..model import is_declared
@@ -22,6 +22,11 @@ def build_declared(graph: Graph, filters: Filters) -> Diagram:
                 if is_declared(r) and (not filters.names or r.name in filters.names)]
     diagram = Diagram(empty_message="no Diagram documents (apiVersion: kubedocs.dev/v1, kind: Diagram) "
                                     "in this figure's input")
+    drawn = drawn_count([len(one.nodes) for one in declared])
+    if drawn < len(declared):  # a bound on the figure, besides each diagram's own (gen/rules/declarative.py)
+        diagram.note = (f"{len(declared) - drawn} of {len(declared)} diagrams not drawn: more than "
+                        f"{MAX_FIGURE_NODES} nodes together (pick some with `names`)")
+        declared = declared[:drawn]
     if declared:
         diagram.direction = declared[0].direction
     for one in declared:

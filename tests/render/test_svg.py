@@ -150,3 +150,27 @@ def test_embeddable_real_svg(svgs: dict[str, tuple[Diagram, str]]) -> None:
     _check_prefixed(svg, "kd1-")
     assert len(ID.findall(svg)) == len(ID.findall(raw))
     assert svg.lstrip().startswith("<svg")
+
+
+def test_references_are_rewritten_in_attributes_only_never_in_text() -> None:
+    raw = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           '<g id="n1"><title>ConfigMap/ns/url(#x)</title><a xlink:href="#n1" xlink:title="url(#x) href=&quot;#y">'
+           '<text>url(#x)</text><text>id=&quot;z&quot; href=&quot;#n1&quot;</text></a>'
+           '<path stroke="url(#n1)" style="fill: url(#n1)" d="M0 0"/></g></svg>')
+    svg = embeddable_svg(raw, "kd9-")
+    assert "<title>ConfigMap/ns/url(#x)</title>" in svg and "<text>url(#x)</text>" in svg  # text as written
+    assert 'xlink:title="url(#x) href=&quot;#y"' in svg and "<text>id=&quot;z&quot; href=&quot;#n1&quot;</text>" in svg
+    assert 'id="kd9-n1"' in svg and 'xlink:href="#kd9-n1"' in svg
+    assert 'stroke="url(#kd9-n1)"' in svg and 'style="fill: url(#kd9-n1)"' in svg
+
+
+@pytest.mark.exe
+def test_a_name_that_looks_like_a_reference_is_drawn_as_written() -> None:
+    text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "url(#x)", namespace: shop}\n'
+    diagram = build_view(derive(load(["-"], stdin_text=text).inventory()), "topology")
+    raw = render_diagram(diagram, "svg").decode("utf-8")
+    svg = embeddable_svg(raw, "kdb8d322-0-")
+    assert all(i.startswith("kdb8d322-0-") for i in ID.findall(svg)) and ID.findall(svg)
+    assert "kdb8d322-0-x" not in svg
+    assert "ConfigMap/shop/url(#x)" in _titles(svg)
+    assert ">url(#x)<" in svg  # the box's label

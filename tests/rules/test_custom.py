@@ -417,6 +417,7 @@ def test_a_projects_own_rules_add_relationships_and_workloads(inventory_of: Inve
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - &r {kind: Secret, references: []}\n"
      "    - *r\n", 5, 7, "anchors and aliases are not allowed"),
     ("spec: [\n", 2, 1, "not valid YAML"),
+    ("spec: a\x01kdS3cret\n", 0, 0, "not valid YAML: a character YAML does not allow (U+0001"),  # one line
 ])
 def test_bad_rule_files_are_errors_at_their_line_never_tracebacks(
         text: str, line: int, column: int, message: str) -> None:

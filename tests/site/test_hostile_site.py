@@ -102,3 +102,50 @@ def test_rule_files_outside_the_project_or_not_rule_files_publish_nothing_of_the
     box = build.page().select_one(".kubedocs-error")
     assert box is not None and "../elsewhere/shadow" in box.get_text() and "rules/link.yaml" in box.get_text()
     assert (build.out / "two" / "index.html").is_file(), "the other pages still build"
+
+
+BAD_VALUES = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData:
+  password: !kdS3cretTag
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data:
+  port: !!int kdS3cretInt
+"""
+BAD_PAGE = """\
+# 잘못된 입력
+
+```kubedocs
+manifests: [bad/]
+caption: 읽을 수 없는 값
+```
+
+```kubedocs
+manifests: [app/]
+caption: !!float kdS3cretCaption
+```
+"""
+
+
+def test_values_yaml_cannot_construct_are_error_boxes_and_the_rest_of_the_site_builds(sites, fixture_site, tmp_path):
+    site = fixture_site("good")
+    (site / "manifests" / "bad").mkdir()
+    (site / "manifests" / "bad" / "values.yaml").write_text(BAD_VALUES)
+    (site / "docs" / "bad.md").write_text(BAD_PAGE)
+    build = sites.build(site, tmp_path / "out", strict=False)
+    assert build.returncode == 0, build.log
+    assert "Traceback" not in build.log and "kdS3cret" not in build.log
+    for name in ("", "two"):  # the other pages and their figures
+        assert build.page(name).select("figure.kubedocs-figure .kubedocs-svg > svg"), name
+    boxes = [box.get_text(" ", strip=True) for box in build.page("bad").select(".kubedocs-error")]
+    assert len(boxes) == 2, boxes
+    assert "manifests/bad/values.yaml:5:13 : invalid YAML: an unknown tag" in boxes[0]
+    assert "manifests/bad/values.yaml:11:9 : invalid YAML: a value that is not a valid !!int" in boxes[0]
+    assert "bad.md:10 : the block is not valid YAML: a value that is not a valid !!float" in boxes[1]
+    for leak in ("kdS3cret", "kds3cret"):  # the page, the search index, the cache
+        assert leak not in _published(build.out) and leak not in _published(site / ".cache"), leak

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Sites
@@ -28,8 +29,7 @@ spec: {{selector: {{app: web}}, ports: [{{port: 80}}]}}
 """
 
 
-@pytest.mark.exe
-def test_split_by_namespace_renders_one_linked_figure_per_namespace(tmp_path: Path, sites: type[Sites]) -> None:
+def _split_site(tmp_path: Path) -> Path:
     site = tmp_path / "split"
     (site / "docs").mkdir(parents=True)
     (site / "manifests").mkdir()
@@ -46,6 +46,12 @@ def test_split_by_namespace_renders_one_linked_figure_per_namespace(tmp_path: Pa
         split: namespace
         ```
         """), encoding="utf-8")
+    return site
+
+
+@pytest.mark.exe
+def test_split_by_namespace_renders_one_linked_figure_per_namespace(tmp_path: Path, sites: type[Sites]) -> None:
+    site = _split_site(tmp_path)
     build = sites.build(site, tmp_path / "out")
     assert build.returncode == 0, build.log
     page = build.page()
@@ -74,3 +80,32 @@ def test_split_takes_only_namespace() -> None:
     assert parse_spec("manifests: [a.yaml]").split == ""
     with pytest.raises(SpecError, match="split"):
         parse_spec("manifests: [a.yaml]\nsplit: app")
+
+
+@pytest.mark.exe
+def test_a_warm_build_does_not_list_the_namespaces_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The namespace list costs loading and deriving every input: it is cached by their bytes, and a warm build
+    (two real MkDocs builds in this process) computes it no more."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import gen.site
+
+    site = _split_site(tmp_path)
+    calls: list[list[str]] = []
+    listed = gen.site.split_namespaces
+
+    def counted(*args: Any) -> list[str]:
+        calls.append(listed(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(gen.site, "split_namespaces", counted)
+    pages = []
+    for round_ in ("cold", "warm"):
+        build(load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / round_)))
+        pages.append((tmp_path / round_ / "index.html").read_text(encoding="utf-8").rsplit("<!--", 1)[0])  # no date
+    assert calls == [["blue", "green", "red"]]  # the cold build only
+    assert pages[0] == pages[1] and pages[1].count('class="kubedocs-split"') == 3
+    (site / "manifests" / "shops.yaml").write_text(SHOP.format(ns="teal"), encoding="utf-8")
+    build(load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / "changed")))
+    assert calls[-1] == ["teal"]  # keyed on the inputs' bytes: a change lists them again
