@@ -14,7 +14,6 @@ escaped when the page's HTML is built. An entry that fails is drawn again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -27,27 +26,6 @@ from .records import record
 from .uptodate import private_directory
 
 FORMAT_VERSION = "2"
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """A hash of gen's own source: a new release of the drawing code invalidates old figures."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):  # shipped rules are code too
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def figure_key(files: Sequence[tuple[str, bytes]], options: str, graphviz_version: str) -> str:
-    digest = hashlib.sha256()
-    for part in (FORMAT_VERSION, code_fingerprint(), graphviz_version, options):
-        digest.update(part.encode("utf-8") + b"\0")
-    for name, content in files:
-        digest.update(name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(content).digest())
-    return digest.hexdigest()
 
 
 @record(frozen=True)

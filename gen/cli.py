@@ -240,7 +240,7 @@ def _check(args: argparse.Namespace) -> int:
     from .model import Severity, printable
     from .pipeline import all_diagnostics, analyse
 
-    inputs, root, page_problems, rule_files, rule_roots = args.inputs, None, [], list(args.rules), None
+    inputs, root, page_problems, rule_files, roots = args.inputs, None, [], list(args.rules), None
     if not inputs:
         from .commands import page_inputs
         from .site import ConfigError, read_layout
@@ -252,8 +252,8 @@ def _check(args: argparse.Namespace) -> int:
         pages = page_inputs(layout)
         inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
         rule_files = [*[str(path) for path in pages.layout.rule_files], *rule_files]  # the site's, then these
-        rule_roots = pages.layout.input_roots  # in a site, rule files are confined as its manifests are
-    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files, rule_roots=rule_roots)
+        roots = pages.layout.input_roots  # in a site, rule files are confined as its manifests are
+    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files, roots=roots)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)
     report(diagnostics, quiet=args.quiet)
     if args.calls:
@@ -272,12 +272,12 @@ def _diff(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
-    from .diff import Revision, diff_diagram, diff_graphs
-    from .model import Severity, printable
-    from .pipeline import all_diagnostics, analyse
+    from .model import printable
+    from .pipeline import compare
     from .render import FORMATS, RenderError, render_diagram
+    from .request import FigureRequest
     from .revisions import RevisionError, revision_inputs
-    from .views import VIEWS, Filters, build_view
+    from .views import VIEWS, Filters
 
     if args.view not in VIEWS:
         return _usage(f"argument --view: invalid choice: {args.view!r} (choose from {', '.join(sorted(VIEWS))})")
@@ -290,49 +290,32 @@ def _diff(args: argparse.Namespace) -> int:
         except RevisionError as exc:
             print(f"gen: error: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        revisions = [analyse([path], args.namespace, relative_to=Path(root) if root else None, rule_files=args.rules)
-                     for path, root in sides]
-        # What could not be read, and duplicate keys (the data is not what it seems): the diff is of the rest.
-        # Other findings are `gen check`'s; each message once, though both sides may hold the same file.
-        problems: list[str] = []
-        for (loaded, graph), (argument, (_path, root)) in zip(revisions, zip((args.old, args.new), sides,
-                                                                            strict=True), strict=True):
-            for diagnostic in all_diagnostics(loaded, graph):
-                if diagnostic.severity is Severity.ERROR or diagnostic.check == "duplicate-key":
-                    text = str(diagnostic)
-                    if root:  # a tool's message (kustomize) may name the revision's temporary copy
-                        text = text.replace(f"{root}{os.sep}", f"{argument.partition(':')[0]}:")
-                    if text not in problems:
-                        problems.append(text)
-        for text in problems:  # file and resource names are the input's: one message, one line
-            print(printable(text, backticks=True), file=sys.stderr)
-        errors = sum(1 for loaded, graph in revisions for d in all_diagnostics(loaded, graph)
-                     if d.severity is Severity.ERROR)
-        (_, old), (_, new) = revisions
-        changes = diff_graphs(old, new)
-        if args.output:  # drawn before the text is printed: a reader that stops early loses no figure
-            filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
-            figure = diff_diagram(Revision(old, build_view(old, args.view, filters)),
-                                  Revision(new, build_view(new, args.view, filters)), changes)
-            if not changes.empty and not any(b.change for b in figure.boxes) and not any(
-                    link.change for link in figure.links):
+        filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
+        old, new = (FigureRequest((path,), args.view, output_format or "svg", filters, args.namespace,
+                                  tuple(args.rules), root=Path(root) if root else None, timeout=args.timeout)
+                    for path, root in sides)
+        comparison = compare(old, new, draw=bool(args.output))
+        for diagnostic in comparison.problems:  # file and resource names are the input's: one message, one line
+            print(printable(str(diagnostic), backticks=True), file=sys.stderr)
+        if comparison.diagram is not None:  # drawn before the text is printed: a reader that stops early loses none
+            if comparison.unseen:
                 print(f"gen: note: the {args.view} view shows none of these changes", file=sys.stderr)
             try:
-                Path(args.output).write_bytes(render_diagram(figure, output_format, args.timeout))
+                Path(args.output).write_bytes(render_diagram(comparison.diagram, output_format, args.timeout))
             except RenderError as exc:
                 print(f"gen: error: {exc}", file=sys.stderr)
                 return EXIT_FAILED
             except OSError as exc:
                 print(f"gen: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
                 return EXIT_FAILED
-        lines = changes.lines()
+        lines = comparison.changes.lines()
         print(next(lines))
-        if errors:
-            print(f"! {_count(errors, 'input problem')}: what could not be read is missing from its side "
+        if comparison.errors:
+            print(f"! {_count(comparison.errors, 'input problem')}: what could not be read is missing from its side "
                   "(the messages say what)")
         for line in lines:
             print(line)
-    return EXIT_FAILED if errors else EXIT_OK
+    return EXIT_FAILED if comparison.errors else EXIT_OK
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:

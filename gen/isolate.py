@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .model import Diagnostic, Inventory, Resource, Severity
-from .render import RenderError, RenderTimeout, render_diagram
-from .rules import derive
-from .views import Filters, build_view
+from .model import Diagnostic, Resource, Severity
+from .render import RenderError, RenderTimeout
 
 MAX_RUNS = 40
 
 
-def draw_without_culprits(resources: list[Resource], view: str, output_format: str, filters: Filters | None,
-                          timeout: float | None, error: RenderError) -> tuple[bytes, list[Diagnostic]]:
-    """The figure of every resource dot can draw, and a warning at each one it cannot. Raises `error` when the
-    culprits cannot be told apart (dot fails on a combination, or the search takes too many runs)."""
+def draw_without_culprits(resources: list[Resource], draw: Callable[[list[Resource]], bytes],
+                          error: RenderError) -> tuple[bytes, list[Diagnostic]]:
+    """The figure of every resource dot can draw, and a warning at each one it cannot. `draw` draws a subset as the
+    whole was to be drawn (the pipeline's: same rules, view and options). Raises `error` when the culprits cannot
+    be told apart (dot fails on a combination, or the search takes too many runs)."""
     runs = 0
-
-    def render(subset: list[Resource]) -> bytes:
-        return render_diagram(build_view(derive(Inventory(subset)), view, filters), output_format, timeout)
 
     def fails(subset: list[Resource]) -> bool:
         nonlocal runs
@@ -32,7 +28,7 @@ def draw_without_culprits(resources: list[Resource], view: str, output_format: s
         if runs > MAX_RUNS:
             raise error
         try:
-            render(subset)
+            draw(subset)
         except RenderTimeout:
             raise error from None
         except RenderError:
@@ -44,7 +40,7 @@ def draw_without_culprits(resources: list[Resource], view: str, output_format: s
         raise error
     kept = [r for r in resources if r not in culprits]
     try:
-        output = render(kept)
+        output = draw(kept)
     except RenderError:
         raise error from None
     reason = str(error).splitlines()[0]

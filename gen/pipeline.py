@@ -1,19 +1,36 @@
-"""The whole pipeline in one call: inputs → load → derive → view → render. Used by the CLI and the plugin."""
+"""The one road: a FigureRequest → load → derive → view → render. The site (figures, `split`), the isolation of
+what dot rejects, `gen render`, `gen check` and `gen diff` all go through here, so that a figure is drawn from the
+same inputs, rule files and options wherever it is drawn, and cached under one key."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .diagram import Diagram
 from .graph import Graph
 from .isolate import draw_without_culprits
 from .loading import LoadResult, load
-from .model import Diagnostic, Severity, Source, is_declared
+from .model import Diagnostic, Inventory, Resource, Severity, Source, is_declared
 from .records import field, record
-from .render import RenderError, RenderTimeout, render_diagram
+from .render import DotFailed, render_diagram
+from .request import FigureRequest
 from .rules import derive
-from .rules.custom import read_rule_files
+from .rules.custom import RuleBook, read_rule_files
 from .views import Filters, build_view
+
+if TYPE_CHECKING:
+    from .diff import GraphDiff
+
+
+@record
+class Analysis:
+    """The inputs loaded and derived, with the rules that derived them (a redraw of a part uses the same)."""
+
+    loaded: LoadResult
+    graph: Graph
+    rule_book: RuleBook
 
 
 @record
@@ -29,58 +46,112 @@ def all_diagnostics(loaded: LoadResult, graph: Graph, *more: Diagnostic) -> list
     return sorted({*loaded.diagnostics, *graph.findings, *more})
 
 
-def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
-            relative_to: Path | None = None, rule_files: Sequence[str] = (),
-            rule_roots: Sequence[Path] | None = None) -> tuple[LoadResult, Graph]:
-    """Load and derive; `rule_files` are a project's own relationship rules for custom kinds, besides the
-    shipped ones (their problems are errors of the graph); with `rule_roots` (a site's) they must lie inside."""
-    loaded = load(inputs, default_namespace=namespace, stdin_text=stdin_text, relative_to=relative_to)
+def analyse_request(request: FigureRequest) -> Analysis:
+    """Load and derive; the project's rule files are read besides the shipped ones (their problems are errors of
+    the graph)."""
+    loaded = load(request.inputs, default_namespace=request.namespace, stdin_text=request.stdin_text,
+                  relative_to=request.root)
     inventory = loaded.inventory()
-    book = read_rule_files(rule_files, inventory.kinds(), rule_roots, relative_to)
-    return loaded, derive(inventory, rule_book=book)
+    book = read_rule_files(request.rule_files, inventory.kinds(), roots=request.roots, relative_to=request.root)
+    return Analysis(loaded, derive(inventory, rule_book=book), book)
 
 
-def render_figure(
-    inputs: Sequence[str],
-    view: str = "topology",
-    output_format: str = "svg",
-    filters: Filters | None = None,
-    namespace: str = "default",
-    stdin_text: str | None = None,
-    relative_to: Path | None = None,
-    timeout: float | None = None,
-    rule_files: Sequence[str] = (),
-    rule_roots: Sequence[Path] | None = None,
-) -> Figure:
-    """Render what can be drawn; every problem met on the way is in `diagnostics`, sorted."""
-    loaded, graph = analyse(inputs, namespace, stdin_text, relative_to, rule_files, rule_roots)
-    return render_analysed(loaded, graph, view, output_format, filters, timeout)
-
-
-def render_analysed(loaded: LoadResult, graph: Graph, view: str = "topology", output_format: str = "svg",
-                    filters: Filters | None = None, timeout: float | None = None) -> Figure:
-    """One figure of inputs already loaded and derived: several figures of one input share that work."""
-    diagram = build_view(graph, view, filters)
+def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
+    """Draw what can be drawn; every problem met on the way is in `diagnostics`, sorted. Several figures of one
+    input (a split's details) pass the analysis they share. Raises RenderError when nothing can be drawn."""
+    analysis = analysis or analyse_request(request)
+    loaded, graph = analysis.loaded, analysis.graph
+    diagram = build_view(graph, request.view, request.filters)
     rejected: list[Diagnostic] = []
     try:
-        output = render_diagram(diagram, output_format, timeout)
-    except RenderTimeout:
-        raise
-    except RenderError as exc:
-        if not str(exc).startswith("Graphviz dot failed") or not loaded.resources:
-            raise  # dot is missing or the figure is too large: no one input is to blame
-        output, rejected = draw_without_culprits(list(loaded.inventory()),
-                                                view, output_format, filters, timeout, exc)
+        output = render_diagram(diagram, request.output_format, request.timeout)
+    except DotFailed as exc:
+        if not loaded.resources:
+            raise
+
+        def draw(subset: list[Resource]) -> bytes:  # the same rules, view and options, on fewer resources
+            part = derive(Inventory(subset), rule_book=analysis.rule_book)
+            return render_diagram(build_view(part, request.view, request.filters), request.output_format,
+                                  request.timeout)
+
+        output, rejected = draw_without_culprits(list(loaded.inventory()), draw, exc)
     # The filters come from a command line or a figure's declaration (whose page and line the site adds), not
     # from a manifest: the message is placed on them.
     warnings = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
-                 for problem in (filters or Filters()).unmatched(graph)]
-    if not diagram.boxes and view != "diagram" and any(is_declared(r) for r in loaded.resources):
-        warnings.append(Diagnostic(Source("inputs"), Severity.WARNING, f"nothing for the {view} view: the inputs "
-                                   "hold declarative diagrams (kind: Diagram), drawn by the diagram view",
+                for problem in request.filters.unmatched(graph)]
+    if not diagram.boxes and request.view != "diagram" and any(is_declared(r) for r in loaded.resources):
+        warnings.append(Diagnostic(Source("inputs"), Severity.WARNING, f"nothing for the {request.view} view: the "
+                                   "inputs hold declarative diagrams (kind: Diagram), drawn by the diagram view",
                                    "declared-diagrams-only"))
     if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
-                                    "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
-    diagnostics = all_diagnostics(loaded, graph, *rejected, *warnings)
-    return Figure(output, loaded, graph, diagnostics)
+                                   "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
+    return Figure(output, loaded, graph, all_diagnostics(loaded, graph, *rejected, *warnings))
+
+
+# --- Shorthands for callers that draw one figure of paths (tests, scripts) ---------------------------------------
+
+
+def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
+            relative_to: Path | None = None, rule_files: Sequence[str] = (),
+            roots: Sequence[Path] | None = None) -> tuple[LoadResult, Graph]:
+    """Load and derive `inputs` (see analyse_request)."""
+    analysis = analyse_request(FigureRequest(tuple(inputs), namespace=namespace, stdin_text=stdin_text,
+                                             root=relative_to, rule_files=tuple(rule_files),
+                                             roots=None if roots is None else tuple(roots)))
+    return analysis.loaded, analysis.graph
+
+
+def render_figure(inputs: Sequence[str], view: str = "topology", output_format: str = "svg",
+                  filters: Filters | None = None, namespace: str = "default", stdin_text: str | None = None,
+                  relative_to: Path | None = None, timeout: float | None = None, rule_files: Sequence[str] = (),
+                  roots: Sequence[Path] | None = None) -> Figure:
+    """Draw `inputs` (see render)."""
+    return render(FigureRequest(tuple(inputs), view, output_format, filters or Filters(), namespace,
+                                tuple(rule_files), None if roots is None else tuple(roots), relative_to, timeout,
+                                stdin_text))
+
+
+# --- Two revisions compared (`gen diff`) -------------------------------------------------------------------------
+
+
+@record
+class Comparison:
+    """What `gen diff` says: the changes, the problems met reading either side (each once), how many were errors,
+    and the new revision's view with every change marked (when asked for)."""
+
+    changes: GraphDiff
+    problems: list[Diagnostic]
+    errors: int
+    diagram: Diagram | None = None
+
+    @property
+    def unseen(self) -> bool:
+        """There are changes, and the drawn view shows none of them."""
+        return self.diagram is not None and not self.changes.empty and not any(
+            b.change for b in self.diagram.boxes) and not any(link.change for link in self.diagram.links)
+
+
+def compare(old: FigureRequest, new: FigureRequest, draw: bool = False) -> Comparison:
+    """Load and derive both revisions as their figures would be, and compare them by identity. What could not be
+    read, and duplicate keys (the data is not what it seems), are the problems: the diff is of the rest; other
+    findings are `gen check`'s."""
+    from .diff import Revision, diff_diagram, diff_graphs
+
+    sides = [analyse_request(old), analyse_request(new)]
+    problems: list[Diagnostic] = []
+    errors = 0
+    for side in sides:
+        for diagnostic in all_diagnostics(side.loaded, side.graph):
+            if diagnostic.severity is Severity.ERROR:
+                errors += 1
+            if (diagnostic.severity is Severity.ERROR or diagnostic.check == "duplicate-key") and (
+                    diagnostic not in problems):
+                problems.append(diagnostic)
+    changes = diff_graphs(sides[0].graph, sides[1].graph)
+    diagram = None
+    if draw:
+        old_view, new_view = (Revision(side.graph, build_view(side.graph, request.view, request.filters))
+                              for side, request in zip(sides, (old, new), strict=True))
+        diagram = diff_diagram(old_view, new_view, changes)
+    return Comparison(changes, problems, errors, diagram)

@@ -18,19 +18,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CachedFigure, FigureCache, figure_key
+from .cache import CachedFigure, FigureCache
 from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec, timeout_option
-from .inputs import files_read_by
-from .loading import expand_inputs, inside_roots, relative_path
 from .model import Diagnostic, Severity, Source
 from .records import field, record, replace
 from .redact import redact_manifest
+from .request import FigureRequest, code_fingerprint, request_dependencies, request_files, request_key
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from .graph import Graph
-    from .loading import LoadResult
     from .plugin import KubedocsConfig
 
 
@@ -117,58 +115,41 @@ class RenderedFigure:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
 
+def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
+    """A page's figure as the pipeline draws it: the declared paths (a kustomization or chart directory is
+    rendered whole), the project's rule files, nothing from outside the project."""
+    return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
+                         spec.filters(), rule_files=tuple(str(path) for path in layout.rule_files),
+                         roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout)
+
+
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
-    paths = [str(layout.manifests_dir / p) for p in spec.manifests]
-    files, problems = expand_inputs(paths, roots=layout.input_roots)  # nothing from elsewhere
-    relative = [relative_path(f, layout.root) for f in files]
-    problems = [Diagnostic(Source(relative_path(d.source.path, layout.root)), d.severity, d.message) for d in problems]
-    return relative, problems
+    """A figure's manifest files, named from the site's root, and why any declared path is refused."""
+    return request_files(site_request(spec, layout))
 
 
 def figure_dependencies(spec: FigureSpec, layout: SiteLayout) -> list[Path]:
-    """Files a figure's tools read besides its manifests: whatever is under its kustomizations (and the bases
-    they reach) and its charts, such as a generator's `.env` or a chart's `.tpl`."""
-    return files_read_by(layout.manifests_dir / path for path in spec.manifests)
-
-
-def figure_contents(files: list[str], spec: FigureSpec, layout: SiteLayout) -> list[tuple[str, bytes]]:
-    """What a figure is drawn from, for its cache key: its manifests, every other file its tools read, and the
-    project's rule files (which change what is derived)."""
-    contents = [(name, (layout.root / name).read_bytes()) for name in files]
-    named = set(files)
-    for path in figure_dependencies(spec, layout):
-        name = relative_path(str(path), layout.root)
-        if name not in named:
-            named.add(name)
-            with contextlib.suppress(OSError):
-                contents.append((f"read:{name}", path.read_bytes()))
-    # An unreadable rule file, or one outside the project (refused and never read), counts as empty.
-    contents += [(f"rules:{path}", path.read_bytes() if path.is_file() and inside_roots(path, layout.input_roots)
-                  else b"") for path in layout.rule_files]
-    return contents
+    """Files a figure's tools read besides its manifests (a generator's `.env`, a chart's `.tpl`, a base)."""
+    return request_dependencies(site_request(spec, layout))
 
 
 def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
     from .render import RenderError, graphviz_version
 
-    files, problems = figure_inputs(spec, layout)
+    request = site_request(spec, layout)
+    files, problems = request_files(request)
     if problems or not files:
         missing = problems or [Diagnostic(Source("manifests"), Severity.ERROR,
                                           f"no manifests found for {', '.join(spec.manifests)}")]
         return RenderedFigure(spec, None, missing, files)
-    contents = figure_contents(files, spec, layout)
-    key = figure_key(contents, spec.options_key(), graphviz_version())
+    key = request_key(request, files, graphviz_version())
     hit = cache.get(key)
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
-    from .pipeline import render_figure  # only now: a cached figure needs no loader, rule or view
+    from .pipeline import render  # only now: a cached figure needs no loader, rule or view
 
     try:
-        # The declared paths, not their files one by one: a kustomization or chart directory is rendered whole
-        # (figure_inputs above has refused anything under them that leads outside the project).
-        figure = render_figure([str(layout.manifests_dir / p) for p in spec.manifests], spec.view, "svg",
-                               spec.filters(), relative_to=layout.root, timeout=layout.dot_timeout,
-                               rule_files=[str(path) for path in layout.rule_files], rule_roots=layout.input_roots)
+        figure = render(request)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))
@@ -378,7 +359,6 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
 def redacted_source(content: bytes, cache_dir: Path) -> str:
     """A manifest's text as the source view shows it: redacted once per file content and kept beside the figures
     (redaction walks every node; a site rebuilt unchanged should not walk them again)."""
-    from .cache import code_fingerprint
     from .uptodate import private_directory
 
     key = hashlib.sha256(b"source\0" + code_fingerprint().encode() + b"\0" + content).hexdigest()
@@ -482,47 +462,41 @@ def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResul
 
 def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
     """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own. The
-    inputs are loaded and derived at most once for all of them (not once per namespace)."""
+    inputs are loaded and derived at most once for all of them (not once per namespace), as the figure is."""
+    from .pipeline import Analysis, analyse_request, render
     from .render import RenderError, graphviz_version
 
     spec = figure.spec
     if spec.split != "namespace" or figure.svg is None:
         return []
     files = figure.files  # the drawn figure's own inputs, walked once
-    contents = figure_contents(files, spec, layout)
+    request = site_request(spec, layout)
     version = graphviz_version()
-    analysed: list[tuple[LoadResult, Graph]] = []  # filled on the first figure the cache does not hold
+    analysed: list[Analysis] = []  # filled on the first figure the cache does not hold
 
-    def analysis() -> tuple[LoadResult, Graph]:
+    def analysis() -> Analysis:
         if not analysed:
-            from .pipeline import analyse
-
-            # As render_site_figure() reads them: the declared paths (a kustomization is rendered whole) and the
-            # project's rules.
-            analysed.append(analyse([str(layout.manifests_dir / p) for p in spec.manifests], relative_to=layout.root,
-                                    rule_files=[str(path) for path in layout.rule_files]))
+            analysed.append(analyse_request(request))
         return analysed[0]
 
-    # The list depends on the inputs' and rule files' bytes, the namespace filter and gen's code (in every key).
-    key = figure_key(contents, f"namespaces|{','.join(spec.namespaces)}", version)
+    key = request_key(request, files, version, purpose="namespaces")
     namespaces = cache.get_names(key)
     if namespaces is None:
-        namespaces = split_namespaces(analysis()[1], spec.namespaces)
+        namespaces = split_namespaces(analysis().graph, spec.namespaces)
         cache.put_names(key, namespaces)
     details = []
     for namespace in namespaces:
         caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
         detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
-        detail_key = figure_key(contents, detail.options_key(), version)
+        detail_request = replace(request, filters=detail.filters())
+        detail_key = request_key(detail_request, files, version)
         cached = cache.get(detail_key)
         if cached is not None:
             details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
                                                                cached=True))))
             continue
-        from .pipeline import render_analysed
-
         try:
-            drawn = render_analysed(*analysis(), detail.view, "svg", detail.filters())
+            drawn = render(detail_request, analysis())
         except RenderError as exc:
             details.append((namespace, RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR,
                                                                                 str(exc))], files)))

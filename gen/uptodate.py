@@ -21,6 +21,8 @@ import marshal
 import os
 import sys
 
+from .userdirs import cache_home
+
 TYPE_CHECKING = False  # typing itself costs 3 ms at start: only the type checker reads these
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -80,12 +82,6 @@ def user_key(create: bool = False) -> bytes | None:
 def _env_digest(value: str | None, key: bytes) -> bytes | None:
     """A keyed hash of an environment variable's value (None: unset), never the value itself."""
     return None if value is None else _digest(value.encode("utf-8", "surrogateescape"), key)
-
-
-def cache_home() -> str:
-    """The user's cache directory for kubedocs (XDG_CACHE_HOME, else ~/.cache), as gen/render/execute.py uses."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "kubedocs")
 
 
 def record_path(config_file: str) -> str:

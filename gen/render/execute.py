@@ -24,6 +24,18 @@ class RenderTimeout(RenderError):
     """dot did not finish within the timeout; it has been killed."""
 
 
+class DotMissing(RenderError):
+    """dot is not installed (or cannot be started)."""
+
+
+class DotFailed(RenderError):
+    """dot ran and rejected the figure: the one failure that some input can be blamed for."""
+
+
+class FigureTooLarge(RenderError):
+    """The figure has more boxes or links than dot lays out in time; refused before dot starts."""
+
+
 MISSING_DOT = (
     "Graphviz `dot` is not installed: install the `graphviz` system package "
     "(apt-get install graphviz, brew install graphviz, or see https://graphviz.org/download/)"
@@ -72,7 +84,7 @@ def graphviz_version() -> str:
 
 def version_store() -> Path:
     """Where the dot version is kept between runs: the user's cache directory (XDG_CACHE_HOME, else ~/.cache)."""
-    from ..uptodate import cache_home  # the one place that says where the user's cache directory is
+    from ..userdirs import cache_home
 
     return Path(cache_home()) / "graphviz-version.json"
 
@@ -129,7 +141,7 @@ def _run(command: list[str], data: bytes, timeout: float) -> tuple[bytes, bytes]
     try:
         process = _start(command)
     except OSError as exc:
-        raise RenderError(MISSING_DOT if isinstance(exc, FileNotFoundError) else f"cannot run dot: {exc}") from exc
+        raise DotMissing(MISSING_DOT if isinstance(exc, FileNotFoundError) else f"cannot run dot: {exc}") from exc
     return _finish(process, data, timeout)
 
 
@@ -146,7 +158,7 @@ def _finish(process: subprocess.Popen[bytes], data: bytes, timeout: float) -> tu
         raise
     if process.returncode != 0:
         message = stderr.decode("utf-8", "replace").strip()
-        raise RenderError(f"Graphviz dot failed: {message or f'exit status {process.returncode}'}")
+        raise DotFailed(f"Graphviz dot failed: {message or f'exit status {process.returncode}'}")
     return stdout, stderr
 
 
