@@ -16,6 +16,7 @@ from ..kinds import Category
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
 from ..model import Ref, as_list, as_mapping, is_declared, string_map
 from ..records import record, replace
+from ..relations import link_classes
 from .aggregate import (
     NODE_BUDGET,
     Level,
@@ -360,8 +361,8 @@ def _service_port(port: Mapping[str, Any]) -> str:
 
 BOX_STATES: dict[NodeState, State] = {NodeState.REAL: "real", NodeState.DERIVED: "derived",
                                       NodeState.MISSING: "missing"}
-# Link classes as stylesheets knew them before relations carried their own look.
-LINK_CATEGORY = {"routes": "traffic", "selects": "traffic", "mounts": "mount", "owns": "owns"}
+# Each relation's link class by its name (gen/relations.py), for what keeps names rather than Relations.
+LINK_CATEGORY = link_classes()
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}  # a container's role, before its name
 
 
@@ -377,7 +378,7 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
     relation = edge.relation
     return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
-                category=LINK_CATEGORY.get(relation.name, relation.name))
+                category=relation.category)
 
 
 
