@@ -7,64 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any
 
-from .diagram import Colour, Line
 from .kube import CONTROLLER_KINDS
 from .model import Diagnostic, Inventory, Ref, Source
 from .records import field, record
+
+# The relations are declared once, in gen/relations.py; rules and views know them from here too.
+from .relations import RELATIONS as RELATIONS
+from .relations import Relation as Relation
+from .relations import RelationFamily as RelationFamily
 
 
 class NodeState(StrEnum):
     REAL = "real"  # in the input
     DERIVED = "derived"  # what the cluster would create from the input (ReplicaSets, Pods, Jobs)
     MISSING = "missing"  # referenced by the input but not in it
-
-
-# What a relationship is about; views choose relationships by family.
-RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy",
-                         "monitoring"]
-
-
-@record(frozen=True)
-class Relation:
-    """A kind of relationship, with all a view and the renderer need to know of it: its family (which views show
-    it) and how its links look. A new relationship is one more instance, here or in a rule's module."""
-
-    name: str
-    family: RelationFamily
-    colour: Colour
-    line: Line
-    description: str = ""
-
-    OWNS: ClassVar[Relation]
-    CREATES: ClassVar[Relation]
-    ROUTES: ClassVar[Relation]
-    SELECTS: ClassVar[Relation]
-    MOUNTS: ClassVar[Relation]
-    ENV: ClassVar[Relation]
-    USES: ClassVar[Relation]
-    CALLS: ClassVar[Relation]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-Relation.OWNS = Relation("owns", "ownership", "green", "solid", "controller → what it creates (ReplicaSet, Pod)")
-Relation.CREATES = Relation("creates", "ownership", "orange", "dashed",
-                            "a Job or operator that produces an object at run time (a certificate Secret)")
-Relation.ROUTES = Relation("routes", "traffic", "blue", "solid", "Ingress → Service")
-Relation.SELECTS = Relation("selects", "traffic", "blue", "solid", "Service → Pod, by label selector")
-Relation.MOUNTS = Relation("mounts", "storage", "teal", "solid",
-                           "container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)")
-Relation.ENV = Relation("env", "configuration", "purple", "dashed", "container → ConfigMap / Secret by env")
-Relation.USES = Relation("uses", "reference", "neutral", "dashed",
-                         "Pod → ServiceAccount, pull Secret; Ingress → TLS Secret, IngressClass")
-Relation.CALLS = Relation("calls", "call", "magenta", "dotted",
-                          "workload → Service (or control-plane component) it calls, inferred from env, args and "
-                          "ConfigMap data")
-RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
-                                   Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS)
 
 
 @record(frozen=True)

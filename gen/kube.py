@@ -1,8 +1,8 @@
 """Kubernetes accessors in one place: which kinds are controllers, where a Pod template sits, how containers are
 listed, what counts as a usable name. Rules and views read manifests through these, never by hand.
 
-A new workload kind is one line here (CONTROLLER_KINDS, and MIDDLE_KIND when it creates Pods through another
-object); the rules pick it up.
+The kinds themselves (which make Pods, through which object) are facts of the one table, gen/kinds.py: a new
+workload kind is one line there, and the rules pick it up.
 """
 
 from __future__ import annotations
@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, TypeGuard
 
+from .kinds import KINDS, kinds_where
 from .model import Resource, as_list, as_mapping, string_map
 from .records import record
 
-# Kinds that create Pods from a template, directly or through a middle object.
-CONTROLLER_KINDS: tuple[str, ...] = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet",
-                                     "ReplicationController")
+# Built-in kinds that create Pods from a template, directly or through a middle object.
+CONTROLLER_KINDS: tuple[str, ...] = kinds_where(builtin=True, makes_pods=True)
 # The object a controller creates between itself and its Pods.
-MIDDLE_KIND: dict[str, str] = {"Deployment": "ReplicaSet", "CronJob": "Job"}
+MIDDLE_KIND: dict[str, str] = {f.kind: f.middle for f in KINDS if f.builtin and f.middle}
 # Controllers whose `spec.selector` must match their template's labels (Jobs and RCs may default it).
-SELECTOR_KINDS: tuple[str, ...] = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-                                   "Job")
+SELECTOR_KINDS: tuple[str, ...] = kinds_where(builtin=True, spec_selector=True)
 
 ContainerRole = Literal["init", "sidecar", "container", "ephemeral"]
 

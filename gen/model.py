@@ -9,53 +9,20 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .kinds import KINDS, kinds_where
 from .records import field, record
 
 if TYPE_CHECKING:
     import yaml
 
+# The kind lists loading needs, derived from the one table of kinds (gen/kinds.py).
 # Kinds that never live in a namespace. Custom resources are decided by their CRD when the input holds it.
-CLUSTER_SCOPED_KINDS = frozenset(
-    {
-        "APIService", "CertificateSigningRequest", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
-        "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition", "FlowSchema", "GatewayClass",
-        "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
-        "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
-        "VolumeAttachment", "VolumeSnapshotClass",
-    }
-)
-
-
+CLUSTER_SCOPED_KINDS = frozenset(kinds_where(scope="Cluster"))
 # Built-in kinds, named by kind alone: their references (a Pod's Secret, an HPA's Deployment) carry no group.
-BUILTIN_KINDS = frozenset(
-    {
-        "Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node",
-        "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController", "ResourceQuota",
-        "Secret", "Service", "ServiceAccount",
-        "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "CronJob", "Job",
-        "HorizontalPodAutoscaler", "Ingress", "IngressClass", "NetworkPolicy", "PodDisruptionBudget",
-        "PodSecurityPolicy", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "CSIDriver", "CSINode",
-        "CSIStorageCapacity", "StorageClass", "VolumeAttachment", "MutatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
-        "CustomResourceDefinition", "APIService", "PriorityClass", "RuntimeClass", "EndpointSlice", "Lease",
-        "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration",
-    }
-)
+BUILTIN_KINDS = frozenset(kinds_where(builtin=True))
 # Scopes of widely used custom kinds, for inputs that hold their resources but not their CRDs.
 KNOWN_CUSTOM_SCOPES: dict[tuple[str, str], str] = {
-    **{("monitoring.coreos.com", kind): "Namespaced" for kind in (
-        "Prometheus", "Alertmanager", "ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ThanosRuler",
-        "AlertmanagerConfig", "PrometheusAgent", "ScrapeConfig")},
-    ("cert-manager.io", "Certificate"): "Namespaced", ("cert-manager.io", "Issuer"): "Namespaced",
-    ("cert-manager.io", "CertificateRequest"): "Namespaced", ("cert-manager.io", "ClusterIssuer"): "Cluster",
-    **{("gateway.networking.k8s.io", kind): "Namespaced" for kind in (
-        "Gateway", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "ReferenceGrant")},
-    ("gateway.networking.k8s.io", "GatewayClass"): "Cluster",
-    **{("networking.istio.io", kind): "Namespaced" for kind in (
-        "Gateway", "VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "WorkloadEntry")},
-    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"): "Namespaced",
-    ("argoproj.io", "Rollout"): "Namespaced",
+    **{(facts.group, facts.kind): facts.scope for facts in KINDS if not facts.builtin},
     ("kubedocs.dev", "Diagram"): "Cluster",  # our declarative diagrams: drawings, in no namespace
 }
 

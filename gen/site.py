@@ -23,6 +23,7 @@ from .figures import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from .model import Diagnostic, Severity, Source
 from .records import field, record, replace
 from .redact import redact_manifest
+from .relations import link_words
 from .request import FigureRequest, code_fingerprint, request_dependencies, request_files, request_key
 
 if TYPE_CHECKING:
@@ -173,7 +174,8 @@ def full_size_name(svg: str) -> str:
     return f"kubedocs/{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
 
 
-# The plugin's own words, in the site's `theme.language` (English when the language is not here).
+# The plugin's own words, in the site's `theme.language` (English when the language is not here); the words of
+# the relations are declared with them, in gen/relations.py, in every language here (LANGUAGES).
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "full_size": "View full size", "manifests": "Show the manifests", "files": "{n} files",
@@ -182,13 +184,11 @@ WORDS: dict[str, dict[str, str]] = {
         "controls": "Figure zoom", "legend": "Legend", "as_text": "The figure as text",
         "boxes": "Boxes", "links": "Links", "kind": "Kind", "namespace": "Namespace", "name": "Name",
         "source": "Source", "open": "Click to open its manifest",
-        "owns": "ownership", "traffic": "traffic / selector", "mount": "volume mount",
-        "env": "configuration reference (env)", "uses": "reference", "creates": "created at run time",
-        "calls": "inferred call", "missing": "missing target", "backed-by": "backed by",
+        **link_words("en"),  # each relation's words (gen/relations.py)
+        "missing": "missing target", "backed-by": "backed by",
         "per_namespace": "A figure per namespace", "namespace_figure": "namespace {name}",
         # the other kinds of link views draw (their legend and text alternative)
         "declared": "link (declared)", "runs": "runs", "talks": "talks to", "cri": "CRI call",
-        "defines": "defines (CRD)", "monitors": "monitors", "allows": "allowed traffic",
         "transition": "state transition", "restart": "restart", "init": "init container", "start": "start",
         "hook": "lifecycle hook", "probe": "probe", "end-of-run": "end of run", "signal": "signal", "end": "end",
         "then": "then", "liveness": "liveness probe", "gate": "readiness gate", "grace": "grace period",
@@ -202,13 +202,11 @@ WORDS: dict[str, dict[str, str]] = {
         "controls": "그림 확대/축소", "legend": "범례", "as_text": "그림의 텍스트 설명",
         "boxes": "요소", "links": "연결", "kind": "종류", "namespace": "네임스페이스", "name": "이름",
         "source": "원본", "open": "클릭하면 매니페스트를 엽니다",
-        "owns": "소유 (ownership)", "traffic": "트래픽 · 셀렉터 (selector)", "mount": "볼륨 마운트 (mount)",
-        "env": "설정 참조 (env)", "uses": "참조 (reference)", "creates": "실행 중 생성 (creates)",
-        "calls": "추론된 호출 (inferred call)", "missing": "없는 대상 (missing)",
+        **link_words("ko"),
+        "missing": "없는 대상 (missing)",
         "backed-by": "연결된 볼륨 (backed by)",
         "per_namespace": "네임스페이스별 그림", "namespace_figure": "네임스페이스 {name}",
         "declared": "연결 (declared)", "runs": "실행 (runs)", "talks": "통신 (talks)", "cri": "CRI 호출 (cri)",
-        "defines": "정의 (defines)", "monitors": "모니터링 (monitors)", "allows": "허용된 트래픽 (allows)",
         "transition": "상태 전이 (transition)", "restart": "재시작 (restart)", "init": "init container",
         "start": "시작 (start)", "hook": "hook", "probe": "probe", "end-of-run": "실행 종료 (end of run)",
         "signal": "시그널 (signal)", "end": "종료 (end)", "then": "다음 (then)", "liveness": "liveness probe",

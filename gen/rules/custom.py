@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from ..graph import RELATIONS, Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
+from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
 from ..kube import POD_PLACEHOLDERS, CustomPodTemplate, field_values, usable_name
 from ..model import (
     BUILTIN_KINDS,
@@ -46,6 +46,7 @@ from ..model import (
     string_map,
 )
 from ..records import record
+from ..relations import RELATIONS_BY_NAME
 from ..safeyaml import describe_error
 from ..selectors import parse_label_selector
 
@@ -54,12 +55,7 @@ KIND = "RelationshipRules"
 CHECK = "invalid-rules"
 DANGLING = "dangling-custom-reference"
 
-# Relationships only custom kinds have: a monitoring system and what it scrapes; a CRD and its resources.
-MONITORS = Relation("monitors", "monitoring", "orange", "solid",
-                    "Prometheus → ServiceMonitor / PodMonitor / rules; ServiceMonitor → Service; PodMonitor → Pod")
-DEFINES = Relation("defines", "reference", "grey", "dotted", "CustomResourceDefinition → its custom resources")
-CUSTOM_RELATIONS: tuple[Relation, ...] = (MONITORS, DEFINES)
-RELATIONS_BY_NAME: dict[str, Relation] = {r.name: r for r in (*RELATIONS, *CUSTOM_RELATIONS)}
+MONITORS, DEFINES = Relation.MONITORS, Relation.DEFINES  # relationships only custom kinds have
 
 
 @record(frozen=True)

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
+from ..kinds import KINDS
 from ..kube import usable_name
 from ..model import BUILTIN_KINDS, Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
-ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
+# Gateway API names every kind that attaches to a Gateway through parentRefs `…Route`.
+ROUTE_KINDS = tuple(f.kind for f in KINDS if f.group == GATEWAY_GROUP and f.kind.endswith("Route"))
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 

@@ -16,8 +16,7 @@ from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relatio
 from ..model import Inventory, Ref, Resource, as_list, as_mapping, string_map
 from ..selectors import Selector, parse_label_selector
 
-ALLOWS = Relation("allows", "policy", "red", "dashed",
-                  "NetworkPolicy → the Pods it applies to; allowed peer → Pod (ingress), Pod → peer (egress)")
+ALLOWS = Relation.ALLOWS
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # the API server labels every namespace with its name
 
 

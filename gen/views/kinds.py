@@ -1,83 +1,111 @@
-"""How each Kubernetes kind looks in a figure: its short name, outline, colour family and column.
+"""How each kind looks in a figure: its outline, colour family, column and the class stylesheets see. Its short
+name (badge) and category are facts of the one table of kinds, gen/kinds.py.
 
-To show a new kind differently, add one line to KIND_STYLES. Shapes and colours are the neutral diagram's words
-(gen/diagram.py); the renderer decides what they become.
+To show a kind differently, add one line to LOOKS; a kind without one is drawn as a neutral rounded box. Shapes and
+colours are the neutral diagram's words (gen/diagram.py); the renderer decides what they become.
 """
 
 from __future__ import annotations
 
 from ..diagram import Colour, Shape
+from ..kinds import BY_NAME, Category, facts_of
 from ..records import record
 
 
 @record(frozen=True)
-class KindStyle:
-    short: str  # the short name kubectl prints
+class Look:
     shape: Shape
     colour: Colour
     column: int  # position in traffic order, left to right
-    category: str  # the word stylesheets see (an SVG class)
+    svg_class: str  # the word stylesheets see (an SVG class)
 
 
-KIND_STYLES: dict[str, KindStyle] = {
-    "Ingress": KindStyle("ing", "arrow", "blue", 0, "network"),
-    "Gateway": KindStyle("gtw", "arrow", "blue", 0, "network"),
-    "HTTPRoute": KindStyle("httproute", "arrow", "blue", 0, "network"),
-    "IngressClass": KindStyle("ingressclass", "tab", "blue", 1, "network"),
-    "External": KindStyle("external", "rounded", "neutral", 2, "other"),  # a host outside the cluster
-    "Service": KindStyle("svc", "ellipse", "blue", 1, "network"),
-    "Deployment": KindStyle("deploy", "stack", "green", 2, "workload"),
-    "StatefulSet": KindStyle("sts", "stack", "green", 2, "workload"),
-    "DaemonSet": KindStyle("ds", "stack", "green", 2, "workload"),
-    "CronJob": KindStyle("cj", "stack", "green", 2, "workload"),
-    "ReplicationController": KindStyle("rc", "stack", "green", 2, "workload"),
-    "HorizontalPodAutoscaler": KindStyle("hpa", "rounded", "green", 1, "workload"),
-    "ReplicaSet": KindStyle("rs", "rounded", "mint", 3, "controller"),
-    "Job": KindStyle("job", "rounded", "mint", 3, "controller"),
-    "Pod": KindStyle("po", "table", "yellow", 4, "pod"),
-    "Volume": KindStyle("vol", "folder", "brown", 5, "volume"),
-    "ConfigMap": KindStyle("cm", "document", "purple", 5, "config"),
-    "Secret": KindStyle("secret", "document", "orange", 5, "secret"),
-    "PersistentVolumeClaim": KindStyle("pvc", "cylinder", "teal", 5, "storage"),
-    "ServiceAccount": KindStyle("sa", "component", "grey", 5, "identity"),
-    "ValidatingWebhookConfiguration": KindStyle("webhook", "arrow", "blue", 0, "network"),
-    "MutatingWebhookConfiguration": KindStyle("webhook", "arrow", "blue", 0, "network"),
-    "APIService": KindStyle("apiservice", "arrow", "blue", 0, "network"),
-    "PersistentVolume": KindStyle("pv", "cylinder", "teal", 6, "storage"),
-    "StorageClass": KindStyle("sc", "tab", "teal", 7, "storage"),
-    "RoleBinding": KindStyle("rolebinding", "rounded", "grey", 6, "identity"),
-    "ClusterRoleBinding": KindStyle("clusterrolebinding", "rounded", "grey", 6, "identity"),
-    "Role": KindStyle("role", "rounded", "grey", 7, "identity"),
-    "ClusterRole": KindStyle("clusterrole", "rounded", "grey", 7, "identity"),
-    "NetworkPolicy": KindStyle("netpol", "rounded", "blue", 1, "network"),
-    "PodDisruptionBudget": KindStyle("pdb", "rounded", "green", 3, "workload"),
-    "CustomResourceDefinition": KindStyle("crd", "rounded", "neutral", 7, "other"),
+@record(frozen=True)
+class KindStyle:
+    short: str  # the badge: the short name kubectl prints
+    shape: Shape
+    colour: Colour
+    column: int
+    svg_class: str
+
+
+LOOKS: dict[str, Look] = {
+    "Ingress": Look("arrow", "blue", 0, "network"),
+    "Gateway": Look("arrow", "blue", 0, "network"),
+    "HTTPRoute": Look("arrow", "blue", 0, "network"),
+    "IngressClass": Look("tab", "blue", 1, "network"),
+    "External": Look("rounded", "neutral", 2, "other"),  # a host outside the cluster
+    "Service": Look("ellipse", "blue", 1, "network"),
+    "Deployment": Look("stack", "green", 2, "workload"),
+    "StatefulSet": Look("stack", "green", 2, "workload"),
+    "DaemonSet": Look("stack", "green", 2, "workload"),
+    "CronJob": Look("stack", "green", 2, "workload"),
+    "ReplicationController": Look("stack", "green", 2, "workload"),
+    "HorizontalPodAutoscaler": Look("rounded", "green", 1, "workload"),
+    "ReplicaSet": Look("rounded", "mint", 3, "controller"),
+    "Job": Look("rounded", "mint", 3, "controller"),
+    "Pod": Look("table", "yellow", 4, "pod"),
+    "Volume": Look("folder", "brown", 5, "volume"),
+    "ConfigMap": Look("document", "purple", 5, "config"),
+    "Secret": Look("document", "orange", 5, "secret"),
+    "PersistentVolumeClaim": Look("cylinder", "teal", 5, "storage"),
+    "ServiceAccount": Look("component", "grey", 5, "identity"),
+    "ValidatingWebhookConfiguration": Look("arrow", "blue", 0, "network"),
+    "MutatingWebhookConfiguration": Look("arrow", "blue", 0, "network"),
+    "APIService": Look("arrow", "blue", 0, "network"),
+    "PersistentVolume": Look("cylinder", "teal", 6, "storage"),
+    "StorageClass": Look("tab", "teal", 7, "storage"),
+    "RoleBinding": Look("rounded", "grey", 6, "identity"),
+    "ClusterRoleBinding": Look("rounded", "grey", 6, "identity"),
+    "Role": Look("rounded", "grey", 7, "identity"),
+    "ClusterRole": Look("rounded", "grey", 7, "identity"),
+    "NetworkPolicy": Look("rounded", "blue", 1, "network"),
+    "PodDisruptionBudget": Look("rounded", "green", 3, "workload"),
+    "CustomResourceDefinition": Look("rounded", "neutral", 7, "other"),
     # Custom kinds with shipped relationship rules (gen/rules/custom/): monitoring, certificates, workloads.
-    "Prometheus": KindStyle("prom", "component", "orange", 0, "monitoring"),
-    "PrometheusAgent": KindStyle("promagent", "component", "orange", 0, "monitoring"),
-    "Alertmanager": KindStyle("am", "component", "orange", 0, "monitoring"),
-    "ThanosRuler": KindStyle("thanosruler", "component", "orange", 0, "monitoring"),
-    "ServiceMonitor": KindStyle("smon", "tab", "orange", 0, "monitoring"),
-    "PodMonitor": KindStyle("pmon", "tab", "orange", 1, "monitoring"),
-    "Probe": KindStyle("probe", "tab", "orange", 0, "monitoring"),
-    "PrometheusRule": KindStyle("promrule", "tab", "orange", 1, "monitoring"),
-    "AlertmanagerConfig": KindStyle("amcfg", "tab", "orange", 1, "monitoring"),
-    "Certificate": KindStyle("cert", "document", "orange", 4, "secret"),
-    "Issuer": KindStyle("issuer", "component", "orange", 5, "secret"),
-    "ClusterIssuer": KindStyle("clusterissuer", "component", "orange", 5, "secret"),
-    "Rollout": KindStyle("rollout", "stack", "green", 2, "workload"),
-    "LeaderWorkerSet": KindStyle("lws", "stack", "green", 2, "workload"),
-    "GatewayClass": KindStyle("gatewayclass", "tab", "blue", 1, "network"),
-    "GRPCRoute": KindStyle("grpcroute", "arrow", "blue", 0, "network"),
-    "TCPRoute": KindStyle("tcproute", "arrow", "blue", 0, "network"),
-    "TLSRoute": KindStyle("tlsroute", "arrow", "blue", 0, "network"),
-    "UDPRoute": KindStyle("udproute", "arrow", "blue", 0, "network"),
-    "EndpointSlice": KindStyle("endpointslice", "rounded", "blue", 2, "network"),
-    "Endpoints": KindStyle("ep", "rounded", "blue", 2, "network"),
+    "Prometheus": Look("component", "orange", 0, "monitoring"),
+    "PrometheusAgent": Look("component", "orange", 0, "monitoring"),
+    "Alertmanager": Look("component", "orange", 0, "monitoring"),
+    "ThanosRuler": Look("component", "orange", 0, "monitoring"),
+    "ServiceMonitor": Look("tab", "orange", 0, "monitoring"),
+    "PodMonitor": Look("tab", "orange", 1, "monitoring"),
+    "Probe": Look("tab", "orange", 0, "monitoring"),
+    "PrometheusRule": Look("tab", "orange", 1, "monitoring"),
+    "AlertmanagerConfig": Look("tab", "orange", 1, "monitoring"),
+    "Certificate": Look("document", "orange", 4, "secret"),
+    "Issuer": Look("component", "orange", 5, "secret"),
+    "ClusterIssuer": Look("component", "orange", 5, "secret"),
+    "Rollout": Look("stack", "green", 2, "workload"),
+    "LeaderWorkerSet": Look("stack", "green", 2, "workload"),
+    "GatewayClass": Look("tab", "blue", 1, "network"),
+    "GRPCRoute": Look("arrow", "blue", 0, "network"),
+    "TCPRoute": Look("arrow", "blue", 0, "network"),
+    "TLSRoute": Look("arrow", "blue", 0, "network"),
+    "UDPRoute": Look("arrow", "blue", 0, "network"),
+    "EndpointSlice": Look("rounded", "blue", 2, "network"),
+    "Endpoints": Look("rounded", "blue", 2, "network"),
 }
+DEFAULT_LOOK = Look("rounded", "neutral", 6, "other")
+# Kinds the graph draws that no API server serves: a Pod's own volume, a host outside the cluster.
+GRAPH_KINDS: dict[str, tuple[str, Category]] = {"Volume": ("vol", "storage"), "External": ("external", "network")}
 # Namespace objects are drawn as the group that holds their resources, never as a box.
 NOT_DRAWN = frozenset({"Namespace"})
 
 
 def kind_style(kind: str) -> KindStyle:
-    return KIND_STYLES.get(kind, KindStyle(kind.lower(), "rounded", "neutral", 6, "other"))
+    """How a kind's boxes look: its badge (gen/kinds.py) and its look (LOOKS, else the default one)."""
+    facts = BY_NAME.get(kind)
+    short = facts.short if facts is not None else GRAPH_KINDS[kind][0] if kind in GRAPH_KINDS else kind.lower()
+    look = LOOKS.get(kind, DEFAULT_LOOK)
+    return KindStyle(short, look.shape, look.colour, look.column, look.svg_class)
+
+
+def category_of(group: str, kind: str) -> Category | None:
+    """A kind's category, as a Ref names it (group "" for a built-in kind); None for a kind the table lacks."""
+    facts = facts_of(group, kind)
+    if facts is not None:
+        return facts.category
+    return GRAPH_KINDS[kind][1] if kind in GRAPH_KINDS and not group else None
+
+
+KIND_STYLES: dict[str, KindStyle] = {kind: kind_style(kind) for kind in LOOKS}

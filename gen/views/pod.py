@@ -275,7 +275,7 @@ class _PodDrawing:
             style = kind_style(object_kind)
             self.objects.setdefault(ref.id, Box(
                 ref.id, object_name, style.short, style.shape, style.colour, "real" if present else "missing",
-                () if present else ("missing",), category=style.category, tooltip=ref.id))
+                () if present else ("missing",), category=style.svg_class, tooltip=ref.id))
             self.diagram.links.append(Link(volume_id, ref.id, "backed by", "grey", "dashed", missing=not present,
                                            category="backed-by"))
 

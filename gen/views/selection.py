@@ -12,9 +12,11 @@ from typing import Any
 
 from ..diagram import Box, Diagram, Group, Link, Row, State
 from ..graph import Graph, GraphEdge, GraphNode, NodeState, PodInstance, Relation, RelationFamily
+from ..kinds import Category
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
 from ..model import Ref, as_list, as_mapping, is_declared, string_map
 from ..records import record, replace
+from ..relations import link_classes
 from .aggregate import (
     NODE_BUDGET,
     Level,
@@ -27,29 +29,28 @@ from .aggregate import (
     namespace_key,
 )
 from .base import Filters, ViewBuilder
-from .kinds import NOT_DRAWN, kind_style
+from .kinds import NOT_DRAWN, category_of, kind_style
 
 
 @record(frozen=True)
 class Selection:
-    kinds: frozenset[str] | None  # None: every kind
+    # The kinds of these categories (gen/kinds.py; a new kind joins the views of its category); None: every kind.
+    categories: frozenset[Category] | None
     families: frozenset[RelationFamily] | None  # None: every relationship
     needs: str | None = None  # a kind without which the view has nothing to say (then it draws its empty message)
-    # Every kind that runs Pods (graph.workload_kinds: the controllers, and a custom kind a rule gives a Pod
-    # template), by what it does rather than by name: a view that draws Pods draws what makes them.
+    # Pods and every kind that runs them (graph.workload_kinds: the controllers, and a custom kind a rule gives a
+    # Pod template), by what it does rather than by name: a view that draws Pods draws what makes them.
     workloads: bool = False
+    kinds: frozenset[str] = frozenset()  # kinds a view about them names besides (the policy view's NetworkPolicy)
 
 
 TOPOLOGY = Selection(None, None)
-NETWORK = Selection(frozenset({"Ingress", "IngressClass", "Service", "External", "Pod", *CONTROLLER_KINDS,
-                               "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute",
-                               "UDPRoute", "EndpointSlice"}),
-                    frozenset({"traffic", "ownership", "reference", "call"}), workloads=True)
-STORAGE = Selection(frozenset({"Pod", "Volume", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
-                               "StorageClass", *CONTROLLER_KINDS}),
-                    frozenset({"ownership", "storage", "configuration", "reference"}), workloads=True)
+NETWORK = Selection(frozenset({"network"}), frozenset({"traffic", "ownership", "reference", "call"}), workloads=True)
+STORAGE = Selection(frozenset({"config", "storage"}), frozenset({"ownership", "storage", "configuration", "reference"}),
+                    workloads=True)
 # NetworkPolicies: the Pods each applies to and the traffic it allows (Pods, namespaces, address blocks).
-POLICY = Selection(frozenset({"NetworkPolicy", "Pod", "External"}), frozenset({"policy"}), needs="NetworkPolicy")
+POLICY = Selection(frozenset(), frozenset({"policy"}), needs="NetworkPolicy",
+                   kinds=frozenset({"NetworkPolicy", "Pod", "External"}))
 
 
 def build_selection(selection: Selection, view: str, graph: Graph, filters: Filters) -> Diagram:
@@ -202,13 +203,13 @@ def _shows(selection: Selection, relation: Relation) -> bool:
 
 def _selected(node: GraphNode, selection: Selection, filters: Filters,
               workload_kinds: frozenset[tuple[str, str]]) -> bool:
-    kind = node.ref.kind
-    if kind in NOT_DRAWN:
+    ref = node.ref
+    if ref.kind in NOT_DRAWN:
         return False
-    workload = selection.workloads and (node.ref.group, kind) in workload_kinds
-    if selection.kinds is not None and kind not in selection.kinds and not workload:
-        return False
-    return filters.keeps(node.ref)
+    chosen = (selection.categories is None or ref.kind in selection.kinds
+              or category_of(ref.group, ref.kind) in selection.categories
+              or (selection.workloads and (ref.kind == "Pod" or (ref.group, ref.kind) in workload_kinds)))
+    return chosen and filters.keeps(ref)
 
 
 def _narrow(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], filters: Filters
@@ -311,7 +312,7 @@ def _box(node: GraphNode, app: str | None, box_id: str, facts: tuple[str, ...] =
         id=box_id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
         details=tuple(details), rows=rows, group=app_group or namespace_group,
         tooltip="\n".join((f"{ref.qualified_id}{derived}{where}", *facts)), rank=style.column,
-        category=style.category,
+        category=style.svg_class,
     )
 
 
@@ -360,8 +361,8 @@ def _service_port(port: Mapping[str, Any]) -> str:
 
 BOX_STATES: dict[NodeState, State] = {NodeState.REAL: "real", NodeState.DERIVED: "derived",
                                       NodeState.MISSING: "missing"}
-# Link classes as stylesheets knew them before relations carried their own look.
-LINK_CATEGORY = {"routes": "traffic", "selects": "traffic", "mounts": "mount", "owns": "owns"}
+# Each relation's link class by its name (gen/relations.py), for what keeps names rather than Relations.
+LINK_CATEGORY = link_classes()
 ROW_PREFIX = {"init": "init ", "sidecar": "sidecar "}  # a container's role, before its name
 
 
@@ -377,7 +378,7 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
     relation = edge.relation
     return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
-                category=LINK_CATEGORY.get(relation.name, relation.name))
+                category=relation.category)
 
 
 

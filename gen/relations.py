@@ -1,0 +1,102 @@
+"""Every kind of relationship, declared once: its family (which views show it), how its links look, the class
+stylesheets see, and its words in the figure's legend and text alternative in every language of the site.
+
+Rules make edges of these (gen/rules/), relationship rule files name them (`relation: uses`), views draw them,
+the site's legend reads their words here. A new kind of relationship is one more entry in RELATIONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Literal
+
+from .diagram import Colour, Line
+from .records import field, record
+
+# What a relationship is about; views choose relationships by family.
+RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy",
+                         "monitoring"]
+# The languages of the site's words (gen/site.py WORDS): every relation says itself in each.
+LANGUAGES: tuple[str, ...] = ("en", "ko")
+
+
+@record(frozen=True)
+class Relation:
+    """A kind of relationship, with all a view, the renderer and the legend need to know of it."""
+
+    name: str
+    family: RelationFamily
+    colour: Colour
+    line: Line
+    description: str = ""
+    # Its links' class, when several relations are drawn alike under one (routes and selects are both traffic).
+    link_class: str = ""
+    words: Mapping[str, str] = field(default_factory=dict, compare=False)  # language → legend words
+
+    OWNS: ClassVar[Relation]
+    CREATES: ClassVar[Relation]
+    ROUTES: ClassVar[Relation]
+    SELECTS: ClassVar[Relation]
+    MOUNTS: ClassVar[Relation]
+    ENV: ClassVar[Relation]
+    USES: ClassVar[Relation]
+    CALLS: ClassVar[Relation]
+    ALLOWS: ClassVar[Relation]
+    MONITORS: ClassVar[Relation]
+    DEFINES: ClassVar[Relation]
+
+    @property
+    def category(self) -> str:
+        """The class of its links (an SVG class, and the key of its words in the legend)."""
+        return self.link_class or self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_TRAFFIC_WORDS = {"en": "traffic / selector", "ko": "트래픽 · 셀렉터 (selector)"}
+
+Relation.OWNS = Relation("owns", "ownership", "green", "solid", "controller → what it creates (ReplicaSet, Pod)",
+                         words={"en": "ownership", "ko": "소유 (ownership)"})
+Relation.CREATES = Relation("creates", "ownership", "orange", "dashed",
+                            "a Job or operator that produces an object at run time (a certificate Secret)",
+                            words={"en": "created at run time", "ko": "실행 중 생성 (creates)"})
+Relation.ROUTES = Relation("routes", "traffic", "blue", "solid", "Ingress → Service", "traffic", _TRAFFIC_WORDS)
+Relation.SELECTS = Relation("selects", "traffic", "blue", "solid", "Service → Pod, by label selector", "traffic",
+                            _TRAFFIC_WORDS)
+Relation.MOUNTS = Relation("mounts", "storage", "teal", "solid",
+                           "container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)", "mount",
+                           {"en": "volume mount", "ko": "볼륨 마운트 (mount)"})
+Relation.ENV = Relation("env", "configuration", "purple", "dashed", "container → ConfigMap / Secret by env",
+                        words={"en": "configuration reference (env)", "ko": "설정 참조 (env)"})
+Relation.USES = Relation("uses", "reference", "neutral", "dashed",
+                         "Pod → ServiceAccount, pull Secret; Ingress → TLS Secret, IngressClass",
+                         words={"en": "reference", "ko": "참조 (reference)"})
+Relation.CALLS = Relation("calls", "call", "magenta", "dotted",
+                          "workload → Service (or control-plane component) it calls, inferred from env, args and "
+                          "ConfigMap data", words={"en": "inferred call", "ko": "추론된 호출 (inferred call)"})
+Relation.ALLOWS = Relation("allows", "policy", "red", "dashed",
+                           "NetworkPolicy → the Pods it applies to; allowed peer → Pod (ingress), Pod → peer (egress)",
+                           words={"en": "allowed traffic", "ko": "허용된 트래픽 (allows)"})
+# Relationships only custom kinds have: a monitoring system and what it scrapes; a CRD and its resources.
+Relation.MONITORS = Relation("monitors", "monitoring", "orange", "solid",
+                             "Prometheus → ServiceMonitor / PodMonitor / rules; ServiceMonitor → Service; "
+                             "PodMonitor → Pod", words={"en": "monitors", "ko": "모니터링 (monitors)"})
+Relation.DEFINES = Relation("defines", "reference", "grey", "dotted",
+                            "CustomResourceDefinition → its custom resources",
+                            words={"en": "defines (CRD)", "ko": "정의 (defines)"})
+
+RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
+                                   Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS, Relation.ALLOWS,
+                                   Relation.MONITORS, Relation.DEFINES)
+RELATIONS_BY_NAME: dict[str, Relation] = {relation.name: relation for relation in RELATIONS}
+
+
+def link_words(language: str, relations: tuple[Relation, ...] = RELATIONS) -> dict[str, str]:
+    """Each relation's legend words in one language, by the class of its links."""
+    return {relation.category: relation.words[language] for relation in relations}
+
+
+def link_classes(relations: tuple[Relation, ...] = RELATIONS) -> Mapping[str, str]:
+    """The class of each relation's links, by its name (a comparison of two revisions keeps names, not Relations)."""
+    return {relation.name: relation.category for relation in relations}
