@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for spec in VIEWS.values():
                 print(f"{spec.name:{width}}  {spec.description}")
             return EXIT_OK
-        from .commands import build_figures, watch_figures
+        from .site.commands import build_figures, watch_figures
 
         config = getattr(args, "config", "mkdocs.yml")
         if args.command == "watch":
@@ -242,8 +242,8 @@ def _check(args: argparse.Namespace) -> int:
 
     inputs, root, page_problems, rule_files, roots = args.inputs, None, [], list(args.rules), None
     if not inputs:
-        from .commands import page_inputs
-        from .site import ConfigError, read_layout
+        from .site.commands import page_inputs
+        from .site.config import ConfigError, read_layout
 
         try:
             layout = read_layout(args.config)

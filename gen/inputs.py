@@ -19,17 +19,9 @@ from typing import Any
 
 import yaml
 
-from .loading import (
-    STDIN,
-    LoadResult,
-    expand_inputs,
-    is_inside,
-    load_text,
-    matching_directories,
-    real_path,
-    relative_path,
-)
+from .documents import LoadResult, load_text
 from .model import Diagnostic, Resource, Severity, Source, as_list, as_mapping
+from .paths import STDIN, expand_inputs, is_inside, matching_directories, real_path, relative_path
 from .records import replace
 from .tools import MAX_TOOL_ERROR_BYTES, Deadline, ToolStopped, run_tool
 

@@ -16,7 +16,7 @@ from .records import field, record
 # What a relationship is about; views choose relationships by family.
 RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy",
                          "monitoring"]
-# The languages of the site's words (gen/site.py WORDS): every relation says itself in each.
+# The languages of the site's words (gen/site/words.py WORDS): every relation says itself in each.
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .inputs import files_read_by
-from .loading import STDIN, expand_inputs, inside_roots, relative_path
 from .model import Diagnostic, Source
+from .paths import STDIN, expand_inputs, inside_roots, relative_path
 from .records import field, record, replace
 from .views.base import Filters
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from gen.figures import SpecError, parse_spec
 from gen.loading import load
 from gen.model import Ref, Severity
-from gen.redact import redact_manifest
 from gen.safeyaml import MAX_DEPTH
+from gen.site.blocks import SpecError, parse_spec
+from gen.site.redact import redact_manifest
 
 
 def _alias_bomb() -> str:

@@ -1,4 +1,4 @@
-"""The figure cache (gen/cache.py) trusts no entry: any shape other than its own, a wrong key or checksum, a torn
+"""The figure cache (gen/site/cache.py) trusts no entry: any shape other than its own, a wrong key or checksum, a torn
 write, is a miss and the figure is rendered again. Concurrent writers and a writer killed mid-write leave entries
 that are whole or absent."""
 
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gen.cache import CachedFigure, FigureCache
 from gen.model import Diagnostic, Severity, Source
+from gen.site.cache import CachedFigure, FigureCache
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "a" * 64
@@ -84,7 +84,7 @@ def test_any_json_value_as_an_entry_never_raises(tmp_path_factory: pytest.TempPa
 WRITER = """
 import sys
 from pathlib import Path
-from gen.cache import CachedFigure, FigureCache
+from gen.site.cache import CachedFigure, FigureCache
 cache = FigureCache(Path(sys.argv[1]))
 body = "<g/>" * int(sys.argv[2])
 for i in range(int(sys.argv[3])):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from canary_places import PLACES, canary, text_of
 
-from gen.redact import redact_manifest
+from gen.site.redact import redact_manifest
 from gen.views import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from gen.inputs import rendered_roots
-from gen.loading import MANIFEST_SUFFIXES, LoadResult, load
+from gen.loading import LoadResult, load
 from gen.model import Severity
+from gen.paths import MANIFEST_SUFFIXES
 from gen.pipeline import analyse
 from gen.render import render_diagram
 from gen.views import build_view

@@ -1,4 +1,4 @@
-"""Figure declarations in pages (gen/figures.py) against hostile or tricky Markdown."""
+"""Figure declarations in pages (gen/site/blocks.py) against hostile or tricky Markdown."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from linearity import LINEAR_BOUND, growth
 
-from gen.figures import Placeholders, SpecError, find_blocks, parse_spec
+from gen.site.blocks import Placeholders, SpecError, find_blocks, parse_spec
 
 FIGURE = "```kubedocs\nmanifests: [app/]\n```"
 

@@ -1,4 +1,4 @@
-"""The figure-block parser (gen/figures.py): which fenced blocks of a page are figures, where they are, and what a
+"""The figure-block parser (gen/site/blocks.py): which fenced blocks of a page are figures, where they are, and what a
 block's body may say."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from gen.figures import KEYS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from gen.site.blocks import KEYS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from gen.views import VIEWS
 
 

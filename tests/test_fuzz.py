@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gen.loading import load
-from gen.redact import redact_manifest
 from gen.render import RenderError, render_diagram
 from gen.rules import derive
+from gen.site.redact import redact_manifest
 from gen.views import VIEWS, build_view
 
 EXAMPLES = int(os.environ.get("KUBEDOCS_FUZZ_EXAMPLES", "150"))

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from gen.cache import FigureCache
-from gen.figures import FigureSpec
 from gen.graph import Graph, Relation
 from gen.inputs import HELM_MISSING, rendered_inputs
 from gen.loading import load
 from gen.model import Ref, Severity
 from gen.pipeline import analyse, render_figure
-from gen.redact import redact_manifest
 from gen.rules import derive
-from gen.site import SiteLayout, render_site_figure
+from gen.site.blocks import FigureSpec
+from gen.site.cache import FigureCache
+from gen.site.config import SiteLayout
+from gen.site.figures import render_site_figure
+from gen.site.redact import redact_manifest
 
 needs_kustomize = pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
                                      reason="neither kubectl nor kustomize is on PATH")

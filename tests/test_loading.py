@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gen.loading import LoadResult, expand_inputs, load
+from gen.loading import LoadResult, load
 from gen.model import Diagnostic, Ref, Severity, Source
+from gen.paths import expand_inputs
 
 
 def _load(path: Path, namespace: str = "default") -> LoadResult:

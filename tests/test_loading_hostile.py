@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gen.loading import LoadResult, expand_inputs, load
+from gen.loading import LoadResult, load
 from gen.model import Severity
+from gen.paths import expand_inputs
 from gen.safeyaml import MAX_ALIAS_NODES, MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,7 @@ def test_alias_bomb_is_refused_wherever_it_sits_within_5s_and_200mib(tmp_path: P
     probe = textwrap.dedent(f"""
         import time
         from gen.loading import load
-        from gen.redact import redact_manifest
+        from gen.site.redact import redact_manifest
         from gen.pipeline import analyse
         started = time.monotonic()
         loaded, graph = analyse([{str(path)!r}])

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from gen.cache import FigureCache
-from gen.figures import FigureSpec
 from gen.pipeline import render_figure
 from gen.render.execute import graphviz_version
-from gen.site import SiteLayout, render_site_figure, split_figures
+from gen.site.blocks import FigureSpec
+from gen.site.cache import FigureCache
+from gen.site.config import SiteLayout
+from gen.site.figures import render_site_figure, split_figures
 
 pytestmark = pytest.mark.exe
 needs_kustomize = pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,

@@ -142,7 +142,8 @@ import json, sys
 from gen.loading import load
 from gen.render import render_diagram
 from gen.rules import derive
-from gen.site import legend_html, words_for
+from gen.site.html import legend_html
+from gen.site.words import words_for
 from gen.views import build_view
 loaded = load(["-"], stdin_text=sys.stdin.read())
 svg = render_diagram(build_view(derive(loaded.inventory()), "topology"), "svg").decode()
@@ -187,7 +188,7 @@ def derive_watches(inventory: Inventory, pods: list[PodInstance]) -> Facts:
 DRAW_CENSUS = """
 import contextlib, io, json, sys
 from gen.cli import main
-from gen.figures import parse_spec
+from gen.site.blocks import parse_spec
 listed = io.StringIO()
 with contextlib.redirect_stdout(listed):
     main(["views"])

@@ -1,4 +1,4 @@
-"""The source view (gen/redact.py): a value is shown only where it is known to be safe; comments are dropped."""
+"""The source view (gen/site/redact.py): a value is shown only where it is known to be safe; comments are dropped."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import pytest
 import yaml
 from canary_places import PLACES, canary, text_of
 
-from gen.cache import FigureCache
-from gen.figures import FigureSpec
 from gen.loading import load
-from gen.redact import REDACTED, redact_manifest
-from gen.site import SiteLayout, figure_html, render_site_figure
+from gen.site.blocks import FigureSpec
+from gen.site.cache import FigureCache
+from gen.site.config import SiteLayout
+from gen.site.figures import render_site_figure
+from gen.site.html import figure_html
+from gen.site.redact import REDACTED, redact_manifest
 
 
 @pytest.mark.parametrize("place", sorted(PLACES))

@@ -13,7 +13,8 @@ from gen.graph import Graph, GraphEdge
 from gen.model import Ref
 from gen.relations import LANGUAGES, RELATIONS, RELATIONS_BY_NAME, Relation, link_words
 from gen.render import render_diagram
-from gen.site import WORDS, legend_html, words_for
+from gen.site.html import WORDS, legend_html
+from gen.site.words import words_for
 from gen.views import build_view
 from gen.views.aggregate import aggregate_link
 from gen.views.selection import LINK_CATEGORY

@@ -7,7 +7,8 @@ from bs4 import BeautifulSoup
 
 from gen.diagram import Box, Diagram, Link
 from gen.render import render_diagram
-from gen.site import legend_html, words_for
+from gen.site.html import legend_html
+from gen.site.words import words_for
 
 pytestmark = pytest.mark.exe
 
@@ -40,10 +41,10 @@ def test_a_figure_without_links_has_no_legend() -> None:
 
 
 def test_the_source_view_is_redacted_once_per_file_content(tmp_path, monkeypatch) -> None:
-    import gen.site
+    import gen.site.html
 
     manifest = b"apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {password: hunter2}\n"
-    first = gen.site.redacted_source(manifest, tmp_path)
+    first = gen.site.html.redacted_source(manifest, tmp_path)
     assert "hunter2" not in first and "kind: Secret" in first
     kept = list(tmp_path.glob("source-*.txt"))
     assert len(kept) == 1 and "hunter2" not in kept[0].read_text()
@@ -51,7 +52,7 @@ def test_the_source_view_is_redacted_once_per_file_content(tmp_path, monkeypatch
     def must_not_run(text: str) -> str:
         raise AssertionError("redacted again")
 
-    monkeypatch.setattr(gen.site, "redact_manifest", must_not_run)
-    assert gen.site.redacted_source(manifest, tmp_path) == first  # the same bytes: read from the cache
+    monkeypatch.setattr(gen.site.html, "redact_manifest", must_not_run)
+    assert gen.site.html.redacted_source(manifest, tmp_path) == first  # the same bytes: read from the cache
     with pytest.raises(AssertionError, match="redacted again"):
-        gen.site.redacted_source(manifest + b"# changed\n", tmp_path)
+        gen.site.html.redacted_source(manifest + b"# changed\n", tmp_path)

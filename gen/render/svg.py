@@ -25,7 +25,7 @@ _URL_ATTRIBUTES = frozenset({"fill", "stroke", "clip-path", "mask", "filter", "m
 
 
 # What dot's SVG and this module's post-processing hold, and nothing else: a cache entry is checked against this
-# before it is shown (gen/cache.py), so that one written by anyone but gen (a poisoned CI cache) cannot put a
+# before it is shown (gen/site/cache.py), so that one written by anyone but gen (a poisoned CI cache) cannot put a
 # script, an event handler or a link elsewhere into a page. Presentation attributes only; no `style` (CSS can
 # fetch), no element that runs, embeds or animates anything.
 _SVG = "{http://www.w3.org/2000/svg}"

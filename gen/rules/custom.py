@@ -629,7 +629,7 @@ def read_rule_files(paths: Iterable[str], kinds: Collection[str] | None = None, 
     input, only the shipped files that name one of them (see shipped_rules). With `roots` (a site's), a rule file
     must lie inside one of them, every symbolic link resolved, as a site's manifests must; messages name each file
     relative to `relative_to` (never an absolute path of the build machine)."""
-    from ..loading import inside_roots, relative_path
+    from ..paths import inside_roots, relative_path
 
     shipped = shipped_rules(None if kinds is None else frozenset(kinds))
     rules: list[CustomRule] = list(shipped.rules)

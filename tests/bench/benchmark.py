@@ -58,7 +58,8 @@ CHILD = r"""
 import json, sys, time
 mode, paths = sys.argv[1], sys.argv[2:]
 import yaml
-from gen.loading import expand_inputs, load
+from gen.loading import load
+from gen.paths import expand_inputs
 from gen.rules import derive
 files, _ = expand_inputs(paths)
 
@@ -253,7 +254,7 @@ def kubediagrams(exe: str, item: Input, runs: int, workdir: Path, render: Result
     """Time kube-diagrams on the same files (SVG output, as gen's); a failure is noted instead of a time. Given
     `render`, `gen render` runs before each of its runs and adds to it: in turns, a machine that slows down or
     speeds up during the runs (a shared VM does) weighs on both sides of the ratio alike."""
-    from gen.loading import expand_inputs
+    from gen.paths import expand_inputs
 
     files, _problems = expand_inputs(item.paths)  # kube-diagrams takes files, not directories
     seconds = []
@@ -380,7 +381,7 @@ def main() -> int:
         print("\n".join(site_rows))
 
     print()
-    for module in ("gen", "gen.cli", "gen.plugin"):
+    for module in ("gen", "gen.cli", "gen.site.plugin"):
         print(f"python -X importtime -c 'import {module}': {import_time(module, args.runs):.1f} ms cumulative "
               f"(median of {args.runs})")
     return 0

@@ -507,9 +507,10 @@ def test_render_with_rules_draws_the_custom_workload(root: Path, tmp_path: Path)
 
 
 def test_plugin_rules_option_reaches_the_figures(tmp_path: Path) -> None:
-    from gen.cache import FigureCache
-    from gen.figures import parse_spec
-    from gen.site import read_layout, render_site_figure
+    from gen.site.blocks import parse_spec
+    from gen.site.cache import FigureCache
+    from gen.site.config import read_layout
+    from gen.site.figures import render_site_figure
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/index.md").write_text("# x\n", encoding="utf-8")

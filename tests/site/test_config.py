@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gen.site import ConfigError, read_layout
+from gen.site.config import ConfigError, read_layout
 
 pytestmark = pytest.mark.exe
 
@@ -82,3 +82,20 @@ def test_the_env_variable_moves_the_pages_for_all(sites: Sites, tmp_path: Path) 
                            cwd=site, capture_output=True, text=True, env=env, timeout=300)
     assert built.returncode == 0, built.stderr
     assert os.path.exists(tmp_path / "o" / "index.html")
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "true", "soon"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_configuration_error(sites: Sites, tmp_path: Path,
+                                                                         value: str) -> None:
+    """`dot_timeout: -5` silently became 120 s; MkDocs' own validation now refuses it, for mkdocs and gen alike."""
+    site = sites.copy("good", tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      cache_dir: .cache/kubedocs\n", f"      cache_dir: .cache/kubedocs\n      dot_timeout: {value}\n"),
+        encoding="utf-8")
+    assert f"dot_timeout: {value}" in config.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="dot_timeout"):
+        read_layout(str(config))
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=site, capture_output=True, text=True,
+                          timeout=300, env=build_env(), check=False)
+    assert done.returncode != 0 and "dot_timeout" in done.stderr

@@ -74,7 +74,7 @@ def test_split_by_namespace_renders_one_linked_figure_per_namespace(tmp_path: Pa
 
 
 def test_split_takes_only_namespace() -> None:
-    from gen.figures import SpecError, parse_spec
+    from gen.site.blocks import SpecError, parse_spec
 
     assert parse_spec("manifests: [a.yaml]\nsplit: namespace").split == "namespace"
     assert parse_spec("manifests: [a.yaml]").split == ""
@@ -89,17 +89,17 @@ def test_a_warm_build_does_not_list_the_namespaces_again(tmp_path: Path, monkeyp
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import gen.site
+    import gen.site.figures
 
     site = _split_site(tmp_path)
     calls: list[list[str]] = []
-    listed = gen.site.split_namespaces
+    listed = gen.site.figures.split_namespaces
 
     def counted(*args: Any) -> list[str]:
         calls.append(listed(*args))
         return calls[-1]
 
-    monkeypatch.setattr(gen.site, "split_namespaces", counted)
+    monkeypatch.setattr(gen.site.figures, "split_namespaces", counted)
     pages = []
     for round_ in ("cold", "warm"):
         build(load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / round_)))

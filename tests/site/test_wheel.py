@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from gen.site import WORDS, words_for
+from gen.site.html import WORDS
+from gen.site.words import words_for
 
 REPO = Path(__file__).resolve().parents[2]
 

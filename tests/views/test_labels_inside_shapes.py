@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from svg_shapes import elements, label_problems, text_box
 
-from gen.figures import find_blocks, parse_spec
 from gen.loading import load
 from gen.render import render_diagram
 from gen.rules import derive
+from gen.site.blocks import find_blocks, parse_spec
 from gen.views import VIEWS, build_view
 
 ROOT = Path(__file__).resolve().parents[2]

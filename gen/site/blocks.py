@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .records import record
-from .safeyaml import Refused, Unreadable, describe_error, single_document
+from ..records import record
+from ..safeyaml import Refused, Unreadable, describe_error, single_document
 
 if TYPE_CHECKING:
-    from .views.base import Filters
+    from ..views.base import Filters
 
 # An opening fence and its info string (spaces around it stripped by the caller: a pattern that strips them itself
 # can split a run of spaces between prefix, info and suffix in cubically many ways before failing).
@@ -53,7 +53,7 @@ class FigureSpec:
     split: str = ""  # "" or one of SPLITS
 
     def filters(self) -> Filters:
-        from .views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
+        from ..views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
 
         return Filters(set(self.namespaces), set(self.kinds), set(self.names))
 
@@ -180,7 +180,7 @@ def parse_spec(body: str) -> FigureSpec:
             raise SpecError("a manifest path is blank: name a file or directory under manifests/")
         if path.startswith("/") or ".." in path.split("/"):
             raise SpecError(f"manifest path {path!r} must stay under manifests/")
-    from .views import VIEWS  # here, not at import: a cached rebuild never builds a view
+    from ..views import VIEWS  # here, not at import: a cached rebuild never builds a view
 
     view = str(data.get("view", "topology"))
     if view not in VIEWS:

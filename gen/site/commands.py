@@ -1,5 +1,5 @@
 """The shell side of a site's figures: `gen` (render every figure the pages declare), `gen watch`, and the inputs of
-`gen check` without paths. Printing and exit codes live here; gen/site.py does the work."""
+`gen check` without paths. Printing and exit codes live here; gen/site/figures.py does the work."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import io
 import sys
 import time
 
+from ..model import Diagnostic, Severity, Source, printable
+from ..records import record
+from ..uptodate import forget_record, write_record
 from .cache import FigureCache
-from .model import Diagnostic, Severity, Source, printable
-from .records import record
-from .site import ConfigError, SiteLayout, figure_dependencies, figure_inputs, read_layout, site_figures, site_pages
-from .uptodate import forget_record, write_record
+from .config import ConfigError, SiteLayout, read_layout
+from .figures import figure_dependencies, figure_inputs, site_figures, site_pages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -26,7 +27,7 @@ class PageInputs:
 
 def page_inputs(layout: SiteLayout) -> PageInputs:
     """What `gen check` without paths checks: the pages' figure declarations and every manifest they can use."""
-    from .figures import SpecError, find_blocks, parse_spec
+    from .blocks import SpecError, find_blocks, parse_spec
 
     files: set[str] = set()
     problems: list[Diagnostic] = []

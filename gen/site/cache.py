@@ -21,9 +21,9 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .model import Diagnostic, Severity, Source
-from .records import record
-from .uptodate import private_directory
+from ..model import Diagnostic, Severity, Source
+from ..records import record
+from ..uptodate import private_directory
 
 FORMAT_VERSION = "2"
 
@@ -117,7 +117,7 @@ def _parse_entry(entry: object, key: str) -> CachedFigure | None:
         return None
     if not svg.lstrip().startswith("<?xml") or not svg.rstrip().endswith("</svg>"):
         return None
-    from .render.svg import is_plain_drawing  # only when an entry is read: a cache hit still loads no stage
+    from ..render.svg import is_plain_drawing  # only when an entry is read: a cache hit still loads no stage
 
     if not is_plain_drawing(svg):
         return None  # not what gen writes (a forged entry: a script, an event handler): drawn again

@@ -6,28 +6,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..model import Severity
+from .blocks import Placeholders
 from .cache import FigureCache
-from .figures import Placeholders
-from .model import Severity
-from .site import (
-    FigureResult,
-    SiteLayout,
-    error_box,
-    figure_html,
-    figure_id_prefix,
-    full_size_name,
-    page_figures,
-    split_html,
-    words_for,
-)
+from .config import KubedocsConfig, SiteLayout
+from .figures import FigureResult, page_figures
+from .html import error_box, figure_html, figure_id_prefix, full_size_name, split_html
+from .words import words_for
 
 log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
 
@@ -35,14 +26,6 @@ log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings f
 ASSETS_DIR = "assets/kubedocs"
 STYLESHEET = f"{ASSETS_DIR}/kubedocs.css"
 SCRIPT = f"{ASSETS_DIR}/kubedocs.js"
-
-
-class KubedocsConfig(base.Config):  # type: ignore[no-untyped-call]
-    manifests = c.Type(str, default="manifests")  # figures name paths under this directory
-    cache_dir = c.Type(str, default=".cache/kubedocs")
-    show_source = c.Type(bool, default=True)  # a collapsible, redacted copy of each figure's manifests
-    dot_timeout = c.Type((int, float), default=120)  # seconds dot may take per figure
-    rules = c.ListOfItems(c.Type(str), default=[])  # the project's relationship rule files for custom kinds
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]

@@ -19,8 +19,8 @@ from enum import Enum
 
 import yaml
 
-from .masking import mask_text
-from .safeyaml import Refused, inspected_nodes
+from ..masking import mask_text
+from ..safeyaml import Refused, inspected_nodes
 
 REDACTED = "«redacted»"
 

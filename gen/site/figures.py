@@ -1,0 +1,187 @@
+"""Producing a site's figures: the figures its pages declare, each drawn through the pipeline and the cache (a
+`split:` figure with a detail per namespace). Shared by the MkDocs plugin and by `gen` / `gen check` / `gen watch`
+(gen/site/commands.py): both walk the pages' figures through `page_figures`/`site_figures` and differ only in how
+they report (log or print).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Diagnostic, Severity, Source
+from ..records import field, record, replace
+from ..request import FigureRequest, request_dependencies, request_files, request_key
+from .blocks import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from .cache import CachedFigure, FigureCache
+from .config import SiteLayout
+
+if TYPE_CHECKING:
+    from ..graph import Graph
+
+
+@record
+class RenderedFigure:
+    spec: FigureSpec
+    svg: str | None  # None when the figure could not be drawn
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # inputs, relative to the site root
+    cached: bool = False
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
+    """A page's figure as the pipeline draws it: the declared paths (a kustomization or chart directory is
+    rendered whole), the project's rule files, nothing from outside the project."""
+    return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
+                         spec.filters(), rule_files=tuple(str(path) for path in layout.rule_files),
+                         roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout)
+
+
+def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
+    """A figure's manifest files, named from the site's root, and why any declared path is refused."""
+    return request_files(site_request(spec, layout))
+
+
+def figure_dependencies(spec: FigureSpec, layout: SiteLayout) -> list[Path]:
+    """Files a figure's tools read besides its manifests (a generator's `.env`, a chart's `.tpl`, a base)."""
+    return request_dependencies(site_request(spec, layout))
+
+
+def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
+    from ..render import RenderError, graphviz_version
+
+    request = site_request(spec, layout)
+    files, problems = request_files(request)
+    if problems or not files:
+        missing = problems or [Diagnostic(Source("manifests"), Severity.ERROR,
+                                          f"no manifests found for {', '.join(spec.manifests)}")]
+        return RenderedFigure(spec, None, missing, files)
+    key = request_key(request, files, graphviz_version())
+    hit = cache.get(key)
+    if hit is not None:
+        return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
+    from ..pipeline import render  # only now: a cached figure needs no loader, rule or view
+
+    try:
+        figure = render(request)
+    except RenderError as exc:
+        return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
+    result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))
+    cache.put(key, CachedFigure(figure.output.decode("utf-8"), tuple(figure.diagnostics)))
+    return result
+
+
+def _checked(figure: RenderedFigure) -> RenderedFigure:
+    """A figure whose input could not be parsed is not shown half-drawn: it becomes an error box."""
+    if figure.errors:
+        figure.svg = None
+    return figure
+
+
+@record
+class FigureResult:
+    """One figure declared in a page, and what became of it: a rendered figure, or the declaration's error."""
+
+    page: str  # the page, relative to docs_dir
+    line: int  # the opening fence's line
+    index: int  # its position among the page's figures
+    block: FigureBlock
+    figure: RenderedFigure | None = None
+    error: SpecError | None = None
+    details: list[tuple[str, RenderedFigure]] = field(default_factory=list)  # `split:`: (namespace, its figure)
+
+    @property
+    def message_line(self) -> int:
+        """The declaration's line, or that of the line in it that is wrong."""
+        return self.line + (self.error.line if self.error is not None and self.error.line else 0)
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.message_line}"
+
+
+def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
+    """Every figure a page declares, rendered (through the cache) or with its declaration error."""
+    for index, block in enumerate(find_blocks(markdown)):
+        try:
+            spec = parse_spec(block.body)
+        except SpecError as exc:
+            yield FigureResult(page, block.line, index, block, error=exc)
+            continue
+        figure = render_site_figure(spec, layout, cache)
+        yield FigureResult(page, block.line, index, block, figure=figure,
+                           details=split_figures(figure, layout, cache))
+
+
+def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
+    """The site's Markdown pages (relative to docs_dir, as MkDocs names them) in a stable order."""
+    for path in sorted(layout.docs_dir.rglob("*.md")):
+        yield path.relative_to(layout.docs_dir).as_posix(), path
+
+
+def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResult]:
+    for page, path in site_pages(layout):
+        yield from page_figures(page, path.read_text(encoding="utf-8"), layout, cache)
+
+
+def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
+    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own. The
+    inputs are loaded and derived at most once for all of them (not once per namespace), as the figure is."""
+    from ..pipeline import Analysis, analyse_request, render
+    from ..render import RenderError, graphviz_version
+
+    spec = figure.spec
+    if spec.split != "namespace" or figure.svg is None:
+        return []
+    files = figure.files  # the drawn figure's own inputs, walked once
+    request = site_request(spec, layout)
+    version = graphviz_version()
+    analysed: list[Analysis] = []  # filled on the first figure the cache does not hold
+
+    def analysis() -> Analysis:
+        if not analysed:
+            analysed.append(analyse_request(request))
+        return analysed[0]
+
+    key = request_key(request, files, version, purpose="namespaces")
+    namespaces = cache.get_names(key)
+    if namespaces is None:
+        namespaces = split_namespaces(analysis().graph, spec.namespaces)
+        cache.put_names(key, namespaces)
+    details = []
+    for namespace in namespaces:
+        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
+        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
+        detail_request = replace(request, filters=detail.filters())
+        detail_key = request_key(detail_request, files, version)
+        cached = cache.get(detail_key)
+        if cached is not None:
+            details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
+                                                               cached=True))))
+            continue
+        try:
+            drawn = render(detail_request, analysis())
+        except RenderError as exc:
+            details.append((namespace, RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR,
+                                                                                str(exc))], files)))
+            continue
+        svg = drawn.output.decode("utf-8")
+        cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics)))
+        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files))))
+    return details
+
+
+def split_namespaces(graph: Graph, wanted: Sequence[str]) -> list[str]:
+    """The namespaces a `split: namespace` figure draws one figure each for: those of the graph's nodes (of
+    `wanted` alone when the declaration names some), sorted. Loading and deriving the inputs is what costs."""
+    return sorted({ref.namespace for ref in graph.nodes if ref.namespace is not None
+                   and (not wanted or ref.namespace in wanted)})
