@@ -113,3 +113,42 @@ class Diagram:
     # How far a view aggregated to fit its box budget: "none", or the unit one box stands for ("pods", "apps",
     # "namespaces"); a backend ignores it, readers (the site, tests) use it.
     level: str = "none"
+
+
+# --- What a drawn diagram says, for the words around it (a legend, a text alternative) --------------------------
+
+
+@record(frozen=True)
+class DescribedLink:
+    source: str  # the reader's name of each end (a box's, or a group's for a link that stands for its members)
+    target: str
+    category: str
+    label: str
+    link: Link  # as drawn: its look is the backend's to say
+
+
+@record(frozen=True)
+class Description:
+    """A diagram as a reader names it: each box by its tooltip's first line (its title when it has none), each
+    link by its ends' names. Built from the diagram that was drawn, never from the drawing's markup."""
+
+    boxes: tuple[str, ...]
+    links: tuple[DescribedLink, ...]
+
+
+def describe(diagram: Diagram) -> Description:
+    names = {box.id: _reader_name(box) for box in diagram.boxes}
+    groups = {group.id: group.label for group in diagram.groups}
+
+    def end(box: str, group: str | None) -> str:
+        return groups.get(group or "", "") or names.get(box, box)
+
+    links = tuple(DescribedLink(end(link.source, link.source_group), end(link.target, link.target_group),
+                                link.category, link.label, link)
+                  for link in diagram.links if link.line != "invisible")
+    return Description(tuple((box.tooltip.split("\n")[0] or box.title) for box in diagram.boxes), links)
+
+
+def _reader_name(box: Box) -> str:
+    first = box.tooltip.split("\n")[0] if box.tooltip else ""
+    return first.split(" — ")[0] if first else box.title

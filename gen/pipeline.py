@@ -39,6 +39,7 @@ class Figure:
     load: LoadResult
     graph: Graph
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagram: Diagram | None = None  # the diagram drawn (without what dot rejected): the words around it
 
 
 def all_diagnostics(loaded: LoadResult, graph: Graph, *more: Diagnostic) -> list[Diagnostic]:
@@ -68,13 +69,15 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
     except DotFailed as exc:
         if not loaded.resources:
             raise
+        drawn: list[Diagram] = []
 
         def draw(subset: list[Resource]) -> bytes:  # the same rules, view and options, on fewer resources
             part = derive(Inventory(subset), rule_book=analysis.rule_book)
-            return render_diagram(build_view(part, request.view, request.filters), request.output_format,
-                                  request.timeout)
+            drawn.append(build_view(part, request.view, request.filters))
+            return render_diagram(drawn[-1], request.output_format, request.timeout)
 
         output, rejected = draw_without_culprits(list(loaded.inventory()), draw, exc)
+        diagram = drawn[-1]  # the last drawn is what is kept
     # The filters come from a command line or a figure's declaration (whose page and line the site adds), not
     # from a manifest: the message is placed on them.
     warnings = [Diagnostic(Source("filters"), Severity.WARNING, problem, "unmatched-filter")
@@ -86,7 +89,7 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
     if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
                                    "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
-    return Figure(output, loaded, graph, all_diagnostics(loaded, graph, *rejected, *warnings))
+    return Figure(output, loaded, graph, all_diagnostics(loaded, graph, *rejected, *warnings), diagram)
 
 
 # --- Shorthands for callers that draw one figure of paths (tests, scripts) ---------------------------------------

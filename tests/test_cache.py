@@ -118,9 +118,9 @@ def test_a_writer_killed_mid_write_leaves_no_half_entry(tmp_path: Path) -> None:
 
 # --- Forged entries (issue 20, point 12): an entry is checked for what it holds, not only for its checksum -------
 
-def _forge(svg: str, diagnostics: list[object] | None = None) -> str:
+def _forge(svg: str, diagnostics: list[object] | None = None, drawn: object = None) -> str:
     """An entry as an attacker with write access to the cache would write it: the checksum needs no secret."""
-    content = {"svg": svg, "diagnostics": diagnostics or []}
+    content = {"svg": svg, "diagnostics": diagnostics or [], "drawn": drawn or {"boxes": ["a"], "links": []}}
     checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return json.dumps({"key": KEY, "checksum": checksum, **content})
 
@@ -190,7 +190,7 @@ def test_a_forged_entry_never_reaches_the_page_or_the_full_size_svg(tmp_path: Pa
         entry = json.loads(path.read_text(encoding="utf-8"))
         svg = entry["svg"].replace("<svg ", '<svg onload="kdforged()" ', 1).replace(
             "</svg>", "<script>kdforged()</script></svg>")
-        content = {"svg": svg, "diagnostics": entry["diagnostics"]}
+        content = {"svg": svg, "diagnostics": entry["diagnostics"], "drawn": entry["drawn"]}
         checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         path.write_text(json.dumps({"key": entry["key"], "checksum": checksum, **content}), encoding="utf-8")
     done = build("second")
@@ -202,3 +202,23 @@ def test_a_forged_entry_never_reaches_the_page_or_the_full_size_svg(tmp_path: Pa
     page = (tmp_path / "second" / "index.html").read_text(encoding="utf-8")
     assert '<figure class="kubedocs-figure"' in page and "<title>" in page  # drawn again, not left out
     assert all(b"kdforged" not in path.read_bytes() for path in entries)  # and the entries written anew
+
+
+@pytest.mark.parametrize("link", [
+    ["a", "b", "traffic", "", '#000000" onload="kdforged()', "solid"],
+    ["a", "b", "traffic", "", "#0969da", "solid;stroke:url(http://x)"],
+    ["a", "b", "traffic", "", "#0969da"],
+    ["a", "b", "traffic", 5, "#0969da", "solid"],
+])
+def test_a_forged_legend_or_text_alternative_is_a_miss(tmp_path: Path, link: list[object]) -> None:
+    """What a page's legend is built from goes into its markup: only a colour and a line style pass."""
+    (tmp_path / f"{KEY}.json").write_text(_forge(REAL, drawn={"boxes": ["a", "b"], "links": [link]}))
+    assert FigureCache(tmp_path).get(KEY) is None
+
+
+def test_what_a_figure_draws_is_read_back_with_it(tmp_path: Path) -> None:
+    drawn = {"boxes": ["Deployment shop/web", "<b>"], "links": [["a", "b", "traffic", "80", "#0969da", "dashed"]]}
+    (tmp_path / f"{KEY}.json").write_text(_forge(REAL, drawn=drawn))
+    hit = FigureCache(tmp_path).get(KEY)
+    assert hit is not None and hit.drawn.boxes == ("Deployment shop/web", "<b>")
+    assert [(link.colour, link.style, link.label) for link in hit.drawn.links] == [("#0969da", "dashed", "80")]

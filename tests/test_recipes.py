@@ -142,12 +142,15 @@ import json, sys
 from gen.loading import load
 from gen.render import render_diagram
 from gen.rules import derive
+from gen.site.cache import drawn_of
 from gen.site.html import legend_html
 from gen.site.words import words_for
 from gen.views import build_view
 loaded = load(["-"], stdin_text=sys.stdin.read())
-svg = render_diagram(build_view(derive(loaded.inventory()), "topology"), "svg").decode()
-print(json.dumps({"ko": legend_html(svg, words_for("ko")), "en": legend_html(svg, words_for("en"))}))
+diagram = build_view(derive(loaded.inventory()), "topology")
+render_diagram(diagram, "svg")  # drawn, as the site draws it
+drawn = drawn_of(diagram)
+print(json.dumps({"ko": legend_html(drawn, words_for("ko")), "en": legend_html(drawn, words_for("en"))}))
 """
 
 

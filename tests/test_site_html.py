@@ -1,4 +1,4 @@
-"""The HTML the site wraps a figure in: its legend, read from the SVG dot drew."""
+"""The HTML the site wraps a figure in: its legend, built from the diagram that was drawn (never from the SVG)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from gen.diagram import Box, Diagram, Link
-from gen.render import render_diagram
+from gen.site.cache import drawn_of
 from gen.site.html import legend_html
 from gen.site.words import words_for
 
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.exe
 
 
 def _legend(diagram: Diagram, language: str = "en") -> list[str]:
-    svg = render_diagram(diagram, "svg").decode("utf-8")
-    soup = BeautifulSoup(legend_html(svg, words_for(language)), "html.parser")
+    soup = BeautifulSoup(legend_html(drawn_of(diagram), words_for(language)), "html.parser")
     return [item.get_text(strip=True) for item in soup.select("li")]
 
 
@@ -25,7 +24,7 @@ def test_the_legend_names_each_kind_of_link_once_as_written() -> None:
                              Link("b", "a", category="not-yet-worded", line="dashed"),
                              Link("a", "c", category="owns", missing=True)])
     items = _legend(diagram)
-    # dot writes the class as not&#45;yet&#45;worded: a kind without a word is shown as written, once
+    # a kind without a word is shown as written, once
     assert items.count("not-yet-worded") == 1
     assert not any("&" in item for item in items)
     assert len(items) == 2  # and the missing link
@@ -56,3 +55,16 @@ def test_the_source_view_is_redacted_once_per_file_content(tmp_path, monkeypatch
     assert gen.site.html.redacted_source(manifest, tmp_path) == first  # the same bytes: read from the cache
     with pytest.raises(AssertionError, match="redacted again"):
         gen.site.html.redacted_source(manifest + b"# changed\n", tmp_path)
+
+
+def test_the_legend_has_one_entry_per_look_naming_every_kind_drawn_so() -> None:
+    """Keyed by the first sample of each class, green meant both 시작 and 재시작; now each look says all it means,
+    and a kind drawn two ways has two entries."""
+    diagram = Diagram(boxes=[Box("a", "a"), Box("b", "b"), Box("c", "c")],
+                      links=[Link("a", "b", category="start", colour="green"),
+                             Link("b", "c", category="restart", colour="green"),
+                             Link("a", "c", category="restart", colour="green", line="dashed"),
+                             Link("c", "a", category="then", colour="grey", line="dotted")])
+    assert _legend(diagram, "ko") == ["시작 (start) / 재시작 (restart)", "재시작 (restart)", "다음 (then)"]
+    html = legend_html(drawn_of(diagram), words_for("en"))
+    assert html.count("<li>") == 3 and 'stroke-dasharray="5,2"' in html and 'stroke-dasharray="1,5"' in html

@@ -203,14 +203,26 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
             f'BGCOLOR="{palette.fill}" COLOR="{palette.border}">{"".join(rows)}</TABLE>>')
 
 
-def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
-               clusters: dict[str, str], extra: str = "") -> str:
+# How dot draws a line style in SVG: its dash pattern and width (a legend draws its sample the same way).
+SVG_DASHES: dict[str, str] = {"dashed": "5,2", "dotted": "1,5"}
+SVG_WIDTHS: dict[str, str] = {"bold": "2"}
+
+
+def link_look(link: Link) -> tuple[str, str]:
+    """The colour (#rrggbb) and dot line style a link is drawn with: what a reader tells links apart by."""
     colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
     if link.change:
         colour = CHANGE_COLOURS[link.change]
         style = "dashed" if link.change == "removed" else style
+    return colour, style
+
+
+def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
+               clusters: dict[str, str], extra: str = "") -> str:
+    colour, style = link_look(link)
+    if link.change:
         extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.8:g}")))
     tail = dot_id(link.source)
     if link.source_row and link.source_row in ports.get(link.source, {}):

@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..diagram import Diagram, describe
 from ..model import Diagnostic, Severity, Source
 from ..records import record
 from ..uptodate import private_directory
@@ -29,9 +31,42 @@ FORMAT_VERSION = "2"
 
 
 @record(frozen=True)
+class DrawnLink:
+    """A drawn link as the words around the figure name it: its ends, its kind and label, and its look."""
+
+    source: str
+    target: str
+    category: str
+    label: str
+    colour: str  # #rrggbb
+    style: str  # solid, dashed, dotted, bold
+
+
+@record(frozen=True)
+class Drawn:
+    """What a figure draws, kept with it, so that its legend and text alternative are built from the diagram
+    (never by reading the drawing's markup): the boxes as a reader names them, and the links."""
+
+    boxes: tuple[str, ...] = ()
+    links: tuple[DrawnLink, ...] = ()
+
+
+def drawn_of(diagram: Diagram | None) -> Drawn:
+    if diagram is None:
+        return Drawn()
+    from ..render.dot import link_look
+
+    described = describe(diagram)
+    return Drawn(described.boxes, tuple(
+        DrawnLink(link.source, link.target, "missing" if link.link.missing else link.category, link.label,
+                  *link_look(link.link)) for link in described.links))
+
+
+@record(frozen=True)
 class CachedFigure:
     svg: str
     diagnostics: tuple[Diagnostic, ...]
+    drawn: Drawn = Drawn()
 
 
 class FigureCache:
@@ -62,6 +97,9 @@ class FigureCache:
                  "severity": d.severity.value, "message": d.message, "check": d.check}
                 for d in figure.diagnostics
             ],
+            "drawn": {"boxes": list(figure.drawn.boxes),
+                      "links": [[link.source, link.target, link.category, link.label, link.colour, link.style]
+                                for link in figure.drawn.links]},
         }
         self._write(key, {"key": key, "checksum": _checksum(content), **content})
 
@@ -107,13 +145,38 @@ def _checksum(content: Mapping[str, object]) -> str:
 _DIAGNOSTIC_FIELDS = {"path": str, "line": int, "column": int, "severity": str, "message": str, "check": str}
 
 
+_COLOUR = re.compile(r"#[0-9a-f]{6}")
+_STYLES = frozenset({"solid", "dashed", "dotted", "bold"})
+
+
+def _parse_drawn(drawn: object) -> Drawn | None:
+    """The `drawn` part of an entry, or None when it is not exactly what put() writes (its colours and styles go
+    into the page's markup: only #rrggbb and dot's line styles pass; its words are escaped there)."""
+    if not isinstance(drawn, dict) or set(drawn) != {"boxes", "links"}:
+        return None
+    boxes, links = drawn["boxes"], drawn["links"]
+    if not isinstance(boxes, list) or not all(isinstance(box, str) for box in boxes) or not isinstance(links, list):
+        return None
+    parsed = []
+    for link in links:
+        if not isinstance(link, list) or len(link) != 6 or not all(isinstance(part, str) for part in link):
+            return None
+        if not _COLOUR.fullmatch(link[4]) or link[5] not in _STYLES:
+            return None
+        parsed.append(DrawnLink(*link))
+    return Drawn(tuple(boxes), tuple(parsed))
+
+
 def _parse_entry(entry: object, key: str) -> CachedFigure | None:
-    if not isinstance(entry, dict) or set(entry) != {"key", "checksum", "svg", "diagnostics"}:
+    if not isinstance(entry, dict) or set(entry) != {"key", "checksum", "svg", "diagnostics", "drawn"}:
         return None
     svg, diagnostics = entry["svg"], entry["diagnostics"]
     if entry["key"] != key or not isinstance(svg, str) or not isinstance(diagnostics, list):
         return None
-    if entry["checksum"] != _checksum({"svg": svg, "diagnostics": diagnostics}):
+    if entry["checksum"] != _checksum({"svg": svg, "diagnostics": diagnostics, "drawn": entry["drawn"]}):
+        return None
+    drawn = _parse_drawn(entry["drawn"])
+    if drawn is None:
         return None
     if not svg.lstrip().startswith("<?xml") or not svg.rstrip().endswith("</svg>"):
         return None
@@ -129,4 +192,4 @@ def _parse_entry(entry: object, key: str) -> CachedFigure | None:
             return None
         parsed.append(Diagnostic(Source(item["path"], item["line"], item["column"]), Severity(item["severity"]),
                                  item["message"], item["check"]))
-    return CachedFigure(svg, tuple(parsed))
+    return CachedFigure(svg, tuple(parsed), drawn)

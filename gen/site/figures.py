@@ -14,7 +14,7 @@ from ..model import Diagnostic, Severity, Source
 from ..records import field, record, replace
 from ..request import FigureRequest, request_dependencies, request_files, request_key
 from .blocks import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
-from .cache import CachedFigure, FigureCache
+from .cache import CachedFigure, Drawn, FigureCache, drawn_of
 from .config import SiteLayout
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class RenderedFigure:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # inputs, relative to the site root
     cached: bool = False
+    drawn: Drawn = field(default_factory=Drawn)  # what the drawing shows, for the words around it
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -68,15 +69,16 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
     key = request_key(request, files, graphviz_version())
     hit = cache.get(key)
     if hit is not None:
-        return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True))
+        return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True, drawn=hit.drawn))
     from ..pipeline import render  # only now: a cached figure needs no loader, rule or view
 
     try:
         figure = render(request)
     except RenderError as exc:
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
-    result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files))
-    cache.put(key, CachedFigure(figure.output.decode("utf-8"), tuple(figure.diagnostics)))
+    drawn = drawn_of(figure.diagram)
+    result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files, drawn=drawn))
+    cache.put(key, CachedFigure(figure.output.decode("utf-8"), tuple(figure.diagnostics), drawn))
     return result
 
 
@@ -166,7 +168,7 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
         cached = cache.get(detail_key)
         if cached is not None:
             details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
-                                                               cached=True))))
+                                                               cached=True, drawn=cached.drawn))))
             continue
         try:
             drawn = render(detail_request, analysis())
@@ -175,8 +177,9 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
                                                                                 str(exc))], files)))
             continue
         svg = drawn.output.decode("utf-8")
-        cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics)))
-        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files))))
+        words = drawn_of(drawn.diagram)
+        cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics), words))
+        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files, drawn=words))))
     return details
 
 

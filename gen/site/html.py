@@ -11,7 +11,9 @@ import os
 import re
 from pathlib import Path
 
+from ..render.dot import SVG_DASHES, SVG_WIDTHS
 from ..request import code_fingerprint
+from .cache import Drawn
 from .config import SiteLayout
 from .figures import RenderedFigure
 from .redact import redact_manifest
@@ -29,11 +31,7 @@ def full_size_name(svg: str) -> str:
 
 _NODE = re.compile(r'(<g id="[^"]*" class="node[^"]*">\s*<title>([^<]*)</title>\s*<g id="[^"]*"><a)'
                    r'(?: xlink:href="[^"]*")? xlink:title="([^"]*)"')
-_EDGE = re.compile(r'<g id="[^"]*" class="edge ?([^"]*)">\s*<title>([^<]*)</title>(.*?)</g>', re.S)
-_EDGE_PATH = re.compile(r'<path fill="none" stroke="([^"]*)"(?: stroke-width="[^"]*")?(?: stroke-dasharray="([^"]*)")?')
-_EDGE_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
 _WHERE = re.compile(r" — (\S+):(\d+)$", re.M)
-_PORT = re.compile(r"(?::r\d+)?(?::(?:[nsew]{1,2}|c))?$")
 _SEPARATOR = re.compile(r"^---(?:\s|$)")
 
 
@@ -65,52 +63,41 @@ def _link_nodes(svg: str, id_prefix: str, files: list[str], layout: SiteLayout) 
     return _NODE.sub(link, svg)
 
 
-def _edge_name(title: str, names: dict[str, str] | None = None) -> str:
-    """`a → b` for dot's edge title `a:port->b`, each end named as its box is when `names` knows it."""
-    source, _, target = html.unescape(title).partition("->")
-    source, target = _PORT.sub("", source), _PORT.sub("", target)
-    known = names or {}
-    return f"{known.get(source, source)} → {known.get(target, target)}"
-
-
-def legend_html(svg: str, words: dict[str, str]) -> str:
-    """One sample line for each kind of link the figure draws, styled as the figure draws it."""
-    samples: dict[str, tuple[str, str]] = {}
-    for match in _EDGE.finditer(svg):
-        path = _EDGE_PATH.search(match.group(3))
-        classes = html.unescape(match.group(1)).split()  # dot writes `end-of-run` as `end&#45;of&#45;run`
-        if path is None or not classes:
-            continue
-        key = "missing" if "missing" in classes else classes[0]
-        samples.setdefault(key, (path.group(1), path.group(2) or ""))
-    if not samples:
+def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
+    """One entry per look of line the figure draws (its colour and dash), each drawn as the figure draws it and
+    named by every kind of link drawn so: a reader tells links apart by how they look."""
+    looks: dict[tuple[str, str], list[str]] = {}
+    for link in drawn.links:
+        names = looks.setdefault((link.colour, link.style), [])
+        word = _kind_word(link.category, words)
+        if word not in names:
+            names.append(word)
+    if not looks:
         return ""
     items = []
-    for key, (colour, dashes) in samples.items():
-        dash = f' stroke-dasharray="{html.escape(dashes)}"' if dashes else ""
+    for (colour, style), names in looks.items():
+        dash = f' stroke-dasharray="{SVG_DASHES[style]}"' if style in SVG_DASHES else ""
+        width = SVG_WIDTHS.get(style, "1.6")
         items.append(f'<li><svg width="32" height="10" aria-hidden="true"><line x1="1" y1="5" x2="31" y2="5" '
-                     f'fill="none" stroke="{html.escape(colour)}" stroke-width="1.6"{dash}/></svg> '
-                     f"{html.escape(words.get(key, key))}</li>")
+                     f'fill="none" stroke="{html.escape(colour)}" stroke-width="{width}"{dash}/></svg> '
+                     f"{html.escape(' / '.join(names))}</li>")
     return (f'<div class="kubedocs-legend"><span class="kubedocs-legend-title">{html.escape(words["legend"])}'
             f'</span><ul>{"".join(items)}</ul></div>')
 
 
-def text_alternative_html(svg: str, element_id: str, words: dict[str, str]) -> str:
-    """The figure for screen readers: every box (its tooltip's first line) and every link between boxes named as
-    the box list names them, as lists."""
-    nodes = [(html.unescape(m.group(2)), html.unescape(m.group(3)).split("\n")[0]) for m in _NODE.finditer(svg)]
-    names = {node_id: label.split(" — ")[0] for node_id, label in nodes}  # without the file:line
+def _kind_word(category: str, words: dict[str, str]) -> str:
+    return words.get(category, category) if category else words["links"]
+
+
+def text_alternative_html(drawn: Drawn, element_id: str, words: dict[str, str]) -> str:
+    """The figure for screen readers: every box as a reader names it, and every link between boxes named by its
+    ends, with its kind and label, as lists."""
     links = []
-    for match in _EDGE.finditer(svg):
-        if _EDGE_PATH.search(match.group(3)) is None:
-            continue  # an invisible edge that only places boxes
-        label = " ".join(html.unescape(t) for t in _EDGE_TEXT.findall(match.group(3))).strip()
-        # dot writes `end-of-run` in a class as `end&#45;of&#45;run`; a label often repeats its link's kind
-        kinds = [words.get(c, c) for c in html.unescape(match.group(1)).split()]
-        extra = ", ".join(dict.fromkeys(filter(None, [*kinds, label])))
-        links.append(_edge_name(match.group(2), names) + (f" ({extra})" if extra else ""))
-    boxes_html = "".join(f"<li>{html.escape(label)}</li>" for _node_id, label in nodes)
-    links_html = "".join(f"<li>{html.escape(b)}</li>" for b in links)
+    for link in drawn.links:
+        extra = ", ".join(dict.fromkeys(filter(None, [_kind_word(link.category, words), link.label])))
+        links.append(f"{link.source} → {link.target}" + (f" ({extra})" if extra else ""))
+    boxes_html = "".join(f"<li>{html.escape(box)}</li>" for box in drawn.boxes)
+    links_html = "".join(f"<li>{html.escape(text)}</li>" for text in links)
     return (f'<div class="kubedocs-text" id="{element_id}"><p>{html.escape(words["as_text"])}</p>'
             f'<p>{html.escape(words["boxes"])}</p><ul>{boxes_html}</ul>'
             f'<p>{html.escape(words["links"])}</p><ul>{links_html}</ul></div>')
@@ -151,7 +138,8 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
              _controls_html(words),
              f'<div class="kubedocs-svg" role="group" aria-label="{html.escape(spec.caption or spec.view)}" '
              f'aria-describedby="{text_id}" data-search-exclude>{svg}</div>',
-             legend_html(svg, words), caption, zoom, text_alternative_html(svg, text_id, words), "</figure>"]
+             legend_html(figure.drawn, words), caption, zoom,
+             text_alternative_html(figure.drawn, text_id, words), "</figure>"]
     if show_source:
         parts.append(source_html(figure.files, layout, id_prefix, words))
     return "\n".join(part for part in parts if part)
