@@ -176,6 +176,6 @@ def test_a_declaration_error_names_the_pages_line_of_the_mistake(site: Path) -> 
                                           encoding="utf-8")
     done = _gen(site)
     assert done.returncode == 1
-    assert "docs/bad.md:5: error: the block is not valid YAML: " in done.stderr, done.stderr
+    assert "docs/bad.md:5:3: error: the block is not valid YAML: " in done.stderr, done.stderr
     check = _gen(site, "check")
-    assert "docs/bad.md:5: error: kubedocs figure: the block is not valid YAML: " in check.stderr, check.stderr
+    assert "docs/bad.md:5:3: error: kubedocs figure: the block is not valid YAML: " in check.stderr, check.stderr
