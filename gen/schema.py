@@ -90,22 +90,23 @@ def compose_one(text: str) -> yaml.Node | None:
 
 def aliases(root: yaml.Node, root_name: str, message: str) -> list[Problem]:
     """A Problem at every alias under a composed document (a node met a second time), in document order: a
-    format written out in full cannot let a small file stand for a huge one."""
+    format written out in full cannot let a small file stand for a huge one. An alias is the very node of its
+    anchor, whose position is the anchor's: a mapping's alias is placed at its key."""
     problems: list[Problem] = []
     seen: set[int] = set()
-    pending: list[tuple[str, yaml.Node]] = [("", root)]
+    pending: list[tuple[str, yaml.Node, yaml.Node]] = [("", root, root)]  # path, node, what places it
     while pending:  # a loop, not recursion: nesting depth is the input's choice
-        path, node = pending.pop()
+        path, node, place = pending.pop()
         if id(node) in seen:
-            problems.append(Problem(path or root_name, message, *position(node)))
+            problems.append(Problem(path or root_name, message, *position(place)))
             continue
         seen.add(id(node))
-        children: list[tuple[str, yaml.Node]] = []
+        children: list[tuple[str, yaml.Node, yaml.Node]] = []
         if isinstance(node, yaml.MappingNode):
-            children = [(child(path, str(key.value) if isinstance(key, yaml.ScalarNode) else "?"), value)
+            children = [(child(path, str(key.value) if isinstance(key, yaml.ScalarNode) else "?"), value, key)
                         for key, value in node.value]
         elif isinstance(node, yaml.SequenceNode):
-            children = [(child(path, index), item) for index, item in enumerate(node.value)]
+            children = [(child(path, index), item, item) for index, item in enumerate(node.value)]
         pending.extend(reversed(children))  # visited in document order: the alias, not its anchor, is reported
     return problems
 
