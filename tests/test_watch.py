@@ -73,7 +73,7 @@ SITES = Path(__file__).resolve().parent / "site"
 
 @pytest.mark.parametrize(("name", "failed", "message"), [
     ("broken", 1, "manifests/broken/bad.yaml:11:6: error: invalid YAML"),
-    ("spec-errors", 2, "docs/unknown-view.md:3: error: unknown view 'sideways'"),
+    ("spec-errors", 2, "docs/unknown-view.md:5:7: error: view: unknown view; allowed: "),
 ])
 def test_gen_exits_1_when_a_figure_cannot_be_drawn(tmp_path: Path, name: str, failed: int, message: str) -> None:
     site = tmp_path / name
