@@ -30,6 +30,7 @@ from .diagram import COLOURS, DIRECTIONS, GROUP_STYLES, LINES, SHAPES, Colour, D
 from .model import DECLARED_API_GROUP as API_GROUP
 from .model import Diagnostic, Resource, Severity, Source
 from .records import field, record
+from .schema import STR, Problem, Reader, aliases, child, from_data, is_null
 
 API_VERSION = f"{API_GROUP}/v1"
 KIND = "Diagram"
@@ -53,18 +54,6 @@ MAX_TEXT = 200  # characters of a label, badge or detail (the renderer clips a l
 MAX_TOTAL_TEXT = 20_000  # characters of every label, badge and detail of one diagram together
 MAX_FIGURE_NODES = 400  # nodes of all the diagrams one figure draws (3,000 boxes of 15 diagrams took dot 1.2 GB)
 ID = re.compile(r"[^\W][\w.-]{0,62}")  # letters (Hangul too), digits, _ . -; no spaces or slashes
-
-PathPart = str | int
-DocPath = tuple[PathPart, ...]
-
-
-@record(frozen=True)
-class Problem:
-    """Something wrong at a path in the document, such as ("spec", "edges", 2, "to")."""
-
-    path: DocPath
-    message: str
-
 
 @record(frozen=True)
 class DeclaredGroup:
@@ -108,205 +97,173 @@ class DeclaredDiagram:
     aligned: list[tuple[str, ...]] = field(default_factory=list)
 
 
-def describe(path: DocPath) -> str:
-    """`spec.edges[2].to` for ("spec", "edges", 2, "to")."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "the document"
+class _Parser(Reader):
+    """The schema reader, with the diagram's budget of text: values absent or null are left to their defaults."""
 
-
-class _Parser:
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__("the document")
         self.text_left = MAX_TOTAL_TEXT  # of the whole diagram's text; said once when it runs out
 
-    def problem(self, path: DocPath, message: str) -> None:
-        self.problems.append(Problem(path, f"{describe(path)}: {message}"))
+    def fields(self, node: yaml.Node | None, path: str, keys: Sequence[str]) -> dict[str, yaml.Node]:
+        """A mapping's known keys with a value (null is as good as absent); {} when it is no mapping (said)."""
+        found = self.mapping(node, path, keys) or {}
+        return {key: value for key, value in found.items() if not is_null(value)}
 
-    def mapping(self, value: object, path: DocPath, allowed: Sequence[str]) -> Mapping[Any, Any] | None:
-        """The value as a mapping, each unknown key reported at that key; None (reported) when it is not one."""
-        if not isinstance(value, Mapping):
-            self.problem(path, f"must be a mapping with keys {', '.join(allowed)}, not {_kind_of(value)}")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.problems.append(Problem((*path, str(key)), f"{describe(path)}: unknown key {str(key)!r}; "
-                                                                 f"allowed: {', '.join(allowed)}"))
-        return value
-
-    def items(self, value: object, path: DocPath, most: int = MAX_ITEMS) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(path, f"must be a list, not {_kind_of(value)}")
-            return []
-        if len(value) > most:
-            self.problem(path, f"has {len(value)} entries; at most {most} are read")
-            return value[:most]
-        return value
-
-    def spend(self, value: str, path: DocPath) -> str:
+    def spend(self, node: yaml.Node, value: str, path: str) -> str:
         """`value`, or as much of it as the diagram's total of text still allows."""
         if len(value) <= self.text_left:
             self.text_left -= len(value)
             return value
         if self.text_left >= 0:
-            self.problem(path, f"the diagram's text passes {MAX_TOTAL_TEXT:,} characters (labels, badges and "
-                               "details together); what follows is not drawn")
+            self.problem(node, path, f"the diagram's text passes {MAX_TOTAL_TEXT:,} characters (labels, badges "
+                                     "and details together); what follows is not drawn")
         kept, self.text_left = value[:max(self.text_left, 0)], -1
         return kept
 
-    def text(self, data: Mapping[Any, Any], key: str, path: DocPath, default: str = "") -> str:
-        value = data.get(key)
-        if value is None:
+    def label(self, data: Mapping[str, yaml.Node], key: str, path: str, default: str = "") -> str:
+        node = data.get(key)
+        value = self.text(node, child(path, key), most=MAX_TEXT) if node is not None else None
+        if node is None or value is None:
             return default
-        if not isinstance(value, str):
-            self.problem((*path, key), f"must be a string, not {_kind_of(value)} (quote it: \"{value}\")")
-            return default
-        if len(value) > MAX_TEXT:
-            self.problem((*path, key), f"is {len(value)} characters long; at most {MAX_TEXT}")
-            value = value[:MAX_TEXT]
-        kept = self.spend(value, (*path, key))
+        kept = self.spend(node, value, child(path, key))
         return kept if kept or not value else default  # a label cut to nothing: its id
 
-    def identifier(self, data: Mapping[Any, Any], key: str, path: DocPath) -> str | None:
-        value = data.get(key)
+    def identifier(self, node: yaml.Node | None, data: Mapping[str, yaml.Node], path: str) -> str | None:
+        value = data.get("id")
         if value is None:
-            self.problem(path, f"`{key}` is required")
+            self.problem(node, path, "`id` is required")
             return None
-        if not isinstance(value, str) or not ID.fullmatch(value):
-            self.problem((*path, key), f"{value!r} is not an id: letters, digits, '_', '.' and '-', "
-                                       "starting with a letter or digit, at most 63 characters")
+        if not isinstance(value, yaml.ScalarNode) or value.tag != STR or not ID.fullmatch(value.value):
+            self.problem(value, child(path, "id"), "must be an id: letters, digits, '_', '.' and '-', starting "
+                                                   "with a letter or digit, at most 63 characters")
             return None
-        return value
+        return str(value.value)
 
-    def choice(self, data: Mapping[Any, Any], key: str, path: DocPath, allowed: tuple[str, ...], what: str,
-               default: str) -> str:
-        value = data.get(key)
-        if value is None:
-            return default
-        if value not in allowed:
-            self.problem((*path, key), f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
-            return default
-        return cast(str, value)
+    def word(self, data: Mapping[str, yaml.Node], key: str, path: str, allowed: tuple[str, ...], what: str,
+             default: str) -> str:
+        node = data.get(key)
+        return default if node is None else self.choice(node, child(path, key), allowed, what) or default
 
-    def reference(self, data: Mapping[Any, Any], key: str, path: DocPath, known: Mapping[str, DocPath],
-                  what: str, required: bool = False) -> str | None:
+    def reference(self, node: yaml.Node | None, data: Mapping[str, yaml.Node], key: str, path: str,
+                  known: Mapping[str, str], what: str, required: bool = False) -> str | None:
+        """An id declared in the diagram (`known`: id → where it is declared)."""
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(path, f"`{key}` is required")
+                self.problem(node, path, f"`{key}` is required")
             return None
-        if isinstance(value, str) and value in known:
-            return value
-        names = ", ".join(sorted(known)[:20]) + (", …" if len(known) > 20 else "")
-        self.problem((*path, key), f"no {what} {value!r} (known {what}s: {names or 'none'})")
+        if isinstance(value, yaml.ScalarNode) and value.tag == STR and value.value in known:
+            return str(value.value)
+        self.problem(value, child(path, key), f"names no {what} declared in this diagram")
         return None
 
 
-def parse_diagram(body: Mapping[str, Any]) -> tuple[DeclaredDiagram, list[Problem]]:
-    """The valid part of a Diagram document and a Problem for every other part. Never raises."""
+def parse_diagram(document: Mapping[str, Any] | yaml.Node) -> tuple[DeclaredDiagram, list[Problem]]:
+    """The valid part of a Diagram document (its composed node, or its data: JSON has no nodes) and a Problem
+    for every other part, at its line and column. Never raises."""
+    root = document if isinstance(document, yaml.Node) else from_data(document)
     parser = _Parser()
-    document = parser.mapping(body, (), DOCUMENT_KEYS) or {}
-    if document.get("apiVersion") != API_VERSION:
-        parser.problem(("apiVersion",), f"unsupported apiVersion {document.get('apiVersion')!r}; "
-                                        f"this gen reads {API_VERSION}")
-    if document.get("kind") != KIND:
-        parser.problem(("kind",), f"unknown kind {document.get('kind')!r} in {API_GROUP}; the only kind is {KIND}")
-    metadata = parser.mapping(document.get("metadata"), ("metadata",), METADATA_KEYS) or {}
-    name = metadata.get("name")
-    if not isinstance(name, str) or not ID.fullmatch(name):
-        parser.problem(("metadata", "name"), f"{name!r} is not a name: letters, digits, '_', '.' and '-'")
+    top = parser.fields(root, "", DOCUMENT_KEYS)
+    if _word(top.get("apiVersion")) != API_VERSION:
+        parser.problem(top.get("apiVersion", root), "apiVersion", f"unsupported apiVersion; this gen reads "
+                                                                   f"{API_VERSION}")
+    if _word(top.get("kind")) != KIND:
+        parser.problem(top.get("kind", root), "kind", f"unknown kind in {API_GROUP}; the only kind is {KIND}")
+    metadata = parser.fields(top.get("metadata"), "metadata", METADATA_KEYS)
+    name = _word(metadata.get("name"))
+    if name is None or not ID.fullmatch(name):
+        parser.problem(metadata.get("name", top.get("metadata", root)), "metadata.name",
+                       "must be a name: letters, digits, '_', '.' and '-'")
         name = "diagram"
     diagram = DeclaredDiagram(name)
-    if "spec" not in document:
-        parser.problem((), "`spec` is required (with at least `nodes`)")
+    spec_node = _value(root, "spec")
+    if spec_node is None:
+        parser.problem(root, "", "`spec` is required (with at least `nodes`)")
         return diagram, parser.problems
-    spec_or_none = parser.mapping(document.get("spec"), ("spec",), SPEC_KEYS)
-    spec = spec_or_none or {}
-    diagram.direction = cast(Direction, parser.choice(spec, "direction", ("spec",), DIRECTIONS, "direction", "LR"))
+    spec = parser.fields(spec_node, "spec", SPEC_KEYS)
+    diagram.direction = cast(Direction, parser.word(spec, "direction", "spec", DIRECTIONS, "direction", "LR"))
 
-    seen: dict[str, DocPath] = {}  # every id (group or node) → where it was first declared
+    seen: dict[str, str] = {}  # every id (group or node) → where it was first declared
 
-    def declare(identifier: str | None, path: DocPath) -> bool:
+    def declare(identifier: str | None, node: yaml.Node, path: str) -> bool:
         if identifier is None:
             return False
         if identifier in seen:
-            parser.problem((*path, "id"),
-                           f"duplicate id {identifier!r}: first declared at {describe(seen[identifier])}")
+            parser.problem(node, child(path, "id"), f"duplicate id: first declared at {seen[identifier]}")
             return False
         seen[identifier] = path
         return True
 
-    raw_groups: list[tuple[DocPath, Mapping[Any, Any], str]] = []
-    for index, raw in enumerate(parser.items(spec.get("groups"), ("spec", "groups"))):
-        path: DocPath = ("spec", "groups", index)
-        group = parser.mapping(raw, path, GROUP_KEYS)
+    raw_groups: list[tuple[str, yaml.Node, dict[str, yaml.Node], str]] = []
+    for index, raw in enumerate(_items(parser, spec, "groups", "spec.groups")):
+        path = child("spec.groups", index)
+        group = parser.fields(raw, path, GROUP_KEYS) if isinstance(raw, yaml.MappingNode) else None
         if group is None:
+            parser.mapping(raw, path, GROUP_KEYS)
             continue
-        identifier = parser.identifier(group, "id", path)
-        if declare(identifier, path):
-            raw_groups.append((path, group, cast(str, identifier)))
-    group_paths = {identifier: path for path, _, identifier in raw_groups}
+        identifier = parser.identifier(raw, group, path)
+        if declare(identifier, group.get("id", raw), path):
+            raw_groups.append((path, raw, group, cast(str, identifier)))
+    group_paths = {identifier: path for path, _, _, identifier in raw_groups}
     parents: dict[str, str | None] = {}
-    for path, group, identifier in raw_groups:
-        parents[identifier] = parser.reference(group, "parent", path, group_paths, "group")
-    _break_cycles(parents, group_paths, parser)
-    for path, group, identifier in raw_groups:
+    for path, raw, group, identifier in raw_groups:
+        parents[identifier] = parser.reference(raw, group, "parent", path, group_paths, "group")
+    _break_cycles(parents, {identifier: (path, group.get("parent", raw)) for path, raw, group, identifier
+                            in raw_groups}, parser)
+    for path, _raw, group, identifier in raw_groups:
         parent = parents[identifier]
-        style = parser.choice(group, "style", path, GROUP_STYLES, "group style", "inner" if parent else "outer")
-        diagram.groups.append(DeclaredGroup(identifier, parser.text(group, "label", path, identifier), parent,
-                                             cast(GroupStyle, style)))
+        style = parser.word(group, "style", path, GROUP_STYLES, "group style", "inner" if parent else "outer")
+        diagram.groups.append(DeclaredGroup(identifier, parser.label(group, "label", path, identifier), parent,
+                                            cast(GroupStyle, style)))
 
-    node_paths: dict[str, DocPath] = {}
-    raw_nodes = parser.items(spec.get("nodes"), ("spec", "nodes"))
-    if not raw_nodes and spec_or_none is not None:
-        parser.problem(("spec",), "`nodes` is missing or empty: a diagram needs at least one node")
+    node_paths: dict[str, str] = {}
+    raw_nodes = _items(parser, spec, "nodes", "spec.nodes")
+    if not raw_nodes and isinstance(spec_node, yaml.MappingNode):
+        parser.problem(spec.get("nodes", spec_node), "spec", "`nodes` is missing or empty: a diagram needs at "
+                                                             "least one node")
     for index, raw in enumerate(raw_nodes):
-        path = ("spec", "nodes", index)
-        node = parser.mapping(raw, path, NODE_KEYS)
-        if node is None:
+        path = child("spec.nodes", index)
+        if not isinstance(raw, yaml.MappingNode):
+            parser.mapping(raw, path, NODE_KEYS)
             continue
-        identifier = parser.identifier(node, "id", path)
-        if identifier is None or not declare(identifier, path):
+        node = parser.fields(raw, path, NODE_KEYS)
+        identifier = parser.identifier(raw, node, path)
+        if identifier is None or not declare(identifier, node.get("id", raw), path):
             continue
         node_paths[identifier] = path
-        details = tuple(_detail(parser, value, (*path, "details", i))
-                        for i, value in enumerate(parser.items(node.get("details"), (*path, "details"),
-                                                               MAX_DETAILS)))
+        details_path = child(path, "details")
+        details = tuple(_detail(parser, value, child(details_path, i)) for i, value in enumerate(
+            _items(parser, node, "details", details_path, MAX_DETAILS)))
         diagram.nodes.append(DeclaredNode(
             id=identifier,
-            label=parser.text(node, "label", path, identifier),
-            group=parser.reference(node, "group", path, group_paths, "group"),
-            shape=cast(Shape, parser.choice(node, "shape", path, SHAPES, "shape", "rounded")),
-            colour=cast(Colour, parser.choice(node, "colour", path, COLOURS, "colour", "neutral")),
-            badge=parser.text(node, "badge", path),
+            label=parser.label(node, "label", path, identifier),
+            group=parser.reference(raw, node, "group", path, group_paths, "group"),
+            shape=cast(Shape, parser.word(node, "shape", path, SHAPES, "shape", "rounded")),
+            colour=cast(Colour, parser.word(node, "colour", path, COLOURS, "colour", "neutral")),
+            badge=parser.label(node, "badge", path),
             details=tuple(d for d in details if d),
-            state=cast(State, parser.choice(node, "state", path, STATES, "state", "real")),
+            state=cast(State, parser.word(node, "state", path, STATES, "state", "real")),
         ))
 
-    for index, raw in enumerate(parser.items(spec.get("edges"), ("spec", "edges"))):
-        path = ("spec", "edges", index)
-        edge = parser.mapping(raw, path, EDGE_KEYS)
-        if edge is None:
+    for index, raw in enumerate(_items(parser, spec, "edges", "spec.edges")):
+        path = child("spec.edges", index)
+        if not isinstance(raw, yaml.MappingNode):
+            parser.mapping(raw, path, EDGE_KEYS)
             continue
-        source = parser.reference(edge, "from", path, node_paths, "node", required=True)
-        target = parser.reference(edge, "to", path, node_paths, "node", required=True)
-        arrow = edge.get("arrow", True)
-        if not isinstance(arrow, bool):
-            parser.problem((*path, "arrow"), f"must be true or false, not {_kind_of(arrow)}")
-            arrow = True
-        label = parser.text(edge, "label", path)
-        line = cast(Line, parser.choice(edge, "line", path, LINES, "line", "solid"))
-        colour = cast(Colour, parser.choice(edge, "colour", path, COLOURS, "colour", "grey"))
+        edge = parser.fields(raw, path, EDGE_KEYS)
+        source = parser.reference(raw, edge, "from", path, node_paths, "node", required=True)
+        target = parser.reference(raw, edge, "to", path, node_paths, "node", required=True)
+        arrow = parser.flag(edge["arrow"], child(path, "arrow")) if "arrow" in edge else True
+        label = parser.label(edge, "label", path)
+        line = cast(Line, parser.word(edge, "line", path, LINES, "line", "solid"))
+        colour = cast(Colour, parser.word(edge, "colour", path, COLOURS, "colour", "grey"))
         if source is not None and target is not None:
-            diagram.edges.append(DeclaredEdge(source, target, label, line, colour, arrow))
+            diagram.edges.append(DeclaredEdge(source, target, label, line, colour, True if arrow is None else arrow))
 
-    for index, raw in enumerate(parser.items(spec.get("aligned"), ("spec", "aligned"))):
-        path = ("spec", "aligned", index)
-        row = [value for i, value in enumerate(parser.items(raw, path, MAX_ROW))
-               if _known_node(parser, value, (*path, i), node_paths)]
+    for index, raw in enumerate(_items(parser, spec, "aligned", "spec.aligned")):
+        path = child("spec.aligned", index)
+        row = [str(value.value) for i, value in enumerate(parser.items(raw, path, MAX_ROW) or [])
+               if _known_node(parser, value, child(path, i), node_paths)]
         if len(row) >= 2:
             diagram.aligned.append(tuple(dict.fromkeys(row)))
     return diagram, parser.problems
@@ -323,24 +280,40 @@ def drawn_count(node_counts: Sequence[int]) -> int:
     return len(node_counts)
 
 
-def _detail(parser: _Parser, value: object, path: DocPath) -> str:
-    if not isinstance(value, str):
-        parser.problem(path, f"must be a string, not {_kind_of(value)}")
-        return ""
-    if len(value) > MAX_TEXT:
-        parser.problem(path, f"is {len(value)} characters long; at most {MAX_TEXT}")
-    return parser.spend(value[:MAX_TEXT], path)
+def _word(node: yaml.Node | None) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) and node.tag == STR else None
 
 
-def _known_node(parser: _Parser, value: object, path: DocPath, nodes: Mapping[str, DocPath]) -> bool:
-    if isinstance(value, str) and value in nodes:
+def _value(root: yaml.Node, key: str) -> yaml.Node | None:
+    """The value of a key of a mapping node, null or not (None when absent or the node is no mapping)."""
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    found = [value for name, value in root.value if isinstance(name, yaml.ScalarNode) and name.value == key]
+    return found[-1] if found else None
+
+
+def _items(parser: _Parser, data: Mapping[str, yaml.Node], key: str, path: str, most: int = MAX_ITEMS
+           ) -> list[yaml.Node]:
+    node = data.get(key)
+    return [] if node is None else parser.items(node, path, most) or []
+
+
+def _detail(parser: _Parser, node: yaml.Node, path: str) -> str:
+    value = parser.text(node, path, most=MAX_TEXT)
+    return "" if value is None else parser.spend(node, value, path)
+
+
+def _known_node(parser: _Parser, node: yaml.Node, path: str, nodes: Mapping[str, str]) -> bool:
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR and node.value in nodes:
         return True
-    parser.problem(path, f"no node {value!r} to align")
+    parser.problem(node, path, "names no node declared in this diagram, so it cannot be aligned")
     return False
 
 
-def _break_cycles(parents: dict[str, str | None], paths: Mapping[str, DocPath], parser: _Parser) -> None:
-    """A group that is its own ancestor is reported and made a top-level group, once per cycle."""
+def _break_cycles(parents: dict[str, str | None], places: Mapping[str, tuple[str, yaml.Node]],
+                  parser: _Parser) -> None:
+    """A group that is its own ancestor is reported (the cycle named by the groups' places, never their ids)
+    and made a top-level group, once per cycle."""
     for start in parents:
         chain = [start]
         current = parents[start]
@@ -348,79 +321,24 @@ def _break_cycles(parents: dict[str, str | None], paths: Mapping[str, DocPath], 
             chain.append(current)
             current = parents[current]
         if current == start:
-            parser.problem((*paths[start], "parent"), f"groups form a cycle: {' → '.join([*chain, start])}")
+            path, node = places[start]
+            parser.problem(node, child(path, "parent"),
+                           f"groups form a cycle: {' → '.join(places[g][0] for g in [*chain, start])}")
             parents[start] = None
 
 
-def _kind_of(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return f"a {type(value).__name__}"
-
-
-# --- positions: which line and column each path of the document is at ------------------------------------------
-
-
-Position = tuple[int, int]  # 1-based line and column
-
-
-def node_positions(root: yaml.Node) -> tuple[dict[DocPath, Position], list[Problem]]:
-    """The position of every key and list item under a composed document, and a Problem for every alias: a
-    Diagram is written out in full (an alias could make a small file stand for a huge one)."""
-    positions: dict[DocPath, Position] = {(): _position(root)}
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    pending: list[tuple[DocPath, yaml.Node]] = [((), root)]
-    while pending:  # a loop, not recursion: nesting depth is the input's choice
-        path, node = pending.pop()
-        if id(node) in seen:
-            problems.append(Problem(path, f"{describe(path)}: aliases (*name) are not allowed in a Diagram; "
-                                          "write the value out"))
-            continue
-        seen.add(id(node))
-        children: list[tuple[DocPath, yaml.Node]] = []
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*path, key.value if isinstance(key, yaml.ScalarNode) else "?")
-                positions.setdefault(child, _position(key))
-                children.append((child, value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                positions.setdefault((*path, index), _position(item))
-                children.append(((*path, index), item))
-        pending.extend(reversed(children))  # visited in document order: the alias, not its anchor, is reported
-    return positions, problems
-
-
-def _position(node: yaml.Node) -> Position:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def where(source: Source, positions: Mapping[DocPath, Position], path: DocPath) -> Source:
-    """The source of the deepest part of `path` whose position is known; the document's own line otherwise."""
-    for length in range(len(path), -1, -1):
-        found = positions.get(path[:length])
-        if found is not None:
-            return Source(source.path, *found)
-    return source
-
-
 def diagnose(resource: Resource) -> list[Diagnostic]:
-    """Every problem of one Diagram document as an ERROR naming its file, line and column."""
-    _, problems = parse_diagram(resource.body)
-    positions: dict[DocPath, Position] = {}
-    if isinstance(resource.node, yaml.Node):
-        positions, alias_problems = node_positions(resource.node)
-        problems = [*alias_problems, *problems]
-    return [Diagnostic(where(resource.source, positions, p.path), Severity.ERROR,
-                       f"Diagram {resource.name}: {p.message}", CHECK) for p in problems]
+    """Every problem of one Diagram document as an ERROR naming its file, line and column (a document without
+    positions, from JSON: the document's own line)."""
+    root = resource.node if isinstance(resource.node, yaml.Node) else None
+    _, problems = parse_diagram(root if root is not None else resource.body)
+    if root is not None:
+        problems = [*aliases(root, "the document", "aliases (*name) are not allowed in a Diagram; write the "
+                                                   "value out"), *problems]
+    return [Diagnostic(Source(resource.source.path, p.line, p.column) if p.line else resource.source,
+                       Severity.ERROR, f"Diagram {resource.name}: {p}", CHECK) for p in problems]
+
+
+def diagram_of(resource: Resource) -> DeclaredDiagram:
+    """The valid part of one Diagram resource, read from its composed node when it has one."""
+    return parse_diagram(resource.node if isinstance(resource.node, yaml.Node) else resource.body)[0]

@@ -454,7 +454,7 @@ def runs_on(spec: Mapping[str, Any], node: Resource) -> bool:
     return tolerates(spec, [as_mapping(t) for t in as_list(node.spec.get("taints"))])
 
 
-# --- Custom kinds: field paths, and Pod templates named by relationship rules (gen/rules/custom.py) -------------
+# --- Custom kinds: field paths, and Pod templates named by relationship rules (gen/rules/custom/) --------------
 
 
 def field_values(value: object, path: str) -> list[Any]:

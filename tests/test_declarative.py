@@ -82,9 +82,9 @@ def test_an_unknown_key_is_an_error_at_its_line(tmp_path: Path) -> None:
 def test_an_edge_to_an_unknown_node_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(BROKEN, encoding="utf-8")
-    edge = next(d for d in _diagnostics("", str(path)) if "cache" in d.message)
-    assert (edge.source.line, edge.source.column) == (12, 19)  # the `to:` key of the edge
-    assert "spec.edges[0].to: no node 'cache' (known nodes: db, web)" in edge.message
+    edge = next(d for d in _diagnostics("", str(path)) if "edges[0].to" in d.message)
+    assert (edge.source.line, edge.source.column) == (12, 23)  # the `to:` value of the edge
+    assert "spec.edges[0].to: names no node declared in this diagram" in edge.message
     assert edge.severity is Severity.ERROR
 
 
@@ -93,38 +93,63 @@ def test_gen_check_and_gen_render_fail_on_a_broken_diagram(tmp_path: Path, capsy
     path = tmp_path / "broken.yaml"
     path.write_text(BROKEN, encoding="utf-8")
     assert main(["check", str(path)]) == 1
-    assert f"{path}:12:19: error: Diagram broken: spec.edges[0].to: no node 'cache'" in capsys.readouterr().err
+    assert f"{path}:12:23: error: Diagram broken: spec.edges[0].to: names no node" in capsys.readouterr().err
     assert main(["render", str(path), "--view", "diagram", "-o", str(tmp_path / "x.dot")]) == 1
     assert f"{path}:9:7: error" in capsys.readouterr().err
     assert '"broken/web"' in (tmp_path / "x.dot").read_text(encoding="utf-8")  # the valid part is still drawn
+
+
+def test_every_problem_of_a_diagram_is_reported_at_its_line_and_column_never_quoting_a_value() -> None:
+    text = """\
+apiVersion: kubedocs.dev/v1
+kind: Diagram
+metadata: {name: many}
+spec:
+  direction: sideways-kdS3cret
+  nodes:
+    - {id: a, shape: hexagn-kdS3cret, label: 3}
+    - {id: a}
+  edges:
+    - {from: a, to: nowhere-kdS3cret, arrow: maybe}
+"""
+    found = [(d.source.line, d.source.column, d.message.split(": ", 1)[1].split(";")[0]) for d in _diagnostics(text)]
+    assert found == [
+        (5, 14, "spec.direction: unknown direction"),
+        (7, 22, "spec.nodes[0].shape: unknown shape"),
+        (7, 46, "spec.nodes[0].label: must be a string, not a number (quote it)"),
+        (8, 12, "spec.nodes[1].id: duplicate id: first declared at spec.nodes[0]"),
+        (10, 21, "spec.edges[0].to: names no node declared in this diagram"),
+        (10, 46, "spec.edges[0].arrow: must be true or false, not a string"),
+    ]
+    assert "kdS3cret" not in " ".join(str(d) for d in _diagnostics(text))
 
 
 # --- every other problem ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("spec", "fragment"), [
-    ({"nodes": [{"id": "a", "shape": "hexagn"}]}, f"unknown shape 'hexagn'; allowed: {', '.join(SHAPES)}"),
-    ({"nodes": [{"id": "a", "colour": "pink"}]}, f"unknown colour 'pink'; allowed: {', '.join(COLOURS)}"),
-    ({"nodes": [{"id": "a", "state": "gone"}]}, "unknown state 'gone'; allowed: real, derived, missing"),
-    ({"nodes": [{"id": "a"}], "direction": "RL"}, "unknown direction 'RL'; allowed: LR, TB, BT"),
-    ({"nodes": [{"id": "a"}], "edges": [{"from": "a", "to": "a", "line": "wavy"}]}, "unknown line 'wavy'"),
-    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "style": "fancy"}]}, "unknown group style 'fancy'"),
-    ({"nodes": [{"id": "a"}, {"id": "a"}]}, "duplicate id 'a': first declared at spec.nodes[0]"),
-    ({"nodes": [{"id": "a"}], "groups": [{"id": "a"}]}, "duplicate id 'a'"),
-    ({"nodes": [{"id": "a", "group": "g"}]}, "spec.nodes[0].group: no group 'g' (known groups: none)"),
-    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "parent": "h"}]}, "no group 'h'"),
+    ({"nodes": [{"id": "a", "shape": "hexagn"}]}, f"spec.nodes[0].shape: unknown shape; allowed: {', '.join(SHAPES)}"),
+    ({"nodes": [{"id": "a", "colour": "pink"}]}, f"nodes[0].colour: unknown colour; allowed: {', '.join(COLOURS)}"),
+    ({"nodes": [{"id": "a", "state": "gone"}]}, "unknown state; allowed: real, derived, missing"),
+    ({"nodes": [{"id": "a"}], "direction": "RL"}, "unknown direction; allowed: LR, TB, BT"),
+    ({"nodes": [{"id": "a"}], "edges": [{"from": "a", "to": "a", "line": "wavy"}]}, "unknown line; allowed"),
+    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "style": "fancy"}]}, "unknown group style; allowed"),
+    ({"nodes": [{"id": "a"}, {"id": "a"}]}, "spec.nodes[1].id: duplicate id: first declared at spec.nodes[0]"),
+    ({"nodes": [{"id": "a"}], "groups": [{"id": "a"}]}, "duplicate id: first declared at spec.groups[0]"),
+    ({"nodes": [{"id": "a", "group": "g"}]}, "spec.nodes[0].group: names no group declared in this diagram"),
+    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "parent": "h"}]}, "spec.groups[0].parent: names no group"),
     ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "parent": "h"}, {"id": "h", "parent": "g"}]},
-     "groups form a cycle: g → h → g"),
-    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "parent": "g"}]}, "groups form a cycle: g → g"),
+     "groups form a cycle: spec.groups[0] → spec.groups[1] → spec.groups[0]"),
+    ({"nodes": [{"id": "a"}], "groups": [{"id": "g", "parent": "g"}]}, "a cycle: spec.groups[0] → spec.groups[0]"),
     ({"nodes": [{"id": "a", "label": 3}]}, "spec.nodes[0].label: must be a string, not a number"),
     ({"nodes": [{"id": "a", "details": "x"}]}, "spec.nodes[0].details: must be a list"),
     ({"nodes": [{"id": "a", "details": [["x"]]}]}, "spec.nodes[0].details[0]: must be a string, not a list"),
-    ({"nodes": [{"id": "a b"}]}, "'a b' is not an id"),
+    ({"nodes": [{"id": "a b"}]}, "spec.nodes[0].id: must be an id"),
     ({"nodes": [{"label": "no id"}]}, "spec.nodes[0]: `id` is required"),
     ({"nodes": ["a"]}, "spec.nodes[0]: must be a mapping"),
     ({"nodes": [{"id": "a"}], "edges": [{"to": "a"}]}, "spec.edges[0]: `from` is required"),
     ({"nodes": [{"id": "a"}], "edges": [{"from": "a", "to": "a", "arrow": "no"}]}, "must be true or false"),
-    ({"nodes": [{"id": "a"}], "aligned": [["a", "b"]]}, "spec.aligned[0][1]: no node 'b' to align"),
+    ({"nodes": [{"id": "a"}], "aligned": [["a", "b"]]}, "spec.aligned[0][1]: names no node declared in this diagram"),
     ({"nodes": []}, "`nodes` is missing or empty"),
     ({"nodes": [{"id": "a"}], "layout": "LR"}, "spec: unknown key 'layout'; allowed: direction, groups, nodes"),
 ])
@@ -134,8 +159,8 @@ def test_each_problem_is_one_error(spec: dict[str, Any], fragment: str) -> None:
 
 
 def test_document_level_problems() -> None:
-    assert _one(BROKEN.replace("kubedocs.dev/v1", "kubedocs.dev/v2"), "unsupported apiVersion 'kubedocs.dev/v2'")
-    assert _one(BROKEN.replace("kind: Diagram", "kind: Chart"), "unknown kind 'Chart' in kubedocs.dev")
+    assert _one(BROKEN.replace("kubedocs.dev/v1", "kubedocs.dev/v2"), "unsupported apiVersion; this gen")
+    assert _one(BROKEN.replace("kind: Diagram", "kind: Chart"), "kind: unknown kind in kubedocs.dev")
     assert _one(BROKEN.replace("  name: broken", "  name: broken\n  namespace: x"), "unknown key 'namespace'")
     assert _one(BROKEN.split("spec:")[0], "`spec` is required")
     assert _one(BROKEN + "extra: 1\n", "the document: unknown key 'extra'")

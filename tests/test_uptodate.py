@@ -174,7 +174,7 @@ def test_a_build_with_a_failed_figure_is_never_replayed(site_copy: Callable[[str
     for _ in range(2):
         done = gen(site, cache_home)
         assert done.code == 1 and not done.replayed
-        assert "docs/unknown-view.md:3: error: unknown view 'sideways'" in done.stderr
+        assert "docs/unknown-view.md:5:7: error: view: unknown view; allowed: " in done.stderr
     assert not (cache_home / "kubedocs" / "builds").exists() or not any((cache_home / "kubedocs" / "builds").iterdir())
 
 

@@ -73,7 +73,7 @@ SITES = Path(__file__).resolve().parent / "site"
 
 @pytest.mark.parametrize(("name", "failed", "message"), [
     ("broken", 1, "manifests/broken/bad.yaml:11:6: error: invalid YAML"),
-    ("spec-errors", 2, "docs/unknown-view.md:3: error: unknown view 'sideways'"),
+    ("spec-errors", 2, "docs/unknown-view.md:5:7: error: view: unknown view; allowed: "),
 ])
 def test_gen_exits_1_when_a_figure_cannot_be_drawn(tmp_path: Path, name: str, failed: int, message: str) -> None:
     site = tmp_path / name
@@ -176,6 +176,6 @@ def test_a_declaration_error_names_the_pages_line_of_the_mistake(site: Path) -> 
                                           encoding="utf-8")
     done = _gen(site)
     assert done.returncode == 1
-    assert "docs/bad.md:5: error: the block is not valid YAML: " in done.stderr, done.stderr
+    assert "docs/bad.md:5:3: error: the block is not valid YAML: " in done.stderr, done.stderr
     check = _gen(site, "check")
-    assert "docs/bad.md:5: error: kubedocs figure: the block is not valid YAML: " in check.stderr, check.stderr
+    assert "docs/bad.md:5:3: error: kubedocs figure: the block is not valid YAML: " in check.stderr, check.stderr

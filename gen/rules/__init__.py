@@ -76,7 +76,7 @@ RULES: tuple[Rule, ...] = (
 
 def derive(inventory: Inventory, rules: tuple[Rule, ...] = RULES, rule_book: RuleBook | None = None) -> Graph:
     """The one derived graph every view selects from. `rule_book` holds the relationship rules of custom kinds
-    (gen/rules/custom.py; default: the shipped ones): its Pod templates join the workload chain and it takes the
+    (gen/rules/custom/; default: the shipped ones): its Pod templates join the workload chain and it takes the
     place of derive_custom_edges."""
     graph = Graph(inventory)
     book = rule_book if rule_book is not None else shipped_rules(inventory.kinds())

@@ -19,12 +19,12 @@ def check_declared_diagrams(inventory: Inventory, pods: list[PodInstance]) -> Fa
         CHECK,
         MAX_FIGURE_NODES,
         diagnose,
+        diagram_of,
         drawn_count,
-        parse_diagram,
     )
 
     findings = [d for resource in declared for d in diagnose(resource)]
-    drawn = drawn_count([len(parse_diagram(resource.body)[0].nodes) for resource in declared])
+    drawn = drawn_count([len(diagram_of(resource).nodes) for resource in declared])
     if drawn < len(declared):  # the view stops at the same diagram
         findings.append(Diagnostic(declared[drawn].source, Severity.ERROR,
                                    f"Diagram {declared[drawn].name}: the diagrams of this input have more than "

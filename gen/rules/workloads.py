@@ -49,7 +49,7 @@ def _container_part(container: Container) -> Part:
 
 def derive_workload_chain(inventory: Inventory, custom: Sequence[CustomPodTemplate] = ()) -> WorkloadChain:
     """Pods real and derived. `custom` names the Pod templates of custom workload kinds (from relationship rules,
-    gen/rules/custom.py): their Pods are derived as a Deployment's are."""
+    gen/rules/custom/): their Pods are derived as a Deployment's are."""
     facts = Facts()
     pods: list[PodInstance] = []
     owned_by = _children_by_owner(inventory)

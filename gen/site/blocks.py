@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import yaml
 
 from ..records import record
-from ..safeyaml import Refused, Unreadable, describe_error, single_document
+from ..safeyaml import Refused, Unreadable, describe_error
+from ..schema import FLOAT, INT, STR, Problem, Reader, child, compose_one, is_null, kind_of
 
 if TYPE_CHECKING:
     from ..views.base import Filters
@@ -64,12 +65,26 @@ class FigureSpec:
 
 
 class SpecError(ValueError):
-    """The block's body is not a valid figure declaration; the message says what is wrong, and `line` (1-based,
-    in the body) where, when one line is to blame: the page's line is the fence's plus that."""
+    """The block's body is not a valid figure declaration: every problem found, each saying what is wrong and
+    where (`line` and `column` 1-based in the body, 0 when the block as a whole is to blame: the page's line is
+    the fence's plus that). `line` is the first problem's line, or None."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line, p.column)))  # in reading order
+        super().__init__("; ".join(map(str, self.problems)))
+        self.line = next((p.line for p in self.problems if p.line), None)
+
+    def on_page(self, block: FigureBlock) -> list[tuple[int, int, str]]:
+        """Each problem as (line, column, message) in the page that holds the block (column 0: unknown)."""
+        return [(block.line + p.line, len(block.indent) + p.column if p.column else 0, str(p))
+                for p in self.problems]
+
+    def describe(self, block: FigureBlock) -> str:
+        """One text for every problem: the problem alone, or each with its line and column in the page."""
+        if len(self.problems) == 1:
+            return str(self)
+        return "; ".join(f"line {line}:{column}: {message}" if column else f"line {line}: {message}"
+                         for line, column, message in self.on_page(block))
 
 
 def find_blocks(markdown: str) -> Iterator[FigureBlock]:
@@ -158,55 +173,103 @@ def _in_indented_code(above: str | None, indent: int) -> bool:
 
 
 def parse_spec(body: str) -> FigureSpec:
+    """The figure a block's body declares; SpecError with every problem of the body otherwise."""
     try:
-        data = single_document(body) if body.strip() else None
+        root = compose_one(body) if body.strip() else None
     except Unreadable as exc:
-        raise SpecError(f"the block is not valid YAML: {exc.message}", exc.line) from None
+        raise SpecError([Problem("", f"the block is not valid YAML: {exc.message}", exc.line, exc.column)]) from None
     except Refused as exc:
-        raise SpecError(f"the block is refused: {exc.message}", exc.line) from None
+        raise SpecError([Problem("", f"the block is refused: {exc.message}", exc.line, exc.column)]) from None
     except yaml.YAMLError as exc:
-        line, _column, message = describe_error(exc, body)
-        raise SpecError(f"the block is not valid YAML: {message}", line or None) from None
-    if not isinstance(data, dict):
-        raise SpecError("the block must be a YAML mapping with at least `manifests:`")
-    unknown = sorted(set(map(str, data)) - set(KEYS))
-    if unknown:
-        raise SpecError(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(KEYS)}")
-    manifests = _strings(data, "manifests")
-    if not manifests:
-        raise SpecError("`manifests:` is required: paths under manifests/ (a string or a list)")
-    for path in manifests:
+        line, column, message = describe_error(exc, body)
+        raise SpecError([Problem("", f"the block is not valid YAML: {message}", line, column)]) from None
+    if not isinstance(root, yaml.MappingNode):
+        raise SpecError([Problem("", "the block must be a YAML mapping with at least `manifests:`")])
+    reader = Reader("the block")
+    found = reader.mapping(root, "", KEYS) or {}
+    manifests = _strings(reader, found.get("manifests"), "manifests")
+    if "manifests" not in found or (not manifests and not reader.problems_within(found["manifests"])):
+        reader.problem(root, "", "`manifests` is required: paths under manifests/ (a string or a list)")
+    _check_manifest_paths(reader, found.get("manifests"))
+    view = _view(reader, found.get("view"))
+    caption = _caption(reader, found["caption"]) if "caption" in found else ""
+    split = found.get("split")
+    if split is not None and _text(split) != "":
+        reader.choice(split, "split", SPLITS, "split")
+    spec = FigureSpec(manifests, view, caption, _strings(reader, found.get("namespace"), "namespace"),
+                      _strings(reader, found.get("kinds"), "kinds"), _strings(reader, found.get("names"), "names"),
+                      _text(split) or "" if split is not None else "")
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return spec
+
+
+def _text(node: yaml.Node) -> str | None:
+    """A scalar as the text it names: a string, or a whole number YAML read as one (a directory `2024`)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR:
+        return str(node.value)
+    if isinstance(node, yaml.ScalarNode) and node.tag == INT:
+        number = Reader().integer(node, "")
+        return None if number is None else str(number)
+    return None
+
+
+def _strings(reader: Reader, node: yaml.Node | None, key: str) -> tuple[str, ...]:
+    """One string or a list of strings; every other value is a problem at its place."""
+    if is_null(node):
+        return ()
+    assert node is not None
+    # A YAML boolean (`yes`, `on`, `true`) would become the text "True", which names nothing.
+    hint = " (quote yes, no, on, off, true and false)"
+    if not isinstance(node, yaml.SequenceNode):
+        text = _text(node)
+        if text is None:
+            reader.problem(node, key, f"must be a string or a list of strings, not {kind_of(node)}"
+                                      f"{hint if kind_of(node) == 'a boolean' else ''}")
+            return ()
+        return (text,)
+    values: list[str] = []
+    for index, item in enumerate(node.value):
+        text = _text(item)
+        if text is None:
+            reader.problem(item, child(key, index), f"must be a string, not {kind_of(item)}"
+                                                    f"{hint if kind_of(item) == 'a boolean' else ''}")
+        else:
+            values.append(text)
+    return tuple(values)
+
+
+def _check_manifest_paths(reader: Reader, node: yaml.Node | None) -> None:
+    """Each path must name something under manifests/: not blank, not absolute, no `..` step."""
+    items = list(enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else [(None, node)]
+    for index, item in items:
+        path = _text(item) if item is not None else None
+        where = "manifests" if index is None else child("manifests", index)
+        if path is None:
+            continue  # not text: said by _strings
         if not path.strip():
-            raise SpecError("a manifest path is blank: name a file or directory under manifests/")
-        if path.startswith("/") or ".." in path.split("/"):
-            raise SpecError(f"manifest path {path!r} must stay under manifests/")
+            reader.problem(item, where, "a manifest path is blank: name a file or directory under manifests/")
+        elif path.startswith("/") or ".." in path.split("/"):
+            reader.problem(item, where, "a manifest path must stay under manifests/ (no leading / and no ..)")
+
+
+def _view(reader: Reader, node: yaml.Node | None) -> str:
     from ..views import VIEWS  # here, not at import: a cached rebuild never builds a view
 
-    view = str(data.get("view", "topology"))
-    if view not in VIEWS:
-        raise SpecError(f"unknown view {view!r}; views: {', '.join(sorted(VIEWS))}")
-    caption = data.get("caption", "")
-    if not isinstance(caption, str | int | float) or isinstance(caption, bool):
-        raise SpecError("`caption:` must be text")
-    split = data.get("split", "")
-    if split not in ("", *SPLITS):
-        raise SpecError(f"`split:` must be one of {', '.join(SPLITS)}")
-    return FigureSpec(manifests, view, str(caption or ""), _strings(data, "namespace"), _strings(data, "kinds"),
-                      _strings(data, "names"), str(split))
+    if node is None:
+        return "topology"
+    return reader.choice(node, "view", sorted(VIEWS), "view") or "topology"
 
 
-def _strings(data: dict[str, object], key: str) -> tuple[str, ...]:
-    value = data.get(key)
-    if value is None:
-        return ()
-    # bool is an int to Python: YAML's `yes`/`on`/`true` would become the text "True", which names nothing.
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return (str(value),)
-    if isinstance(value, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
-        return tuple(str(v) for v in value)
-    values = value if isinstance(value, list) else [value]
-    hint = " (quote yes, no, on, off, true and false)" if any(isinstance(v, bool) for v in values) else ""
-    raise SpecError(f"`{key}:` must be a string or a list of strings{hint}")
+def _caption(reader: Reader, node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR:
+        return str(node.value)
+    number = Reader().number(node, "") if isinstance(node, yaml.ScalarNode) and node.tag in (INT, FLOAT) else None
+    if number is None:
+        reader.problem(node, "caption", f"must be text, not {kind_of(node)}")
+        return ""
+    integer = Reader().integer(node, "") if node.tag == INT else None
+    return str(integer if integer is not None else number)
 
 
 def timeout_option(value: object) -> float | None:

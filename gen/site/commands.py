@@ -38,9 +38,9 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
             where = Source(shown, block.line)
             try:
                 spec = parse_spec(block.body)
-            except SpecError as exc:
-                at = Source(shown, block.line + exc.line) if exc.line else where
-                problems.append(Diagnostic(at, Severity.ERROR, f"kubedocs figure: {exc}", "figure-declaration"))
+            except SpecError as exc:  # every problem of the declaration, each at its line and column
+                problems.extend(Diagnostic(Source(shown, line, column), Severity.ERROR, f"kubedocs figure: {message}",
+                                           "figure-declaration") for line, column, message in exc.on_page(block))
                 continue
             _, missing = figure_inputs(spec, layout)
             # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
@@ -70,7 +70,13 @@ def build_figures(config: str) -> int:
     inputs: set[str] = {str(path) for path in layout.rule_files}
     for result in site_figures(layout, cache):
         where = f"{(docs / result.page).as_posix() if docs is not None else result.page}:{result.message_line}"
-        if result.error is not None or result.figure is None:
+        if result.error is not None:  # every problem of the declaration, each at its line and column
+            page = where.rsplit(":", 1)[0]
+            for line, column, message in result.error.on_page(result.block):
+                print(f"{page}:{line}{f':{column}' if column else ''}: error: {message}", file=sys.stderr)
+            counts["failed"] += 1
+            continue
+        if result.figure is None:
             print(f"{where}: error: {result.error}", file=sys.stderr)
             counts["failed"] += 1
             continue

@@ -97,8 +97,11 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
     def _figure_html(self, page: Page, result: FigureResult) -> str:
         assert self.layout is not None
         if result.figure is None:
-            log.warning(f"{result.where}: kubedocs figure: {result.error}")
-            return error_box(str(result.error), result.where, self.words)
+            shown = result.where.rsplit(":", 1)[0]
+            for line, column, message in result.error.on_page(result.block) if result.error else []:
+                log.warning(f"{shown}:{line}{f':{column}' if column else ''}: kubedocs figure: {message}")
+            message = result.error.describe(result.block) if result.error else "the figure could not be drawn"
+            return error_box(message, result.where, self.words)
         figure, spec = result.figure, result.figure.spec
         for diagnostic in figure.diagnostics:
             # Errors and findings are warnings, so `mkdocs build --strict` fails; notes are informational.

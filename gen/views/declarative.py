@@ -8,7 +8,7 @@ ids never collide and every SVG <title> says which diagram a box comes from. The
 
 from __future__ import annotations
 
-from ..declarative import MAX_FIGURE_NODES, DeclaredDiagram, drawn_count, parse_diagram
+from ..declarative import MAX_FIGURE_NODES, DeclaredDiagram, diagram_of, drawn_count
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
 from ..model import is_declared
@@ -18,7 +18,7 @@ CATEGORY = "declared"  # the SVG class of every box, link and group drawn from a
 
 
 def build_declared(graph: Graph, filters: Filters) -> Diagram:
-    declared = [parse_diagram(r.body)[0] for r in graph.inventory
+    declared = [diagram_of(r) for r in graph.inventory
                 if is_declared(r) and (not filters.names or r.name in filters.names)]
     diagram = Diagram(empty_message="no Diagram documents (apiVersion: kubedocs.dev/v1, kind: Diagram) "
                                     "in this figure's input")

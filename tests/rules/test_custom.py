@@ -403,21 +403,21 @@ def test_a_projects_own_rules_add_relationships_and_workloads(inventory_of: Inve
      8, 47, "unknown key 'relaton'"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - group: a.io\n      kind: X\n"
      "      references:\n        - {field: spec.a, to: {kind: Secret}, relation: summons}\n",
-     8, 57, "unknown relation 'summons'"),
+     8, 57, "references[0].relation: unknown relation; allowed: "),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - group: a.io\n      kind: X\n"
      "      references:\n        - {field: [spec], to: {kind: Secret}}\n",
-     8, 19, "field must be a non-empty string"),
+     8, 19, "references[0].field: must be a non-empty string, not a list"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - group: a.io\n      kind: X\n"
      "      references:\n        - {field: 'spec..a', to: {kind: Secret}}\n",
      8, 19, "is not a dotted field path"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - kind: Widget\n"
-     "      references: []\n", 5, 7, "its API group is required"),
+     "      references: []\n", 5, 13, "kind: is not a built-in kind, so its API group is required"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules: {}\n", 4, 10, "must be a list"),
-    ("apiVersion: kubedocs.dev/v1\nkind: Diagram\nspec: {rules: []}\n", 2, 7, "kind must be RelationshipRules"),
+    ("apiVersion: kubedocs.dev/v1\nkind: Diagram\nspec: {rules: []}\n", 2, 7, "kind: must be RelationshipRules"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - &r {kind: Secret, references: []}\n"
      "    - *r\n", 5, 7, "anchors and aliases are not allowed"),
     ("spec: [\n", 2, 1, "not valid YAML"),
-    ("spec: a\x01kdS3cret\n", 0, 0, "not valid YAML: a character YAML does not allow (U+0001"),  # one line
+    ("spec: a\x01kdS3cret\n", 1, 0, "not valid YAML: a character YAML does not allow (U+0001"),  # one line
 ])
 def test_bad_rule_files_are_errors_at_their_line_never_tracebacks(
         text: str, line: int, column: int, message: str) -> None:
@@ -428,6 +428,33 @@ def test_bad_rule_files_are_errors_at_their_line_never_tracebacks(
     assert message in first.message
     assert first.severity is Severity.ERROR and first.check == CHECK
     assert rules == [] or all(rule.kind != "X" for rule in rules)  # a rule with a problem is dropped whole
+
+
+def test_every_problem_of_a_rule_file_is_reported_at_its_line_and_column_never_quoting_a_value() -> None:
+    text = """\
+apiVersion: kubedocs.dev/v1
+kind: RelationshipRules
+spec:
+  rules:
+    - group: a.io
+      kind: X
+      colour: kdS3cret
+      references:
+        - {field: spec.a, to: {kind: Secret}, relation: kdS3cret}
+        - {field: spec..kdS3cret, to: {kind: Secret}}
+        - {podTemplate: spec.pod, firstIndex: -1, podName: "{kdS3cret}"}
+"""
+    rules, problems = parse_rules(text, "rules.yaml")
+    assert rules == []
+    assert [(p.source.line, p.source.column, p.message.split(";")[0]) for p in problems] == [
+        (7, 7, "rule file: spec.rules[0]: unknown key 'colour'"),
+        (9, 57, "rule file: spec.rules[0].references[0].relation: unknown relation"),
+        (10, 19, "rule file: spec.rules[0].references[1].field: is not a dotted field path (spec.endpoints[].port)"),
+        (11, 47, "rule file: spec.rules[0].references[2].firstIndex: must be a whole number (0 or more)"),
+        (11, 60, "rule file: spec.rules[0].references[2].podName: an unknown placeholder (known: {name}, {group}, "
+                 "{index})"),
+    ]
+    assert "kdS3cret" not in " ".join(str(p) for p in problems)
 
 
 NOT_RULE_FILES = {  # files a rules option may name by mistake or malice: none of their text may be shown
@@ -488,7 +515,7 @@ def test_check_with_rules_option_and_a_bad_rule_file(root: Path, tmp_path: Path)
     assert good.returncode == 0, good.stderr
     bad = _gen(root, "check", str(tmp_path / "app.yaml"), "--rules", str(tmp_path / "bad.yaml"))
     assert bad.returncode == 1
-    assert re.search(rf"{re.escape(str(tmp_path / 'bad.yaml'))}:10:68: error: .*unknown relation 'summons'",
+    assert re.search(rf"{re.escape(str(tmp_path / 'bad.yaml'))}:10:68: error: .*relation: unknown relation; allowed: ",
                      bad.stderr), bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -701,11 +728,11 @@ spec:
     rules, problems = parse_rules(text, "rules.yaml")
     assert rules == []  # a rule with any problem is dropped whole
     assert [(p.source.line, p.message) for p in problems] == [
-        (8, "rule file: spec.rules[0].references[0].podName: unknown placeholder {replica} "
-            "(known: {name}, {group}, {index})"),
-        (9, "rule file: spec.rules[0].references[1].labels.a: unknown placeholder {name.__class__} "
-            "(known: {name}, {group}, {index})"),
-        (10, "rule file: spec.rules[0].references[2].firstIndex must be a whole number (0 or more)")]
+        (8, "rule file: spec.rules[0].references[0].podName: an unknown placeholder (known: {name}, {group}, "
+            "{index})"),
+        (9, "rule file: spec.rules[0].references[1].labels.a: an unknown placeholder (known: {name}, {group}, "
+            "{index})"),
+        (10, "rule file: spec.rules[0].references[2].firstIndex: must be a whole number (0 or more)")]
 
 
 def test_rules_that_would_find_a_million_links_stop_at_their_bound_and_say_so(

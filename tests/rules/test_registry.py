@@ -19,7 +19,7 @@ CALLED_BY_DERIVE = frozenset({"derive_workload_chain"})
 
 
 def _rule_modules() -> list[ModuleType]:
-    names = [f"gen.rules.{m.name}" for m in pkgutil.iter_modules(gen.rules.__path__) if not m.ispkg]
+    names = [m.name for m in pkgutil.walk_packages(gen.rules.__path__, "gen.rules.")]  # packages too (custom/)
     return [gen.rules, *(importlib.import_module(name) for name in names)]
 
 

@@ -66,9 +66,9 @@ def test_gen_check_and_mkdocs_build_agree(sites: Sites, tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8").replace("view: network", "view: nowhere"), encoding="utf-8")
     checked = _gen(site, "check", "--config", "mkdocs.yml", env=env)
     assert checked.returncode == 1
-    assert "documentation/index.md:3: error: kubedocs figure: unknown view 'nowhere'" in checked.stderr
+    assert "documentation/index.md:5:7: error: kubedocs figure: view: unknown view;" in checked.stderr
     failed = sites.build(site, tmp_path / "out2")
-    assert failed.returncode == 1 and "index.md:3: kubedocs figure: unknown view 'nowhere'" in failed.log
+    assert failed.returncode == 1 and "index.md:5:7: kubedocs figure: view: unknown view;" in failed.log
 
 
 def test_the_env_variable_moves_the_pages_for_all(sites: Sites, tmp_path: Path) -> None:

@@ -217,20 +217,20 @@ def spec_lenient(sites, tmp_path_factory):
 def test_spec_errors_fail_a_strict_build(sites, fixture_site, tmp_path):
     build = sites.build(fixture_site("spec-errors"), tmp_path / "out", strict=True)
     assert build.returncode != 0
-    assert "unknown-view.md:3" in build.log and "unknown view 'sideways'" in build.log
-    assert "no-manifests.md:3" in build.log and "`manifests:` is required" in build.log
+    assert "unknown-view.md:5:7: kubedocs figure: view: unknown view; allowed: " in build.log
+    assert "no-manifests.md:4:1" in build.log and "`manifests` is required" in build.log
 
 
-@pytest.mark.parametrize(("page", "message"), [
-    ("unknown-view", f"unknown view 'sideways'; views: {', '.join(sorted(VIEWS))}"),
-    ("no-manifests", "`manifests:` is required"),
+@pytest.mark.parametrize(("page", "message", "line"), [
+    ("unknown-view", f"view: unknown view; allowed: {', '.join(sorted(VIEWS))}", 5),
+    ("no-manifests", "the block: `manifests` is required", 4),
 ])
-def test_spec_error_becomes_an_error_box(spec_lenient, page, message):
+def test_spec_error_becomes_an_error_box(spec_lenient, page, message, line):
     assert spec_lenient.returncode == 0, spec_lenient.log
     soup = spec_lenient.page(page)
     boxes = soup.select(".kubedocs-error")
     assert len(boxes) == 1
-    assert f"{page}.md:3" in boxes[0].get_text(" ")
+    assert f"{page}.md:{line}" in boxes[0].get_text(" ")
     assert message in boxes[0].get_text(" ")
     assert not soup.select("figure.kubedocs-figure")
 

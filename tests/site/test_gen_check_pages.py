@@ -16,8 +16,9 @@ def _check(site: Path) -> subprocess.CompletedProcess[str]:
 def test_figure_declaration_errors_fail_the_check_at_their_page_and_line(fixture_site: Callable[[str], Path]) -> None:
     done = _check(fixture_site("spec-errors"))
     assert done.returncode == 1
-    assert "docs/unknown-view.md:3: error: kubedocs figure: unknown view 'sideways'" in done.stderr
-    assert "docs/no-manifests.md:3: error: kubedocs figure: `manifests:` is required" in done.stderr
+    assert "docs/unknown-view.md:5:7: error: kubedocs figure: view: unknown view; allowed: " in done.stderr
+    assert "docs/no-manifests.md:4:1: error: kubedocs figure: the block: `manifests` is required" in done.stderr
+    assert "sideways" not in done.stderr  # what was written is never quoted
     assert "no-such-view" not in done.stderr  # the example inside a 4-backtick fence is not a figure
     assert "Traceback" not in done.stderr
 

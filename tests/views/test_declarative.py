@@ -152,12 +152,12 @@ def test_a_broken_diagram_in_a_page_is_an_error_box_and_fails_a_strict_build(tmp
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(site / "mkdocs.yml"), "-d", str(tmp_path / "out")]
     strict = subprocess.run([*command, "--strict"], cwd=site, capture_output=True, text=True, timeout=300, env=env)
     assert strict.returncode != 0
-    assert "manifests/diagrams/broken.yaml:7:17: error: Diagram broken: spec.edges[0].to: no node 'nowhere'" \
+    assert "manifests/diagrams/broken.yaml:7:21: error: Diagram broken: spec.edges[0].to: names no node declared" \
         in strict.stdout + strict.stderr
     lenient = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300, env=env)
     assert lenient.returncode == 0, lenient.stderr
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert 'class="kubedocs-error"' in page and "manifests/diagrams/broken.yaml:7:17" in page
+    assert 'class="kubedocs-error"' in page and "manifests/diagrams/broken.yaml:7:21" in page
     assert "kubedocs-figure" not in page
 
 

@@ -1,0 +1,286 @@
+"""Custom resources, declaratively: what the rules of a rule file (read by gen/rules/custom/reader.py) find in an
+input — name references, label selectors, Pod templates — and the CRDs that define custom kinds.
+
+A rule reads names, selectors and numbers, never a value that may be secret (value_path_reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ...graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
+from ...kube import CustomPodTemplate, field_values, usable_name
+from ...model import (
+    BUILTIN_KINDS,
+    CLUSTER_SCOPED_KINDS,
+    KNOWN_CUSTOM_SCOPES,
+    Diagnostic,
+    Inventory,
+    Ref,
+    Severity,
+    Source,
+    as_list,
+    as_mapping,
+    string_map,
+)
+from ...records import record
+from ...selectors import parse_label_selector
+
+API_VERSION = "kubedocs.dev/v1"
+KIND = "RelationshipRules"
+CHECK = "invalid-rules"
+DANGLING = "dangling-custom-reference"
+
+MONITORS, DEFINES = Relation.MONITORS, Relation.DEFINES  # relationships only custom kinds have
+MAX_RULE_LINKS = 20_000  # links the rules of one figure may find
+
+
+@record(frozen=True)
+class Target:
+    kind: str
+    group: str = ""  # "" for built-in kinds
+
+
+@record(frozen=True)
+class NameReference:
+    """A field that names one object of a kind (in the resource's namespace unless namespace_field names one)."""
+
+    field: str
+    to: Target
+    relation: Relation
+    label: str = ""
+    label_field: str | None = None
+    namespace_field: str | None = None
+    kind_field: str | None = None  # a field that names the kind instead (cert-manager's issuerRef.kind)
+    optional: bool = False  # absent targets are neither drawn nor reported
+
+
+@record(frozen=True)
+class SelectorReference:
+    """A label selector over objects of a kind (Pods: every Pod, real or derived). An absent selector selects
+    nothing, an empty one everything (as prometheus-operator reads them)."""
+
+    selector: str
+    to: Target
+    relation: Relation
+    namespace_selector: str | None = None  # a label selector over Namespaces; absent: the resource's namespace
+    label: str = ""
+    label_field: str | None = None
+    namespaces: str | None = None  # prometheus-operator's NamespaceSelector: {any: true} or {matchNames: [...]}
+
+
+Reference = NameReference | SelectorReference
+
+
+@record(frozen=True)
+class CustomRule:
+    group: str
+    kind: str
+    references: tuple[Reference, ...]
+    templates: tuple[CustomPodTemplate, ...]
+    source: Source
+    annotation: str | None = None  # `when`: only resources with this annotation (and value, when given)
+    annotation_value: str | None = None
+
+    def applies_to(self, ref: Ref, annotations: Mapping[str, str]) -> bool:
+        if ref.kind != self.kind or ref.group != ("" if self.kind in BUILTIN_KINDS else self.group):
+            return False
+        if self.annotation is None:
+            return True
+        value = annotations.get(self.annotation)
+        return value is not None and (self.annotation_value is None or value == self.annotation_value)
+
+
+@record(frozen=True)
+class RuleBook:
+    """Every rule loaded, and every problem met loading them."""
+
+    rules: tuple[CustomRule, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @property
+    def pod_templates(self) -> tuple[CustomPodTemplate, ...]:
+        return tuple(t for rule in self.rules for t in rule.templates
+                     if not any(value_path_reason(path) for path in (t.template, *t.replicas)))
+
+    def derive(self, inventory: Inventory, pods: list[PodInstance]) -> Facts:
+        """The edges every rule finds, and the problems of the rule files as findings; at most MAX_RULE_LINKS
+        edges (a thousand rules over a thousand objects would make a million, and no figure could show them)."""
+        facts = Facts(findings=list(self.problems))
+        by_kind: dict[str, list[CustomRule]] = {}
+        for rule in self.rules:
+            by_kind.setdefault(rule.kind, []).append(rule)
+        for resource in inventory:
+            rules = by_kind.get(resource.ref.kind, ())
+            annotations = string_map(resource.metadata.get("annotations")) if rules else {}
+            for rule in rules:
+                if rule.applies_to(resource.ref, annotations):
+                    for reference in rule.references:
+                        _follow(reference, resource.ref, resource.body, resource.source, inventory, pods, facts)
+                        if len(facts.edges) > MAX_RULE_LINKS:
+                            del facts.edges[MAX_RULE_LINKS:]
+                            facts.findings.append(Diagnostic(
+                                rule.source, Severity.ERROR, f"the relationship rules find more than "
+                                f"{MAX_RULE_LINKS:,} links; the rest are left out (narrow the rules)", "rule-bound"))
+                            return facts
+        return facts
+
+
+# --- Following references -----------------------------------------------------------------------------------
+
+
+def _reads_values(reference: Reference) -> bool:
+    paths = ((reference.selector, reference.namespace_selector, reference.namespaces)
+             if isinstance(reference, SelectorReference) else
+             (reference.field, reference.namespace_field, reference.kind_field))
+    return any(value_path_reason(path) for path in (*paths, reference.label_field) if path)
+
+
+def _follow(reference: Reference, ref: Ref, body: Mapping[str, Any], source: Source, inventory: Inventory,
+            pods: list[PodInstance], facts: Facts) -> None:
+    if _reads_values(reference):
+        return  # the loader refuses such a rule; one built otherwise still shows no value (defence in depth)
+    label = " ".join(filter(None, [reference.label, ",".join(
+        str(v) for v in field_values(body, reference.label_field) if not isinstance(v, Mapping | list))
+        if reference.label_field else ""]))
+    if isinstance(reference, SelectorReference):
+        for target in _selected(reference, ref, body, inventory, pods):
+            facts.edges.append(GraphEdge(ref, target, reference.relation, label))
+        return
+    app = app_of(string_map(as_mapping(body.get("metadata")).get("labels")))
+    for name, namespace, kind in _named(reference, body):
+        if not usable_name(name):
+            continue
+        group = "" if kind in BUILTIN_KINDS else reference.to.group
+        target = Ref(kind, None if _cluster_scoped(kind, group, inventory) else (namespace or ref.namespace),
+                     name.strip(), group)
+        if target not in inventory:
+            if reference.optional:
+                continue
+            if reference.relation is Relation.CREATES:
+                facts.nodes.append(GraphNode(target, NodeState.DERIVED, source, app))  # made at run time
+            else:
+                facts.nodes.append(GraphNode(target, NodeState.MISSING, source, app))
+                facts.findings.append(Diagnostic(
+                    source, Severity.WARNING, f"{ref.kind} {ref.name}: {reference.field} names {kind} "
+                    f"{target.name}, which is not in the input", DANGLING))
+        facts.edges.append(GraphEdge(ref, target, reference.relation, label))
+
+
+def _named(reference: NameReference, body: Mapping[str, Any]) -> Iterator[tuple[Any, str | None, str]]:
+    """(name, namespace, kind) of each object a name reference names. A namespace or kind field under the same
+    list as the name (`alerting.alertmanagers[].namespace`) is read from the same item."""
+    items, names_path = _split_at_common_list(reference.field, reference.namespace_field, reference.kind_field)
+    for item in items(body):
+        namespaces = field_values(item, names_path[1]) if names_path[1] else []
+        kinds = field_values(item, names_path[2]) if names_path[2] else []
+        namespace = namespaces[0] if namespaces and isinstance(namespaces[0], str) else None
+        kind = kinds[0] if kinds and usable_name(kinds[0]) else reference.to.kind
+        for name in field_values(item, names_path[0] or reference.field):
+            yield name, namespace, kind
+
+
+def _split_at_common_list(*paths: str | None) -> tuple[Callable[[Any], list[Any]], tuple[str | None, ...]]:
+    """The items of the deepest `[]` list every given path passes through, and each path relative to them."""
+    given = [p.split(".") for p in paths if p]
+    common: list[str] = []
+    for steps in zip(*given, strict=False):
+        if len(set(steps)) != 1:
+            break
+        common.append(steps[0])
+    while common and not common[-1].endswith("[]"):
+        common.pop()
+    if not common or all(len(p.split(".")) == len(common) for p in paths if p):
+        return (lambda body: [body]), paths
+    prefix = ".".join(common)
+    rest = tuple(p[len(prefix) + 1:] if p else None for p in paths)
+    return (lambda body: [i for i in field_values(body, prefix) if isinstance(i, Mapping)]), rest
+
+
+def _selected(reference: SelectorReference, ref: Ref, body: Mapping[str, Any], inventory: Inventory,
+              pods: list[PodInstance]) -> list[Ref]:
+    values = field_values(body, reference.selector)
+    if not values or not isinstance(values[0], Mapping):
+        return []  # no selector: nothing selected
+    selector = parse_label_selector(values[0])
+    in_namespace = _namespaces(reference, ref, body, inventory)
+
+    def matches(labels: Mapping[str, str]) -> bool:
+        return selector.empty or selector.matches(labels)  # an empty selector selects everything
+
+    if reference.to.kind == "Pod":
+        return [pod.ref for pod in pods if in_namespace(pod.ref.namespace) and matches(pod.labels)]
+    group = "" if reference.to.kind in BUILTIN_KINDS else reference.to.group
+    return [r.ref for r in inventory.of_kind(reference.to.kind)
+            if r.ref.group == group and in_namespace(r.namespace) and matches(r.labels)]
+
+
+def _namespaces(reference: SelectorReference, ref: Ref, body: Mapping[str, Any], inventory: Inventory
+                ) -> Callable[[str | None], bool]:
+    """Which namespaces a selector looks in: the resource's own, unless
+    - `namespaceSelector` (a label selector over Namespaces, as a Prometheus's serviceMonitorNamespaceSelector) is
+      set: `{}` is every namespace, labels the input's Namespace objects they match;
+    - `namespaces` (prometheus-operator's NamespaceSelector, as a ServiceMonitor's) is set: `{any: true}` is every
+      namespace, `{matchNames: [...]}` those; anything else the resource's own."""
+    own: Callable[[str | None], bool] = lambda namespace: namespace == ref.namespace  # noqa: E731
+    if reference.namespaces is not None:
+        values = field_values(body, reference.namespaces)
+        chosen = as_mapping(values[0]) if values else {}
+        if chosen.get("any") is True:
+            return lambda namespace: True
+        names = {str(n) for n in as_list(chosen.get("matchNames"))}
+        return (lambda namespace: namespace in names) if names else own
+    values = field_values(body, reference.namespace_selector) if reference.namespace_selector else []
+    if not values or not isinstance(values[0], Mapping):
+        return own
+    labels = parse_label_selector(values[0])
+    if labels.empty:
+        return lambda namespace: True
+    matched = {n.name for n in inventory.of_kind("Namespace") if labels.matches(n.labels)}
+    return lambda namespace: namespace in matched
+
+
+def _cluster_scoped(kind: str, group: str, inventory: Inventory) -> bool:
+    if not group:
+        return kind in CLUSTER_SCOPED_KINDS
+    for crd in inventory.of_kind("CustomResourceDefinition"):
+        if crd.spec.get("group") == group and as_mapping(crd.spec.get("names")).get("kind") == kind:
+            return crd.spec.get("scope") == "Cluster"
+    return KNOWN_CUSTOM_SCOPES.get((group, kind)) == "Cluster"
+
+
+def derive_definitions(inventory: Inventory, pods: list[PodInstance]) -> Facts:
+    """Each CustomResourceDefinition (its kind and scope as details) → every custom resource of its kind."""
+    facts = Facts()
+    for crd in inventory.of_kind("CustomResourceDefinition"):
+        group, kind = crd.spec.get("group"), as_mapping(crd.spec.get("names")).get("kind")
+        if not usable_name(group) or not usable_name(kind):
+            continue
+        scope = crd.spec.get("scope")
+        details = (f"kind {kind}", *([str(scope)] if usable_name(scope) else []))
+        facts.nodes.append(GraphNode(crd.ref, source=crd.source, app=app_of(crd.labels), details=details))
+        for resource in inventory.of_kind(kind):
+            if resource.ref.group == group:
+                facts.edges.append(GraphEdge(crd.ref, resource.ref, DEFINES))
+    return facts
+
+
+# Where Kubernetes keeps values that may be secret: a Secret's or ConfigMap's data (and the templates of kinds that
+# make Secrets, as an ExternalSecret's target.template.data), env literals, annotation values. A rule reads names,
+# selectors and numbers to draw; a path through one of these would draw a value instead, so no rule may read one.
+_VALUE_STEPS = {"data": "Secret and ConfigMap data", "stringData": "Secret data", "binaryData": "ConfigMap data",
+                "annotations": "annotation values"}
+
+
+def value_path_reason(path: str) -> str | None:
+    """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
+    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env."""
+    steps = [step.removesuffix("[]") for step in path.split(".")]
+    for index, step in enumerate(steps):
+        if step in _VALUE_STEPS:
+            return _VALUE_STEPS[step]
+        if step == "env" and steps[index + 1:index + 2] == ["value"]:
+            return "env values"
+    return None
