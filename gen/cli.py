@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                              help="draw only this kind and what it owns (repeatable)")
         command.add_argument("--name", action="append", default=[], metavar="NAME",
                              help="draw only resources of this name and what they own (repeatable)")
+        command.add_argument("--app", action="append", default=[], metavar="APP",
+                             help="draw only this application (its app label) and what it links to (repeatable)")
+        command.add_argument("--overview", action="store_true",
+                             help="one box per application, with its counts (for an input too wide to read)")
         command.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                              help="stop dot after this long (default: 120)")
 
@@ -217,7 +221,7 @@ def _render(args: argparse.Namespace) -> int:
         output_format = Path(args.output).suffix.lstrip(".").lower()
         if output_format not in FORMATS:
             return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
-    filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
+    filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview)
     try:
         figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace, timeout=args.timeout,
                                rule_files=args.rules)
@@ -290,7 +294,7 @@ def _diff(args: argparse.Namespace) -> int:
         except RevisionError as exc:
             print(f"gen: error: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        filters = Filters(set(args.only_namespace), set(args.kind), set(args.name))
+        filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview)
         old, new = (FigureRequest((path,), args.view, output_format or "svg", filters, args.namespace,
                                   tuple(args.rules), root=Path(root) if root else None, timeout=args.timeout)
                     for path, root in sides)

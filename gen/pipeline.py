@@ -62,7 +62,7 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
     input (a split's details) pass the analysis they share. Raises RenderError when nothing can be drawn."""
     analysis = analysis or analyse_request(request)
     loaded, graph = analysis.loaded, analysis.graph
-    diagram = build_view(graph, request.view, request.filters)
+    diagram = _directed(build_view(graph, request.view, request.filters), request)
     rejected: list[Diagnostic] = []
     try:
         output = render_diagram(diagram, request.output_format, request.timeout)
@@ -73,7 +73,7 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
 
         def draw(subset: list[Resource]) -> bytes:  # the same rules, view and options, on fewer resources
             part = derive(Inventory(subset), rule_book=analysis.rule_book)
-            drawn.append(build_view(part, request.view, request.filters))
+            drawn.append(_directed(build_view(part, request.view, request.filters), request))
             return render_diagram(drawn[-1], request.output_format, request.timeout)
 
         output, rejected = draw_without_culprits(list(loaded.inventory()), draw, exc)
@@ -90,6 +90,12 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
                                    "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
     return Figure(output, loaded, graph, all_diagnostics(loaded, graph, *rejected, *warnings), diagram)
+
+
+def _directed(diagram: Diagram, request: FigureRequest) -> Diagram:
+    if request.direction in ("LR", "TB", "BT") and diagram.direction == "LR":
+        diagram.direction = request.direction  # type: ignore[assignment]  # checked just above
+    return diagram
 
 
 # --- Shorthands for callers that draw one figure of paths (tests, scripts) ---------------------------------------

@@ -32,12 +32,11 @@ class FigureRequest:
     root: Path | None = None
     timeout: float | None = None
     stdin_text: str | None = field(default=None, repr=False)
+    direction: str = ""  # "TB": lay the view out top to bottom instead of its own direction
 
     def options_key(self) -> str:
         """The options that change the drawing, as text for a cache key."""
-        f = self.filters
-        return "|".join([self.view, self.output_format, self.namespace, ",".join(sorted(f.namespaces)),
-                         ",".join(sorted(f.kinds)), ",".join(sorted(f.names))])
+        return "|".join([self.view, self.output_format, self.namespace, self.filters.key(), self.direction])
 
 
 # --- What a figure is drawn from, and its cache key ----------------------------------------------------------

@@ -5,7 +5,8 @@
     view: topology               # topology | network | storage
     caption: 샘플 애플리케이션
     namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
-    split: namespace             # optional: one detail figure per namespace below this one
+    split: namespace             # optional: one detail figure per namespace below this one (or `app`: an overview
+                                 # of the applications, and one detail figure per application)
     ```
 """
 
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 # can split a run of spaces between prefix, info and suffix in cubically many ways before failing).
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
-SPLITS = ("namespace",)  # `split: namespace`: the figure, then one detail figure per namespace
+# `split: namespace`: the figure, then one detail figure per namespace; `split: app`: an overview with one box per
+# application, then one detail figure per application.
+SPLITS = ("namespace", "app")
 
 
 @record(frozen=True)
@@ -52,11 +55,14 @@ class FigureSpec:
     kinds: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     split: str = ""  # "" or one of SPLITS
+    apps: tuple[str, ...] = ()  # a detail figure of `split: app`: these applications only
+    direction: str = ""  # "TB" for a figure laid out top to bottom because it was too wide to read
 
     def filters(self) -> Filters:
         from ..views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
 
-        return Filters(set(self.namespaces), set(self.kinds), set(self.names))
+        return Filters(set(self.namespaces), set(self.kinds), set(self.names), set(self.apps),
+                       overview=self.split == "app")
 
     def options_key(self) -> str:
         """Everything but the manifests' bytes that changes the drawing (the caption does not)."""

@@ -6,6 +6,7 @@ they report (log or print).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, Severity, Source
 from ..records import field, record, replace
 from ..request import FigureRequest, request_dependencies, request_files, request_key
-from .blocks import FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from .blocks import SPLITS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from .cache import CachedFigure, Drawn, FigureCache, drawn_of
 from .config import SiteLayout
 
@@ -44,7 +45,8 @@ def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
     rendered whole), the project's rule files, nothing from outside the project."""
     return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
                          spec.filters(), rule_files=tuple(str(path) for path in layout.rule_files),
-                         roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout)
+                         roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout,
+                         direction=spec.direction)
 
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:
@@ -135,14 +137,29 @@ def site_figures(layout: SiteLayout, cache: FigureCache) -> Iterator[FigureResul
         yield from page_figures(page, path.read_text(encoding="utf-8"), layout, cache)
 
 
+# A figure wider than this (in points, at its natural size) cannot open fitted to Material's text column (about
+# 667 px at 1280 px) with its 9-point detail lines at 10 px or more: 667 px × 9 pt / 10 px.
+READABLE_WIDTH_PT = 600
+
+
+def natural_width(svg: str) -> float:
+    """The drawing's width in points, from its root element (dot writes `width="123pt"`)."""
+    match = _SVG_WIDTH.search(svg[:2000])
+    return float(match.group(1)) if match else 0.0
+
+
+_SVG_WIDTH = re.compile(r'<svg width="([\d.]+)pt"')
+
+
 def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
-    """`split: namespace`: the same figure narrowed to each namespace of its inputs, each cached on its own. The
-    inputs are loaded and derived at most once for all of them (not once per namespace), as the figure is."""
+    """`split: namespace` or `split: app`: the same figure narrowed to each namespace (application) of its
+    inputs, each cached on its own. The inputs are loaded and derived at most once for all of them (not once per
+    part), as the figure is."""
     from ..pipeline import Analysis, analyse_request, render
     from ..render import RenderError, graphviz_version
 
     spec = figure.spec
-    if spec.split != "namespace" or figure.svg is None:
+    if spec.split not in SPLITS or figure.svg is None:
         return []
     files = figure.files  # the drawn figure's own inputs, walked once
     request = site_request(spec, layout)
@@ -154,33 +171,48 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
             analysed.append(analyse_request(request))
         return analysed[0]
 
-    key = request_key(request, files, version, purpose="namespaces")
-    namespaces = cache.get_names(key)
-    if namespaces is None:
-        namespaces = split_namespaces(analysis().graph, spec.namespaces)
-        cache.put_names(key, namespaces)
-    details = []
-    for namespace in namespaces:
-        caption = f"{spec.caption} — namespace {namespace}" if spec.caption else f"namespace {namespace}"
-        detail = replace(spec, namespaces=(namespace,), split="", caption=caption)
-        detail_request = replace(request, filters=detail.filters())
+    key = request_key(request, files, version, purpose=f"parts:{spec.split}")
+    parts = cache.get_names(key)
+    if parts is None:
+        graph = analysis().graph
+        parts = split_namespaces(graph, spec.namespaces) if spec.split == "namespace" else split_apps(graph)
+        cache.put_names(key, parts)
+    def draw(detail: FigureSpec) -> RenderedFigure:
+        detail_request = site_request(detail, layout)
         detail_key = request_key(detail_request, files, version)
         cached = cache.get(detail_key)
         if cached is not None:
-            details.append((namespace, _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files,
-                                                               cached=True, drawn=cached.drawn))))
-            continue
+            return _checked(RenderedFigure(detail, cached.svg, list(cached.diagnostics), files, cached=True,
+                                           drawn=cached.drawn))
         try:
             drawn = render(detail_request, analysis())
         except RenderError as exc:
-            details.append((namespace, RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR,
-                                                                                str(exc))], files)))
-            continue
+            return RenderedFigure(detail, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
         svg = drawn.output.decode("utf-8")
         words = drawn_of(drawn.diagram)
         cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics), words))
-        details.append((namespace, _checked(RenderedFigure(detail, svg, drawn.diagnostics, files, drawn=words))))
+        return _checked(RenderedFigure(detail, svg, drawn.diagnostics, files, drawn=words))
+
+    details = []
+    for part in parts:
+        label = f"{'namespace' if spec.split == 'namespace' else 'app'} {part}"
+        caption = f"{spec.caption} — {label}" if spec.caption else label
+        if spec.split == "namespace":
+            detail = replace(spec, namespaces=(part,), split="", caption=caption)
+        else:
+            detail = replace(spec, apps=(part,), split="", caption=caption)
+        figure_of_part = draw(detail)
+        if figure_of_part.svg is not None and natural_width(figure_of_part.svg) > READABLE_WIDTH_PT:
+            tall = draw(replace(detail, direction="TB"))  # a detail too wide to read: top to bottom, if narrower
+            if tall.svg is not None and natural_width(tall.svg) < natural_width(figure_of_part.svg):
+                figure_of_part = tall
+        details.append((part, figure_of_part))
     return details
+
+
+def split_apps(graph: Graph) -> list[str]:
+    """The applications a `split: app` figure draws one figure each for (the app labels of its resources)."""
+    return sorted({node.app for node in graph.nodes.values() if node.app and node.ref.namespace is not None})
 
 
 def split_namespaces(graph: Graph, wanted: Sequence[str]) -> list[str]:

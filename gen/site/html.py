@@ -205,15 +205,18 @@ def error_box(message: str, where: str, words: dict[str, str] | None = None) -> 
 
 def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout: SiteLayout,
                words: dict[str, str]) -> str:
-    """Below a split figure: links to each namespace's figure, and each figure in a block of its own that opens."""
+    """Below a split figure: links to each namespace's (application's) figure, and each figure in a block of its
+    own that opens."""
     if not details:
         return ""
     anchors = [f"{id_prefix}ns-{index}" for index in range(len(details))]
     links = " · ".join(f'<a href="#{anchor}">{html.escape(namespace)}</a>'
                        for anchor, (namespace, _figure) in zip(anchors, details, strict=True))
-    blocks = [f'<p class="kubedocs-split-index">{html.escape(words["per_namespace"])}: {links}</p>']
+    by_app = bool(details[0][1].spec.apps)
+    index_words = words["per_app"] if by_app else words["per_namespace"]
+    blocks = [f'<p class="kubedocs-split-index">{html.escape(index_words)}: {links}</p>']
     for index, (anchor, (namespace, figure)) in enumerate(zip(anchors, details, strict=True)):
         inner = figure_html(figure, f"{id_prefix}d{index}-", layout, show_source=False, words=words)
-        summary = html.escape(words["namespace_figure"].format(name=namespace))
+        summary = html.escape(words["app_figure" if by_app else "namespace_figure"].format(name=namespace))
         blocks.append(f'<details class="kubedocs-split" id="{anchor}"><summary>{summary}</summary>{inner}</details>')
     return "\n".join(blocks)

@@ -18,6 +18,7 @@ WORDS: dict[str, dict[str, str]] = {
         **link_words("en"),  # each relation's words (gen/relations.py)
         "missing": "missing target", "backed-by": "backed by",
         "per_namespace": "A figure per namespace", "namespace_figure": "namespace {name}",
+        "per_app": "A figure per application", "app_figure": "application {name}",
         # the other kinds of link views draw (their legend and text alternative)
         "declared": "link (declared)", "runs": "runs", "talks": "talks to", "cri": "CRI call",
         "transition": "state transition", "restart": "restart", "init": "init container", "start": "start",
@@ -37,6 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "missing": "없는 대상 (missing)",
         "backed-by": "연결된 볼륨 (backed by)",
         "per_namespace": "네임스페이스별 그림", "namespace_figure": "네임스페이스 {name}",
+        "per_app": "애플리케이션별 그림", "app_figure": "애플리케이션 {name}",
         "declared": "연결 (declared)", "runs": "실행 (runs)", "talks": "통신 (talks)", "cri": "CRI 호출 (cri)",
         "transition": "상태 전이 (transition)", "restart": "재시작 (restart)", "init": "init container",
         "start": "시작 (start)", "hook": "hook", "probe": "probe", "end-of-run": "실행 종료 (end of run)",

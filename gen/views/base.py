@@ -13,11 +13,20 @@ from ..records import field, record
 
 @record
 class Filters:
-    """Optional narrowing of a view: only these namespaces, kinds or names (empty means all)."""
+    """Optional narrowing of a view: only these namespaces, kinds, names or applications (empty means all); and
+    `overview`: one box per application, with its counts (a figure too wide to read, drawn as an overview whose
+    details are each application's figure)."""
 
     namespaces: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    apps: set[str] = field(default_factory=set)
+    overview: bool = False
+
+    def key(self) -> str:
+        """The filters as text, for a cache key."""
+        return "|".join([*(",".join(sorted(values)) for values in (self.namespaces, self.kinds, self.names,
+                                                                   self.apps)), "overview" if self.overview else ""])
 
     def unmatched(self, graph: Graph) -> list[str]:
         """Why a value of these filters matches nothing the inputs hold, one line each: a typo (`Servcie`) would
@@ -26,11 +35,13 @@ class Filters:
         problems = []
         for what, values, present in (("namespace", self.namespaces, {r.namespace for r in refs if r.namespace}),
                                       ("kind", self.kinds, {r.kind for r in refs}),
-                                      ("name", self.names, {r.name for r in refs})):
+                                      ("name", self.names, {r.name for r in refs}),
+                                      ("application", self.apps, {n.app for n in graph.nodes.values() if n.app})):
             for value in sorted(values - present):
                 known = ", ".join(sorted(present)[:8]) + (", …" if len(present) > 8 else "")
                 problems.append(f"filter {what} {value!r} matches nothing in the inputs"
-                                + (f" ({what}s there: {known})" if what != "name" and known else ""))
+                                + (f" ({what}s there: {known})" if what not in ("name", "application") and known
+                                   else ""))
         return problems
 
     def keeps(self, ref: Ref) -> bool:

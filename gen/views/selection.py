@@ -69,7 +69,12 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     if filters.kinds or filters.names:
         nodes, edges = _narrow(nodes, edges, filters)
     apps = _apps(nodes, edges)
+    if filters.apps:
+        nodes, edges = _of_apps(nodes, edges, apps, filters.apps)
+        apps = _apps(nodes, edges)
     total = len(nodes)
+    if filters.overview and len(set(apps.values())) > 1:
+        return _aggregated(view, nodes, edges, apps, total, overview=True)
     if total > NODE_BUDGET:
         nodes, edges = collapse_replicas(nodes, edges)
         apps = _apps(nodes, edges)
@@ -106,7 +111,7 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
 
 
 def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],
-                total: int) -> Diagram:
+                total: int, overview: bool = False) -> Diagram:
     """Over the budget even with one box per controller's Pods: one box per application, else per namespace."""
     key_of = {ref: application_key(node, apps.get(ref)) for ref, node in nodes.items()}
     level: Level = "apps"
@@ -139,9 +144,24 @@ def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], 
         placing.extend(between)
     diagram.links = links + placing
     diagram.level = level
-    diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: one box per {unit}, with its counts. "
-                    f"Draw one namespace for the details (--only-namespace NS, or split: namespace in a page).")
+    if overview:
+        diagram.note = ("An overview: one box per application, with its counts; each application's figure is "
+                        "below (or draw one with --app NAME).")
+    else:
+        diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: one box per {unit}, with its counts. "
+                        f"Draw one namespace for the details (--only-namespace NS, or split: namespace in a page).")
     return diagram
+
+
+def _of_apps(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str], wanted: set[str]
+             ) -> tuple[dict[Ref, GraphNode], list[GraphEdge]]:
+    """An application's resources, and the boxes they link to directly (the Services it calls, the Ingress that
+    routes to it), so that a detail figure shows where the application stands."""
+    members = {ref for ref in nodes if apps.get(ref) in wanted}
+    keep = members | {ref for e in edges if e.source in members or e.target in members for ref in (e.source, e.target)}
+    return ({ref: node for ref, node in nodes.items() if ref in keep},
+            [e for e in edges if e.source in keep and e.target in keep
+             and (e.source in members or e.target in members)])
 
 
 def _replica_groups(nodes: dict[Ref, GraphNode], edges: list[GraphEdge], boxes: dict[Ref, Box], links: list[Link],
