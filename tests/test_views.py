@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment, service
 
 from gen.graph import Graph
 from gen.model import Inventory
@@ -25,39 +26,12 @@ metadata: {name: shop}
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: settings, namespace: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: nginx
-          image: nginx
-          ports: [{name: http, containerPort: 8080}]
-          envFrom: [{configMapRef: {name: settings}}, {secretRef: {name: gone}}]
-          volumeMounts: [{name: cache, mountPath: /cache}]
-      volumes: [{name: cache, emptyDir: {}}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: worker, namespace: jobs}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: worker}}
-  template:
-    metadata: {labels: {app: worker}}
-    spec: {containers: [{name: w, image: x}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
-"""
+""" + deployment(labels={"app": "web"}, pod_spec={"volumes": [{"name": "cache", "emptyDir": {}}]}, containers=[{
+    "name": "nginx", "image": "nginx", "ports": [{"name": "http", "containerPort": 8080}],
+    "envFrom": [{"configMapRef": {"name": "settings"}}, {"secretRef": {"name": "gone"}}],
+    "volumeMounts": [{"name": "cache", "mountPath": "/cache"}]}]) + deployment(
+    "worker", "jobs", replicas=6, containers=[{"name": "w", "image": "x"}]) + service(
+    ports=[{"port": 80, "targetPort": "http"}])
 
 
 @pytest.fixture

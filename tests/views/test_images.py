@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment
 from svg_shapes import nodes
 
 from gen.graph import Graph
@@ -65,27 +66,16 @@ def test_unpullable_references_are_none(written: object) -> None:
     assert parse_image(written) is None
 
 
-PODS = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      initContainers: [{name: setup, image: busybox}]
-      containers:
-        - {name: nginx, image: nginx:1.27}
-        - {name: exporter, image: "localhost:5000/metrics/exporter@sha256:%s"}
+PODS = deployment(replicas=3, init_containers=[{"name": "setup", "image": "busybox"}], containers=[
+    {"name": "nginx", "image": "nginx:1.27"},
+    {"name": "exporter", "image": f"localhost:5000/metrics/exporter@sha256:{'f' * 64}"}]) + """\
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: debug, namespace: shop}
 spec:
   containers: [{name: shell, image: "docker.io/library/busybox"}, {name: bad, image: ""}]
-""" % ("f" * 64)
+"""
 
 
 @pytest.fixture
