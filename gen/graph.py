@@ -1,6 +1,9 @@
 """The derived graph: resources (real, derived or missing) and the relationships between them.
 
-Rules fill it; views select from it. It knows Kubernetes identities but nothing of drawing.
+`derive` (gen/rules/) fills it with the Facts each rule returns. Views select from it, and also read what it keeps
+beside its nodes and edges: the inventory it was derived from, every Pod with the spec it runs, and the kinds that
+run Pods. Nodes carry the short facts and parts a view shows of them, and each edge's Relation (gen/relations.py)
+says how its links look; the graph itself lays nothing out and knows no backend.
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
-"""Kubernetes accessors in one place: which kinds are controllers, where a Pod template sits, how containers are
-listed, what counts as a usable name. Rules and views read manifests through these, never by hand.
+"""Kubernetes accessors: what rules and views read of a manifest. A workload's Pod template, spec, labels and
+replica count (a custom kind's through the paths its relationship rule names: `CustomPodTemplate`); containers and
+their roles, volumes and mounts, probes and hooks, restart policy and grace period; images, env references and
+arguments; Nodes, taints and tolerations; status details; what counts as a usable name. Most reading of manifests
+goes through these; a few rules and views still walk a template's `spec` themselves (gen/rules/storage.py,
+gen/rules/workloads.py, gen/views/cluster.py).
 
-The kinds themselves (which make Pods, through which object) are facts of the one table, gen/kinds.py: a new
-workload kind is one line there, and the rules pick it up.
+The kinds themselves (which make Pods, through which object) are facts of the one table, gen/kinds.py: the lists
+here (`CONTROLLER_KINDS`, `MIDDLE_KIND`, `SELECTOR_KINDS`) are derived from it, so a new workload kind is one line
+there, and the rules pick it up.
 """
 
 from __future__ import annotations

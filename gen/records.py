@@ -10,7 +10,8 @@ instance about what a dataclass instance costs. Type checkers see records as dat
 What is kept of dataclasses' behaviour: fields in annotation order, base records' fields first; defaults and
 `field(default_factory=...)`; `field(repr=False, compare=False)`; `ClassVar` annotations are not fields; equality
 between instances of the same class only; a frozen record raises FrozenInstanceError on assignment and hashes its
-compared fields; a mutable one is unhashable; methods a class writes itself are kept.
+compared fields; a mutable one is unhashable; methods a class writes itself are kept. Not kept: `__post_init__`,
+which `__init__` here never calls; a class that defines one (or inherits one) is refused when it is made.
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ def _own_fields(cls: type) -> list[Field]:
 
 
 def _make_record(cls: type, frozen: bool, order: bool) -> None:
+    if hasattr(cls, "__post_init__"):
+        # A check written there would silently never run: refuse it where the class is written.
+        raise TypeError(f"{cls.__qualname__}: records do not call __post_init__ (gen/records.py); validate in a "
+                        "function that makes the record, or use a property")
     inherited: dict[str, Field] = {}
     for base in reversed(cls.__mro__[1:]):
         for spec in base.__dict__.get("__record_fields__", ()):

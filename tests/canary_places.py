@@ -1,5 +1,5 @@
 """Every place a secret value can sit in a manifest, each with its own canary (a distinctive string that must never be
-published). Used by tests/test_redact.py (the source view) and tests/test_canaries.py (every output)."""
+published). Used by tests/site/test_redact.py (the source view) and tests/test_canaries.py (every output)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,17 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# Fixtures that mean a test needs something a user's clone may lack: the test gets the marker, so that
+# `-m "not corpus and not browser"` leaves it out however it was written (a mark forgotten is a slow inner loop).
+MARKED_BY_FIXTURE = {"corpus": "corpus", "chromium": "browser", "served_site": "browser"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            marker = MARKED_BY_FIXTURE.get(fixture)
+            if marker is not None and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
     if shutil.which("dot") is not None:
         return
     if os.environ.get("KUBEDOCS_REQUIRE_DOT"):

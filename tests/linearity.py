@@ -4,7 +4,7 @@
 a busy machine only ever adds time, so the minimum is the least disturbed), and returns the ratio. Linear work
 grows by about FACTOR (16), quadratic by FACTOR² (256), cubic by 4096: `LINEAR_BOUND` (64) sits four times above the
 first and four times below the second, so neither a slow machine nor constant costs make it flake. Used by
-tests/test_masking.py, tests/rules/test_calls.py and tests/test_figure_blocks.py (used as a module, like
+tests/test_masking.py, tests/rules/test_calls.py and tests/site/test_blocks_hostile.py (used as a module, like
 canary_places.py)."""
 
 from __future__ import annotations

@@ -1,31 +1,25 @@
 """Golden figures: the DOT source of known inputs, byte for byte.
 
 The DOT source is what kubedocs decides (nodes, names, groups, styles, order); the SVG also depends on the
-Graphviz version, so only its determinism is checked here. After an intended change, regenerate with
-
-    KUBEDOCS_UPDATE_GOLDEN=1 pytest tests/test_golden.py
-
-and review the diff of tests/golden/ like any other change. Updating is refused when `CI` is set: a CI run that
-rewrote the golden files would compare each file with itself and pass whatever the code now draws.
+Graphviz version, so only its determinism is checked here. The files are compared, and regenerated after an
+intended change, by tests/golden_files.py (KUBEDOCS_UPDATE_GOLDEN=1, refused when CI is set).
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from golden_files import GOLDEN, compare_with_golden
 
 from gen.diagram import Diagram
 from gen.loading import load
 from gen.render import diagram_to_dot, render_diagram
 from gen.rules import derive
 from gen.views import build_view
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def _diagram(base: Path, relative: str, monkeypatch: pytest.MonkeyPatch) -> Diagram:
@@ -34,32 +28,6 @@ def _diagram(base: Path, relative: str, monkeypatch: pytest.MonkeyPatch) -> Diag
     loaded = load([relative])
     assert not loaded.failed, [str(d) for d in loaded.diagnostics]
     return build_view(derive(loaded.inventory()), "topology")
-
-
-def _update_requested() -> bool:
-    """KUBEDOCS_UPDATE_GOLDEN=1, read when a comparison is made (so that a test can set it)."""
-    if os.environ.get("KUBEDOCS_UPDATE_GOLDEN") != "1":
-        return False
-    if os.environ.get("CI"):
-        pytest.fail("KUBEDOCS_UPDATE_GOLDEN=1 is refused when CI is set: golden files are regenerated on a "
-                    "developer's machine and the diff of tests/golden/ is reviewed, never rewritten by CI",
-                    pytrace=False)
-    return True
-
-
-def _compare(name: str, source: str, golden: Path = GOLDEN) -> None:
-    path = golden / f"{name}.dot"
-    if _update_requested():
-        golden.mkdir(exist_ok=True)
-        path.write_text(source, encoding="utf-8", newline="\n")
-        return  # comparing the file just written with `source` could not fail
-    if not path.exists():
-        pytest.fail(f"{path} is missing: generate it with KUBEDOCS_UPDATE_GOLDEN=1 pytest tests/test_golden.py")
-    expected = path.read_text(encoding="utf-8")
-    if source != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), source.splitlines(True),
-                                            f"golden/{name}.dot", "now", n=1))
-        pytest.fail(f"DOT differs from {path.name} (KUBEDOCS_UPDATE_GOLDEN=1 to accept):\n{diff[:6000]}")
 
 
 @pytest.fixture
@@ -73,12 +41,12 @@ def microservices_demo(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Diagram
 
 
 def test_sample_app_dot(sample_app: Diagram) -> None:
-    _compare("sample-app", diagram_to_dot(sample_app))
+    compare_with_golden("sample-app.dot", diagram_to_dot(sample_app))
 
 
 @pytest.mark.corpus
 def test_microservices_demo_dot(microservices_demo: Diagram) -> None:
-    _compare("microservices-demo", diagram_to_dot(microservices_demo))
+    compare_with_golden("microservices-demo.dot", diagram_to_dot(microservices_demo))
 
 
 def test_golden_files_are_plain_dot() -> None:
@@ -116,43 +84,3 @@ def test_microservices_demo_svg_is_deterministic(microservices_demo: Diagram, co
     assert b"<title>Deployment/default/frontend</title>" in here
     relative = "microservices-demo-release/release/kubernetes-manifests.yaml"
     assert _gen_render(corpus, relative, hash_seed="3") == here
-
-
-# --- the update switch ------------------------------------------------------------------------------------------
-
-
-def test_update_is_refused_when_ci_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "x.dot").write_text("digraph kubedocs {\n}\n", encoding="utf-8")
-    monkeypatch.setenv("KUBEDOCS_UPDATE_GOLDEN", "1")
-    for ci in ("true", "1", "yes"):
-        monkeypatch.setenv("CI", ci)
-        with pytest.raises(pytest.fail.Exception, match="refused when CI is set"):
-            _compare("x", "digraph kubedocs {\n  changed;\n}\n", golden=tmp_path)
-        with pytest.raises(pytest.fail.Exception, match="refused when CI is set"):
-            _compare("new", "digraph kubedocs {\n}\n", golden=tmp_path)
-    assert (tmp_path / "x.dot").read_text(encoding="utf-8") == "digraph kubedocs {\n}\n"  # left as it was
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.dot"]  # and nothing new written
-
-
-@pytest.mark.parametrize("ci", [None, ""])
-def test_update_rewrites_the_file_outside_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: str | None) -> None:
-    (tmp_path / "x.dot").write_text("digraph kubedocs {\n}\n", encoding="utf-8")
-    monkeypatch.setenv("KUBEDOCS_UPDATE_GOLDEN", "1")
-    if ci is None:
-        monkeypatch.delenv("CI", raising=False)
-    else:
-        monkeypatch.setenv("CI", ci)  # set but empty: not a CI run
-    _compare("x", "digraph kubedocs {\r\n  changed;\n}\n", golden=tmp_path)
-    assert (tmp_path / "x.dot").read_bytes() == b"digraph kubedocs {\r\n  changed;\n}\n"
-
-
-def test_without_update_a_difference_fails_with_the_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KUBEDOCS_UPDATE_GOLDEN", raising=False)
-    monkeypatch.setenv("CI", "true")  # comparing is what CI does
-    (tmp_path / "x.dot").write_text("digraph kubedocs {\n  a;\n}\n", encoding="utf-8")
-    _compare("x", "digraph kubedocs {\n  a;\n}\n", golden=tmp_path)  # equal: passes
-    with pytest.raises(pytest.fail.Exception, match=r"(?s)DOT differs from x\.dot.*-  a;\n\+  b;"):
-        _compare("x", "digraph kubedocs {\n  b;\n}\n", golden=tmp_path)
-    with pytest.raises(pytest.fail.Exception, match="missing: generate it"):
-        _compare("absent", "digraph kubedocs {\n}\n", golden=tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.dot"]

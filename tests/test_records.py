@@ -139,6 +139,25 @@ def test_declarations_dataclasses_refuse_are_refused() -> None:
             b: int  # type: ignore[misc]
 
 
+def test_a_post_init_is_refused_when_the_class_is_made_since_it_would_never_run() -> None:
+    with pytest.raises(TypeError, match=r"Checked: records do not call __post_init__"):
+        @record(frozen=True)
+        class Checked:
+            size: int
+
+            def __post_init__(self) -> None:
+                raise AssertionError("never called")
+
+    class Validating:  # not a record: its __post_init__ would be inherited, and just as silently skipped
+        def __post_init__(self) -> None:
+            raise AssertionError("never called")
+
+    with pytest.raises(TypeError, match=r"Inheriting: records do not call __post_init__"):
+        @record
+        class Inheriting(Validating):
+            size: int
+
+
 def test_the_render_path_imports_neither_dataclasses_nor_what_it_does_not_use() -> None:
     """dataclasses and inspect (what records replace), shutil (argparse's formatter looks for the terminal's width
     through it; gen/cli.py gives the width), json (only for the cache and JSON manifests)."""

@@ -1,8 +1,10 @@
-"""Figures declared in pages: ```kubedocs fenced blocks whose body is YAML naming manifests, a view and a caption.
+"""Figures declared in pages: ```kubedocs (or ~~~kubedocs) fenced blocks whose body is YAML naming manifests, a
+view and a caption; finding them in a page, reading them (every problem at its line and column, gen/schema.py), and
+the markers that stand for a page's figures between the plugin's markdown and HTML steps.
 
     ```kubedocs
-    manifests: [sample-app/]     # paths under manifests/, a list or one string
-    view: topology               # topology | network | storage
+    manifests: [sample-app/]     # paths under the site's manifests directory (option `manifests`), a list or one string
+    view: topology               # any view `gen views` lists (default topology)
     caption: 샘플 애플리케이션
     namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
     split: namespace             # optional: one detail figure per namespace below this one (or `app`: an overview

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shop_manifests import deployment
+from shop_manifests import service as shop_service
 from svg_shapes import nodes
 
 from gen.graph import Graph, NodeState, Relation
@@ -62,22 +64,8 @@ def test_a_shipped_rule_file_is_read_only_for_an_input_with_a_kind_it_names() ->
     assert everything.rules == shipped_rules().rules
 
 
-APP = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web:1, ports: [{name: metrics, containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec: {selector: {app: web}, ports: [{name: metrics, port: 8080, targetPort: metrics}]}
-"""
+APP = (deployment(containers=[{"name": "web", "image": "web:1", "ports": [{"name": "metrics", "containerPort": 8080}]}])
+       + shop_service(labels={"app": "web"}, ports=[{"name": "metrics", "port": 8080, "targetPort": "metrics"}]))
 
 
 def _prometheus(namespace_selector: str = "", selector: str = "serviceMonitorSelector: {matchLabels: {team: a}}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shop_manifests import deployment
+
 from gen.graph import Graph, NodeState, Relation
 from gen.model import Ref
 from gen.views import build_view
@@ -15,17 +17,7 @@ def _edges(graph: Graph) -> set[tuple[Ref, Ref, str]]:
     return {(e.source, e.target, e.label) for e in graph.edges}
 
 
-DEPLOYMENT = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web, track: stable}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: nginx}]}
-"""
+DEPLOYMENT = deployment(pod_labels={"app": "web", "track": "stable"}, pod_spec={"serviceAccountName": "web"})
 
 
 def test_disruption_budget_selects_pods_with_match_expressions(graph_of: GraphOf) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from shop_manifests import deployment
 
 from gen.graph import Facts, Graph, GraphEdge, NodeState, Relation
 from gen.model import Inventory, Ref, Severity, Source
@@ -11,24 +14,15 @@ from gen.rules.workloads import derive_workload_chain
 
 InventoryOf = Callable[..., Inventory]
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web, tier: front}}
-    spec:
-      containers:
-        - name: nginx
-          image: nginx
-          ports:
-            - {name: http, containerPort: 8080}
-            - {name: metrics, containerPort: 9090}
-            - {name: dns, containerPort: 5353, protocol: UDP}
-"""
+def _web(**container: Any) -> str:
+    """Deployment web in shop, Pods {app: web, tier: front}: container nginx with three named ports, and `container`."""
+    ports = [{"name": "http", "containerPort": 8080}, {"name": "metrics", "containerPort": 9090},
+             {"name": "dns", "containerPort": 5353, "protocol": "UDP"}]
+    return deployment(pod_labels={"app": "web", "tier": "front"},
+                      containers=[{"name": "nginx", "image": "nginx", "ports": ports, **container}])
+
+
+WEB = _web()
 
 
 def _service(name: str, selector: str, ports: str, extra: str = "") -> str:
@@ -139,15 +133,14 @@ def test_numeric_target_port_no_container_declares_is_only_a_note(inventory_of: 
 
 
 def test_numeric_target_port_given_by_a_flag_or_env_is_no_finding(inventory_of: InventoryOf) -> None:
-    for where in ("args: ['--metrics-bind-address=:8443']", "command: [app, --port, '8443']",
-                  "env: [{name: PORT, value: '8443'}]"):
-        text = WEB.replace("          image: nginx\n", f"          image: nginx\n          {where}\n")
-        assert where in text
+    for where in ({"args": ["--metrics-bind-address=:8443"]}, {"command": ["app", "--port", "8443"]},
+                  {"env": [{"name": "PORT", "value": "8443"}]}):
+        text = _web(**where)
         facts = _run(inventory_of, text + _service("web", "{app: web}", "[{port: 80, targetPort: 8443}]"),
                      derive_service_edges)
         assert facts.findings == [], where
     # A longer number that merely contains it is not a mention.
-    text = WEB.replace("          image: nginx\n", "          image: nginx\n          args: ['--port=18443']\n")
+    text = _web(args=["--port=18443"])
     facts = _run(inventory_of, text + _service("web", "{app: web}", "[{port: 80, targetPort: 8443}]"),
                  derive_service_edges)
     assert _checks(facts) == ["invalid-target-ports"]

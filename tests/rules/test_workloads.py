@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment
 
 from gen.graph import Facts, Graph, GraphNode, NodeState, Part, Relation
 from gen.model import Inventory, Ref, Source
@@ -196,16 +197,7 @@ def test_job_parallelism(inventory_of: InventoryOf) -> None:
                                   ("Job/default/migrate", "Pod/default/migrate-2")}
 
 
-REAL_CHILDREN = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: main, image: example/app:1}]}
+REAL_CHILDREN = deployment(labels={"app": "web"}, containers=[{"name": "main", "image": "example/app:1"}]) + """\
 ---
 apiVersion: apps/v1
 kind: ReplicaSet

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from shop_manifests import deployment, service
 
 from gen.site.html import WORDS
 from gen.site.words import words_for
@@ -39,26 +40,8 @@ caption: The shop
 ```
 """
 
-MANIFEST = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: web, image: nginx:1.27, ports: [{containerPort: 8080}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-"""
+MANIFEST = (deployment(containers=[{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 8080}]}])
+            + service(ports=[{"port": 80, "targetPort": 8080}]))
 
 
 def _run(command: list[str], **options) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@ figure; its golden DOT; what figures 1 and 3 claim, read from the SVG; and a bro
 
 from __future__ import annotations
 
-import difflib
 import html
 import os
 import re
@@ -14,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from golden_files import compare_with_golden
 
 from gen.diagram import Diagram
 from gen.loading import load
@@ -23,8 +23,6 @@ from gen.views import Filters, build_view
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = ROOT / "manifests" / "diagrams"
-GOLDEN = ROOT / "tests" / "golden"
-UPDATE = os.environ.get("KUBEDOCS_UPDATE_GOLDEN") == "1"
 
 
 def _view(*paths: Path, filters: Filters | None = None) -> Diagram:
@@ -62,14 +60,7 @@ def test_two_diagrams_in_one_figure_keep_their_ids_apart_and_names_pick_one() ->
 
 
 def test_golden_dot_of_the_image_layers_figure() -> None:
-    source = diagram_to_dot(_view(DIAGRAMS / "image-layers.yaml"))
-    path = GOLDEN / "image-layers.dot"
-    if UPDATE:
-        path.write_text(source, encoding="utf-8", newline="\n")
-    expected = path.read_text(encoding="utf-8")
-    if source != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), source.splitlines(True), n=1))
-        pytest.fail(f"DOT differs from {path.name} (KUBEDOCS_UPDATE_GOLDEN=1 to accept):\n{diff[:4000]}")
+    compare_with_golden("image-layers.dot", diagram_to_dot(_view(DIAGRAMS / "image-layers.yaml")))
 
 
 def test_bottom_up_keeps_group_labels_on_top() -> None:

@@ -1,4 +1,4 @@
-"""The images view and the image reference parser it stands on."""
+"""The images view (the image reference parser it stands on, gen/kube.py's parse_image: tests/test_kube.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment
 from svg_shapes import nodes
 
 from gen.graph import Graph
-from gen.kube import ImageRef, parse_image
 from gen.loading import load
 from gen.render import render_diagram
 from gen.rules import derive
@@ -18,74 +18,16 @@ from gen.views import Filters, build_view
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("written", "registry", "repository", "tag", "digest"), [
-    ("nginx", "docker.io", "library/nginx", "latest", None),
-    ("nginx:1.27", "docker.io", "library/nginx", "1.27", None),
-    ("bitnami/redis:7.2", "docker.io", "bitnami/redis", "7.2", None),
-    ("docker.io/nginx", "docker.io", "library/nginx", "latest", None),
-    ("index.docker.io/library/nginx:1.27", "docker.io", "library/nginx", "1.27", None),
-    ("registry.k8s.io/e2e-test-images/agnhost:2.39", "registry.k8s.io", "e2e-test-images/agnhost", "2.39", None),
-    ("gcr.io/google-samples/microservices-demo/frontend:v0.10.1", "gcr.io",
-     "google-samples/microservices-demo/frontend", "v0.10.1", None),
-    ("localhost:5000/shop/web", "localhost:5000", "shop/web", "latest", None),
-    ("localhost:5000/web:2", "localhost:5000", "web", "2", None),
-    ("localhost/web", "localhost", "web", "latest", None),
-    ("registry.example.com:8443/team/app/api:1.0-rc1", "registry.example.com:8443", "team/app/api", "1.0-rc1",
-     None),
-    ("nginx@sha256:" + "a" * 64, "docker.io", "library/nginx", None, "sha256:" + "a" * 64),
-    ("quay.io/prometheus/node-exporter:v1.8.2@sha256:" + "b" * 64, "quay.io", "prometheus/node-exporter",
-     "v1.8.2", "sha256:" + "b" * 64),
-    ("localhost:5000/web@sha256:" + "c" * 64, "localhost:5000", "web", None, "sha256:" + "c" * 64),
-    ("  busybox:1.36 ", "docker.io", "library/busybox", "1.36", None),
-])
-def test_parse_image_makes_the_implicit_parts_explicit(written: str, registry: str, repository: str,
-                                                       tag: str | None, digest: str | None) -> None:
-    image = parse_image(written)
-    assert image is not None
-    assert (image.registry, image.repository, image.tag, image.digest) == (registry, repository, tag, digest)
-
-
-def test_a_port_is_not_a_tag() -> None:
-    image = parse_image("myregistry:5000/app")
-    assert image == ImageRef("myregistry:5000", "app", "latest", None, "myregistry:5000/app")
-
-
-def test_full_name_and_version() -> None:
-    image = parse_image("nginx:1.27@sha256:" + "0123456789abcdef" * 4)
-    assert image is not None
-    assert image.full_name == "docker.io/library/nginx:1.27@sha256:" + "0123456789abcdef" * 4
-    assert image.version == "1.27@sha256:0123456789ab…"  # the digest shortened; it decides what is pulled
-    bare = parse_image("nginx")
-    assert bare is not None and bare.full_name == "docker.io/library/nginx:latest" and bare.version == "latest"
-
-
-@pytest.mark.parametrize("written", ["", "   ", None, 42, "nginx:", "nginx@", "nginx@abc", "{{ .Values.image }}",
-                                     "my image", "registry.example.com/"])
-def test_unpullable_references_are_none(written: object) -> None:
-    assert parse_image(written) is None
-
-
-PODS = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      initContainers: [{name: setup, image: busybox}]
-      containers:
-        - {name: nginx, image: nginx:1.27}
-        - {name: exporter, image: "localhost:5000/metrics/exporter@sha256:%s"}
+PODS = deployment(replicas=3, init_containers=[{"name": "setup", "image": "busybox"}], containers=[
+    {"name": "nginx", "image": "nginx:1.27"},
+    {"name": "exporter", "image": f"localhost:5000/metrics/exporter@sha256:{'f' * 64}"}]) + """\
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: debug, namespace: shop}
 spec:
   containers: [{name: shell, image: "docker.io/library/busybox"}, {name: bad, image: ""}]
-""" % ("f" * 64)
+"""
 
 
 @pytest.fixture

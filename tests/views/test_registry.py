@@ -6,11 +6,17 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import gen.views
-from gen.views import VIEWS
+from gen.model import Inventory
+from gen.rules import derive
+from gen.views import VIEWS, build_view
 
 
 def test_every_registered_view_has_its_builder() -> None:
@@ -47,3 +53,22 @@ def test_the_policy_view_without_network_policies_says_so() -> None:
     assert any(ref.kind == "Pod" for ref in graph.nodes)
     diagram = build_view(graph, "policy")
     assert not diagram.boxes and diagram.empty_message.startswith("no NetworkPolicy in the inputs")
+
+
+def test_the_views_the_readme_promises_are_registered_and_listed(root: Path) -> None:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| view | shows |"):]
+    rows = [row.split("|")[1] for row in table[:table.index("\n\n")].splitlines()[2:]]
+    documented = [name for row in rows for name in re.findall(r"`([\w-]+)`", row)]
+    assert documented[:3] == ["topology", "network", "storage"]
+    assert sorted(documented) == sorted(VIEWS)  # every registered view is documented, and nothing else
+    listed = subprocess.run([sys.executable, "-m", "gen.cli", "views"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(VIEWS)
+    assert all(len(line.split(maxsplit=1)) == 2 for line in listed.stdout.splitlines())  # each with what it shows
+
+
+def test_an_unknown_view_name_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        build_view(derive(Inventory([])), "sideways")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment
 from svg_shapes import label_problems
 
 from gen.graph import Graph
@@ -17,21 +18,10 @@ from gen.views import build_view
 
 ROOT = Path(__file__).resolve().parents[2]
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: nginx
-          image: nginx
-          volumeMounts: [{name: config, mountPath: /etc/nginx/conf.d}, {name: cache, mountPath: /cache}]
-      volumes: [{name: config, configMap: {name: web-config}}, {name: cache, emptyDir: {}}]
+WEB = deployment(
+    pod_spec={"volumes": [{"name": "config", "configMap": {"name": "web-config"}}, {"name": "cache", "emptyDir": {}}]},
+    containers=[{"name": "nginx", "image": "nginx", "volumeMounts": [
+        {"name": "config", "mountPath": "/etc/nginx/conf.d"}, {"name": "cache", "mountPath": "/cache"}]}]) + """\
 ---
 apiVersion: v1
 kind: ConfigMap

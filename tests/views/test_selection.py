@@ -1,21 +1,21 @@
-"""Views: which part of the graph a figure shows and how each resource is presented."""
+"""The selection views (gen/views/selection.py: topology, network, storage, policy): which kinds and relationships
+of the one derived graph each keeps, the filters, and how each resource is presented."""
 
 from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from shop_manifests import deployment, service
 
 from gen.graph import Graph
 from gen.model import Inventory
 from gen.records import replace
 from gen.rules import derive
-from gen.views import VIEWS, Filters, build_view
+from gen.views import Filters, build_view
 
 APP = """
 apiVersion: v1
@@ -25,39 +25,12 @@ metadata: {name: shop}
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: settings, namespace: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: nginx
-          image: nginx
-          ports: [{name: http, containerPort: 8080}]
-          envFrom: [{configMapRef: {name: settings}}, {secretRef: {name: gone}}]
-          volumeMounts: [{name: cache, mountPath: /cache}]
-      volumes: [{name: cache, emptyDir: {}}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: worker, namespace: jobs}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: worker}}
-  template:
-    metadata: {labels: {app: worker}}
-    spec: {containers: [{name: w, image: x}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
-"""
+""" + deployment(labels={"app": "web"}, pod_spec={"volumes": [{"name": "cache", "emptyDir": {}}]}, containers=[{
+    "name": "nginx", "image": "nginx", "ports": [{"name": "http", "containerPort": 8080}],
+    "envFrom": [{"configMapRef": {"name": "settings"}}, {"secretRef": {"name": "gone"}}],
+    "volumeMounts": [{"name": "cache", "mountPath": "/cache"}]}]) + deployment(
+    "worker", "jobs", replicas=6, containers=[{"name": "w", "image": "x"}]) + service(
+    ports=[{"port": 80, "targetPort": "http"}])
 
 
 @pytest.fixture
@@ -85,25 +58,6 @@ def test_storage_view_keeps_configuration_and_volumes(graph: Graph) -> None:
     ids = _ids(graph, "storage")
     assert {"ConfigMap/shop/settings", "Secret/shop/gone", "Volume/shop/web-1/cache", "Pod/shop/web-1"} <= ids
     assert "Service/shop/web" not in ids
-
-
-def test_the_views_the_readme_promises_are_registered_and_listed(root: Path) -> None:
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| view | shows |"):]
-    rows = [row.split("|")[1] for row in table[:table.index("\n\n")].splitlines()[2:]]
-    documented = [name for row in rows for name in re.findall(r"`([\w-]+)`", row)]
-    assert documented[:3] == ["topology", "network", "storage"]
-    assert sorted(documented) == sorted(VIEWS)  # every registered view is documented, and nothing else
-    listed = subprocess.run([sys.executable, "-m", "gen.cli", "views"], capture_output=True, text=True,
-                            timeout=60, check=False)
-    assert listed.returncode == 0, listed.stderr
-    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(VIEWS)
-    assert all(len(line.split(maxsplit=1)) == 2 for line in listed.stdout.splitlines())  # each with what it shows
-
-
-def test_an_unknown_view_name_is_a_key_error(graph: Graph) -> None:
-    with pytest.raises(KeyError):
-        build_view(graph, "sideways")
 
 
 def test_box_states(graph: Graph) -> None:
@@ -257,3 +211,87 @@ def test_every_kind_a_shipped_rule_gives_a_pod_template_is_drawn_with_its_pods(f
         if (resource.ref.group, resource.kind) in kinds:
             assert resource.ref.id in boxes, (resource.ref, sorted(boxes))
             assert any(link.source == resource.ref.id for link in diagram.links), resource.ref  # → its Pods
+
+
+# --- which kinds each view keeps, by category (gen/kinds.py) -------------------------------------------------------
+
+EVERY_CATEGORY = deployment(pod_spec={"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}},
+                                                  {"name": "config", "configMap": {"name": "settings"}}]},
+                            containers=[{"name": "web", "image": "nginx", "ports": [{"containerPort": 8080}],
+                                         "volumeMounts": [{"name": "data", "mountPath": "/data"},
+                                                          {"name": "config", "mountPath": "/etc/web"}]}]) \
+    + service() + """\
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-ingress, namespace: shop}
+spec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 8080}]}]}
+"""
+
+
+def _kinds(graph: Graph, view: str) -> set[str]:
+    return {box.id.split("/")[0] for box in build_view(graph, view).boxes}
+
+
+def test_each_view_keeps_the_kinds_of_its_categories(graph_of: Callable[..., Graph]) -> None:
+    graph = graph_of(EVERY_CATEGORY)
+    workloads = {"Deployment", "ReplicaSet", "Pod"}  # every view that draws Pods draws what makes them
+    assert _kinds(graph, "topology") >= {"Ingress", "Service", "ConfigMap", "PersistentVolumeClaim",
+                                         "NetworkPolicy"} | workloads
+    network = _kinds(graph, "network")
+    assert network >= {"Ingress", "Service"} | workloads
+    assert not network & {"ConfigMap", "PersistentVolumeClaim", "NetworkPolicy"}
+    storage = _kinds(graph, "storage")
+    assert storage >= {"ConfigMap", "PersistentVolumeClaim"} | workloads
+    assert not storage & {"Ingress", "Service", "NetworkPolicy"}
+    policy = _kinds(graph, "policy")
+    assert policy >= {"NetworkPolicy", "Pod"}
+    assert not policy & {"Ingress", "Service", "Deployment", "ConfigMap"}
+
+
+def test_the_policy_view_without_a_network_policy_says_so_instead_of_drawing_pods(
+        graph_of: Callable[..., Graph]) -> None:
+    diagram = build_view(graph_of(deployment()), "policy")
+    assert diagram.boxes == [] and diagram.links == []
+    assert diagram.empty_message == "no NetworkPolicy in the inputs: nothing for the policy view to show"
+
+
+def test_an_empty_selection_of_declarative_diagrams_names_the_view_that_draws_them(root: Path) -> None:
+    from gen.loading import load
+
+    graph = derive(load([str(root / "manifests" / "diagrams" / "image-layers.yaml")]).inventory())
+    diagram = build_view(graph, "network")
+    assert diagram.boxes == [] and "drawn by the diagram view" in diagram.empty_message
+    assert build_view(derive(Inventory([])), "network").empty_message == "no resources for the network view"
+
+
+def test_key_facts_name_what_a_reader_wants_first_and_no_value(graph_of: Callable[..., Graph]) -> None:
+    graph = graph_of(deployment(replicas=3, containers=[
+        {"name": "web", "image": "nginx:1.27", "ports": [{"name": "http", "containerPort": 8080}],
+         "env": [{"name": "PASSWORD", "value": "hunter2"}]}]) + service(type="NodePort"))
+    boxes = {box.id: box for box in build_view(graph).boxes}
+    assert boxes["Deployment/shop/web"].tooltip.split("\n")[1:] == [
+        "replicas: 3", "images: nginx:1.27", "ports: 8080/TCP (http)", "selector: app=web"]
+    assert boxes["Service/shop/web"].tooltip.split("\n")[1:] == [
+        "type: NodePort", "ports: 80→8080/TCP", "selector: app=web"]
+    assert not any("hunter2" in box.tooltip or "PASSWORD" in box.tooltip for box in boxes.values())
+
+
+def test_a_names_filter_keeps_the_named_and_what_it_owns(graph_of: Callable[..., Graph]) -> None:
+    graph = graph_of(deployment() + deployment("api", containers=[{"name": "api", "image": "api:1"}]))
+    ids = _ids(graph, "network", Filters(names={"api"}))
+    assert {"Deployment/shop/api", "ReplicaSet/shop/api", "Pod/shop/api-1", "Pod/shop/api-2"} <= ids
+    assert not any("/web" in box_id for box_id in ids)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from gen.model import Diagnostic, Severity, Source
 from gen.site.cache import CachedFigure, FigureCache
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEY = "a" * 64
 SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>\n'
 FIGURE = CachedFigure(SVG, (Diagnostic(Source("m/a.yaml", 3, 1), Severity.WARNING, "dangling", "dangling-service"),))
