@@ -1,9 +1,12 @@
-"""The `lifecycle` view: one Pod's life as a left-to-right timeline in the report's three stages.
+"""The `lifecycle` view: one Pod's life as a top-down timeline in the report's three stages, narrow enough for a
+page's text column.
 
-Initialization Stage: init containers one at a time, in order. Run Stage: the main containers, started together,
-each with its postStart hook and its probes (the startup probe gates the liveness and readiness probes).
-Termination Stage: the deletion request, each container's preStop hook, SIGTERM, terminationGracePeriodSeconds,
-SIGKILL.
+Initialization Stage (drawn only when there are init containers): init containers one at a time, in order. Run
+Stage: the main containers, started together, each with its postStart hook and its probes as small marks (the
+startup probe gates the liveness and readiness probes; timings, commands and images are in the tooltips).
+Termination Stage: the deletion request, reached by one link from the Run Stage (deletion can come at any moment;
+no probe or hook deletes the Pod), each container's preStop hook, SIGTERM, the grace period
+(terminationGracePeriodSeconds), SIGKILL, the end (끝).
 
 Which Pods: every Pod of the input, real or a workload's template (replicas of one template are drawn once), each
 as its own frame; a figure's `names:` picks one by the Pod's or the workload's name, `kinds:` by kind. Every
@@ -24,8 +27,8 @@ from ..model import Ref
 from ..records import field, record
 from .base import Filters, ViewBuilder
 
-COMMAND_WIDTH = 34  # characters per line of a command in a label; the tooltip has all of it
-COMMAND_LINES = 3
+COMMAND_WIDTH = 28  # characters per line of a command in a label; the tooltip has all of it
+COMMAND_LINES = 2
 
 
 @record(frozen=True)
@@ -119,6 +122,10 @@ def _timing_lines(probe: Probe) -> tuple[str, ...]:
     return tuple(line(key) for key in ("initialDelaySeconds", "periodSeconds", "failureThreshold"))
 
 
+PROBE_WIDTH = 24  # characters of a probe's handler in its mark; the tooltip has all of it
+# What a probe does, in a few words for its mark, and in full for its tooltip.
+PROBE_MARK = {"startup": "성공 전엔 다른 probe 대기", "liveness": "실패: 컨테이너 재시작",
+              "readiness": "실패: 엔드포인트에서 제외"}
 PROBE_EFFECT = {
     "startup": "성공할 때까지 다른 probe 비활성",
     "liveness": "실패하면 컨테이너 재시작",
@@ -138,19 +145,18 @@ def _handler_box(timeline: _Timeline, box_id: str, badge: str, handler: Handler 
 
 def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) -> tuple[str, list[str], int]:
     """One main container's part of the Run Stage: its start, postStart hook, startup probe, then liveness and
-    readiness side by side. Returns its start box, the boxes it ends with, and the next free column."""
+    readiness side by side. Returns its start box, the boxes it ends with, and the next free rank."""
     name = container.name
     image = container.spec.get("image")
     start = timeline.box(timeline.id("container", name), name, badge="container", shape="rectangle",
-                         colour="green", details=(f"image: {image}",) if image else (), group=group,
-                         tooltip=f"container {name}", rank=rank, category="container")
+                         colour="green", group=group, rank=rank, category="container",
+                         tooltip=f"container {name}" + (f"\nimage: {image}" if image else ""))
     ends, rank = [start], rank + 1
     post_start = hook(container, "postStart")
     if post_start is not None:
         box = _handler_box(timeline, timeline.id("container", name, "postStart"), "postStart hook", post_start,
-                           ("컨테이너 생성 직후 비동기 실행", "끝날 때까지 Running 지연"), "yellow", group, rank,
-                           "hook")
-        timeline.link(start, box, "생성 직후", colour="yellow", category="hook")
+                           ("생성 직후 비동기 실행", "끝나야 Running"), "yellow", group, rank, "hook")
+        timeline.link(start, box, colour="yellow", category="hook")
         ends, rank = [box], rank + 1
     found = probes(container)
     startup = [p for p in found if p.kind == "startup"]
@@ -164,7 +170,7 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
         boxes = [_probe_box(timeline, name, probe, group, rank) for probe in others]
         for box in boxes:
             for end in ends:
-                timeline.link(end, box, "성공 후 시작" if startup else "", colour="blue", category="probe")
+                timeline.link(end, box, "성공 후" if startup else "", colour="blue", category="probe")
         if len(boxes) > 1:
             timeline.aligned.append(tuple(boxes))
         ends, rank = boxes, rank + 1
@@ -172,75 +178,81 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
 
 
 def _probe_box(timeline: _Timeline, container: str, probe: Probe, group: str, rank: int) -> str:
-    return _handler_box(timeline, timeline.id("container", container, f"{probe.kind}Probe"), f"{probe.kind}Probe",
-                        probe.handler, (*_timing_lines(probe), PROBE_EFFECT[probe.kind]), "blue", group, rank,
-                        "probe")
+    """A probe as a small mark: its kind, what it checks and what its failure does; the timings are the
+    tooltip's."""
+    text = handler_text(probe.handler) if probe.handler is not None else "(handler 없음)"
+    tooltip = "\n".join((f"{probe.kind}Probe: {text}", *_timing_lines(probe), PROBE_EFFECT[probe.kind]))
+    return timeline.box(timeline.id("container", container, f"{probe.kind}Probe"), f"{probe.kind}Probe",
+                        colour="blue", details=(clip(text, PROBE_WIDTH), PROBE_MARK[probe.kind]), group=group,
+                        tooltip=tooltip, rank=rank, category="probe")
 
 
 def build_timeline(subject: PodSubject) -> _Timeline:
+    """The Pod's life top down: the Initialization Stage (only when it has init containers), the Run Stage (a
+    lane per container, side by side) and the Termination Stage, each a frame. One link leaves the Run Stage's
+    frame for the deletion request: deletion can come at any moment of the run, and nothing in the run (a failed
+    probe, a hook) deletes the Pod."""
     timeline = _Timeline(subject)
     spec = subject.spec
     policy, written = restart_policy(spec)
     pod_group = timeline.id()
     timeline.groups.append(Group(pod_group, f"{subject.title} (restartPolicy: {policy}{'' if written else ', 기본값'})",
                                  style="outer", category="pod"))
-    stages = {key: timeline.id("stage", key) for key in ("init", "run", "termination")}
-    for key, label in (("init", "Initialization Stage"), ("run", "Run Stage"), ("termination", "Termination Stage")):
-        timeline.groups.append(Group(stages[key], label, pod_group, "inner", f"stage-{key}"))
-
-    start = timeline.box(timeline.id("created"), "Pod 생성", shape="dot", colour="grey", group=stages["init"],
-                         tooltip="Pod 생성: node에 배정됨", rank=0, category="start")
-    previous, rank = start, 1
     all_containers = list(containers(spec, ephemeral=False))
     init = [c for c in all_containers if c.role in ("init", "sidecar")]
+    stages = {key: timeline.id("stage", key) for key in ("init", "run", "termination")}
+    for key, label in (("init", "Initialization Stage"), ("run", "Run Stage"), ("termination", "Termination Stage")):
+        if key != "init" or init:  # no empty stage
+            timeline.groups.append(Group(stages[key], label, pod_group, "inner", f"stage-{key}"))
+
+    start = timeline.box(timeline.id("created"), "Pod 생성", shape="dot", colour="grey",
+                         # Without init containers, above the Run Stage: a box of its own in the stage's frame
+                         # would be one more start of the single link that leaves the frame.
+                         group=stages["init"] if init else pod_group, tooltip="Pod 생성: node에 배정됨", rank=0,
+                         category="start")
+    previous, rank = start, 1
     for index, container in enumerate(init, start=1):
         sidecar = container.role == "sidecar"
         command = container.spec.get("command") or container.spec.get("args")
         full = command_text([*map(str, container.spec.get("command") or []),
                              *map(str, container.spec.get("args") or [])]) if command else ""
-        details = tuple(filter(None, (
-            f"image: {container.spec.get('image')}" if container.spec.get("image") else "",
-            *command_lines(full, 2),
-            "sidecar: 시작 후 Pod가 끝날 때까지 실행" if sidecar else "성공적으로 끝나야 다음 단계",
-        )))
+        image = container.spec.get("image")
         box = timeline.box(timeline.id("init", container.name), container.name,
                            badge=f"{'sidecar' if sidecar else 'init container'} {index}", shape="rectangle",
-                           colour="purple", details=details, group=stages["init"],
-                           tooltip=f"init container {index}: {container.name}" + (f"\n{full}" if full else ""),
+                           colour="purple", group=stages["init"],
+                           details=("시작 후 Pod가 끝날 때까지 실행" if sidecar else "성공해야 다음 단계",),
+                           tooltip="\n".join(filter(None, (f"init container {index}: {container.name}",
+                                                           f"image: {image}" if image else "", full))),
                            rank=rank, category="sidecar" if sidecar else "init-container")
-        timeline.link(previous, box, "생성" if previous == start else "성공 후", colour="purple", category="init")
+        timeline.link(previous, box, "" if previous == start else "성공 후", colour="purple", category="init")
         previous, rank = box, rank + 1
-    if not init:
-        previous = timeline.box(timeline.id("init", "none"), "init container 없음", shape="plain",
-                                group=stages["init"], rank=rank, category="note")
-        timeline.link(start, previous, "생성", colour="purple", category="init")
-        rank += 1
 
-    lane_ends: list[str] = []
     starts: list[str] = []
     for container in (c for c in all_containers if c.role == "container"):
         lane = timeline.id("run", container.name)
         timeline.groups.append(Group(lane, f"container {container.name}", stages["run"], "inner", "container-lane"))
-        first, ends, _ = _run_lane(timeline, container, lane, rank)
-        timeline.link(previous, first, "동시에 시작" if len(init) else "", colour="green", category="start")
+        first, _, _ = _run_lane(timeline, container, lane, rank)
+        timeline.link(previous, first, "동시에 시작" if len(starts) == 0 and init else "", colour="green",
+                      category="start")
         starts.append(first)
-        lane_ends.extend(ends)
     if len(starts) > 1:
         timeline.aligned.append(tuple(starts))
-    # Initialization and Run read left to right on one row; the Termination Stage wraps to a row of its own
-    # below, so that a long life is about half as wide as all of its steps end to end.
-    deletion = _termination(timeline, spec, all_containers, lane_ends or [previous], stages["termination"], 0)
-    timeline.stacked.append((start, deletion))
+    rank = max((box.rank or 0 for box in timeline.boxes), default=rank) + 1
+    _termination(timeline, spec, all_containers, starts[0] if starts else previous, stages, rank)
     return timeline
 
 
-def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: list[Container], run_ends: list[str],
-                 group: str, rank: int) -> str:
-    """The Termination Stage's row; returns its first box (the deletion request)."""
-    delete = timeline.box(timeline.id("deletion"), "Pod 삭제 요청", colour="grey", group=group,
-                          details=("kubectl delete, 축출, 스케일 다운",), rank=rank, category="event")
-    for end in run_ends:
-        timeline.link(end, delete, colour="grey", dashed=True, category="end-of-run", wraps=True)
+def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: list[Container], run_end: str,
+                 stages: Mapping[str, str], rank: int) -> None:
+    """The Termination Stage: the deletion request (one link from the Run Stage's frame, written from `run_end`,
+    a container's start, never a probe or a hook), each container's preStop hook, SIGTERM, the grace period,
+    SIGKILL, the end."""
+    group = stages["termination"]
+    delete = timeline.box(timeline.id("deletion"), "Pod 삭제 요청", colour="grey", group=group, rank=rank,
+                          tooltip="Pod 삭제 요청: kubectl delete, 축출(eviction), 스케일 다운", category="event")
+    # From frame to frame: the line ends on the Termination Stage's border, clear of its title.
+    timeline.links.append(Link(run_end, delete, "", "grey", "dashed", source_group=stages["run"],
+                               target_group=group, category="end-of-run"))
     rank += 1
     seconds, written = grace_period(spec)
     sigterm = timeline.id("SIGTERM")
@@ -250,34 +262,34 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
         if pre_stop is None or container.role == "init":
             continue
         box = _handler_box(timeline, timeline.id("container", container.name, "preStop"), "preStop hook",
-                           pre_stop, (f"container {container.name}", "종료 직전 실행"), "yellow", group, rank,
-                           "hook")
+                           pre_stop, (f"container {container.name}",), "yellow", group, rank, "hook")
         timeline.link(delete, box, colour="yellow", category="hook")
         pre_stops.append(box)
     if len(pre_stops) > 1:
         timeline.aligned.append(tuple(pre_stops))
     rank += 1 if pre_stops else 0
     timeline.box(sigterm, "SIGTERM", badge="signal", shape="rectangle", colour="orange", group=group,
-                 details=("각 컨테이너의 주 프로세스에",), rank=rank, category="signal")
+                 details=("각 컨테이너의 주 프로세스에",), rank=rank, category="signal",
+                 tooltip="SIGTERM: 각 컨테이너의 주 프로세스에 보냄")
     for source in pre_stops or [delete]:
         timeline.link(source, sigterm, "hook이 끝나면" if pre_stops else "", colour="orange", category="signal")
-    grace = timeline.box(timeline.id("grace"), f"{seconds}초 대기", badge="terminationGracePeriodSeconds",
-                         colour="orange", group=group, rank=rank + 1, category="grace",
-                         details=("기본값" if not written else "spec에 지정", "삭제 요청부터, preStop 포함"))
+    grace = timeline.box(timeline.id("grace"), f"{seconds}초까지 대기", badge="grace period", colour="orange",
+                         group=group, rank=rank + 1, category="grace", details=("삭제 요청부터, preStop 포함",),
+                         tooltip=f"terminationGracePeriodSeconds: {seconds}" + ("" if written else " (기본값)"))
     timeline.link(sigterm, grace, colour="orange", category="signal")
     sigkill = timeline.box(timeline.id("SIGKILL"), "SIGKILL", badge="signal", shape="rectangle", colour="red",
-                           group=group, details=("남은 프로세스 강제 종료",), rank=rank + 2, category="signal")
+                           group=group, details=("남은 프로세스 강제 종료",), rank=rank + 2, category="signal",
+                           tooltip="SIGKILL: 유예 기간이 지나도 남은 프로세스를 강제 종료")
     timeline.link(grace, sigkill, "아직 실행 중이면", colour="red", category="signal")
-    end = timeline.box(timeline.id("terminated"), "종료", shape="double-circle", colour="grey", group=group,
-                       rank=rank + 3, category="end")
+    end = timeline.box(timeline.id("terminated"), "끝", shape="double-circle", colour="grey", group=group,
+                       rank=rank + 3, category="end", tooltip="끝: 모든 컨테이너 종료, Pod 삭제")
     timeline.link(sigkill, end, colour="grey", category="end")
-    return delete
 
 
 def build_lifecycle(graph: Graph, filters: Filters) -> Diagram:
-    diagram = Diagram(direction="LR", empty_message="no Pod or Pod template for the lifecycle view")
-    # dot stacks the frames of a left-to-right figure bottom-up: emitted last-first, they read in input order.
-    for subject in reversed(pod_subjects(graph, filters)):
+    # Top down: a left-to-right life is about twice as wide as a page's text column.
+    diagram = Diagram(direction="TB", empty_message="no Pod or Pod template for the lifecycle view")
+    for subject in pod_subjects(graph, filters):
         timeline = build_timeline(subject)
         diagram.boxes.extend(timeline.boxes)
         diagram.links.extend(timeline.links)

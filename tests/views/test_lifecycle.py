@@ -1,7 +1,8 @@
-"""The lifecycle view: a Pod's life left to right in three stages, commands shown masked."""
+"""The lifecycle view: a Pod's life top down in three stages, commands shown masked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,13 +102,27 @@ def test_three_stages_and_their_steps(graph_of: Callable[..., Graph]) -> None:
         list(row) for row in diagram.aligned]
 
 
-def test_probes_show_type_target_and_timings(graph_of: Callable[..., Graph]) -> None:
+def test_probes_are_small_marks_with_their_timings_in_the_tooltip(graph_of: Callable[..., Graph]) -> None:
     boxes = {b.id: b for b in build_view(graph_of(STATEFUL), "lifecycle").boxes}
     liveness = boxes["StatefulSet/default/db/container/db/livenessProbe"]
-    assert liveness.title == "exec" and liveness.details[0] == "pg_isready"
-    assert "initialDelaySeconds: 30" in liveness.details and "periodSeconds: 10 (기본값)" in liveness.details
+    assert liveness.title == "livenessProbe" and liveness.details == ("exec: pg_isready", "실패: 컨테이너 재시작")
+    assert "initialDelaySeconds: 30" in liveness.tooltip and "periodSeconds: 10 (기본값)" in liveness.tooltip
     readiness = boxes["StatefulSet/default/db/container/db/readinessProbe"]
-    assert readiness.title == "tcpSocket :5432" and "periodSeconds: 2" in readiness.details
+    assert readiness.details[0] == "tcpSocket :5432" and "periodSeconds: 2" in readiness.tooltip
+
+
+def test_nothing_in_the_run_leads_to_the_deletion_but_the_run_stage(graph_of: Callable[..., Graph]) -> None:
+    for text in (STATEFUL, HOOKS):
+        diagram = build_view(graph_of(text), "lifecycle")
+        for deletion in (b.id for b in diagram.boxes if b.id.endswith("/deletion")):
+            into = [link for link in diagram.links if link.target == deletion]
+            # one link, from the Run Stage's frame: a failed probe or a hook does not delete the Pod
+            assert len(into) == 1 and into[0].source_group == deletion.replace("/deletion", "/stage/run")
+            assert into[0].line == "dashed"
+        boxes = {b.id: b for b in diagram.boxes}
+        ends = {link.target for link in diagram.links if link.source in boxes and boxes[link.source].category in (
+            "probe", "hook") and "/container/" in link.source and not link.source.endswith("/preStop")}
+        assert not any(end.endswith(("/deletion", "/SIGTERM", "/SIGKILL")) for end in ends)
 
 
 def test_startup_probe_gates_liveness(graph_of: Callable[..., Graph]) -> None:
@@ -129,7 +144,7 @@ def test_hooks_grace_period_and_masking(graph_of: Callable[..., Graph]) -> None:
     assert "echo started > /tmp/message" in shown and "nginx -s quit" in shown
     assert "hunter2" not in repr(diagram) and f"--password={MASK}" in post_start.tooltip
     assert "abc123" not in repr(diagram)
-    assert boxes["Pod/default/hooks/grace"].title == "60초 대기"
+    assert boxes["Pod/default/hooks/grace"].title == "60초까지 대기"
     # the other Pod is left out by names:, and drawn without the filter
     assert not any(box_id.startswith("Pod/default/other/") for box_id in boxes)
     assert "Pod/default/other/container/x/preStop" in _ids(graph_of(HOOKS))
@@ -149,7 +164,7 @@ def test_a_long_command_is_clipped_with_the_whole_in_the_tooltip(graph_of: Calla
     """)
     box = next(b for b in build_view(graph, "lifecycle").boxes if b.id.endswith("/postStart"))
     command_lines = [d for d in box.details if d.startswith(("sh", "step"))]
-    assert len(command_lines) == 3 and command_lines[-1].endswith("…")
+    assert len(command_lines) == 2 and command_lines[-1].endswith("…")
     assert script in box.tooltip
 
 
@@ -168,8 +183,10 @@ def test_handler_text(handler: Handler, text: str) -> None:
     assert handler_text(handler) == text
 
 
-def test_a_pod_without_init_containers_says_so(graph_of: Callable[..., Graph]) -> None:
-    assert "Pod/default/other/init/none" in _ids(graph_of(HOOKS), Filters(names={"other"}))
+def test_a_pod_without_init_containers_has_no_initialization_stage(graph_of: Callable[..., Graph]) -> None:
+    diagram = build_view(graph_of(HOOKS), "lifecycle", Filters(names={"other"}))
+    assert [g.label for g in diagram.groups if g.category.startswith("stage-")] == ["Run Stage", "Termination Stage"]
+    assert not any("/init/" in box.id for box in diagram.boxes)
 
 
 def test_no_pod_gives_an_empty_figure(graph_of: Callable[..., Graph]) -> None:
@@ -180,24 +197,22 @@ def test_no_pod_gives_an_empty_figure(graph_of: Callable[..., Graph]) -> None:
 Positions = Callable[[str], dict[str, tuple[float, float, float]]]
 
 
-def _left_x(svg: str, positions: Positions, *ids: str) -> list[float]:
+def _top_y(svg: str, positions: Positions, *ids: str) -> list[float]:
     where = positions(svg)
-    return [where[i][0] for i in ids]
+    return [where[i][1] for i in ids]
 
 
 @pytest.mark.exe
-def test_init_containers_run_left_to_right_before_the_main_ones(graph_of: Callable[..., Graph],
-                                                               svg_positions: Positions) -> None:
+def test_init_containers_run_top_down_before_the_main_ones(graph_of: Callable[..., Graph],
+                                                         svg_positions: Positions) -> None:
     svg = render_diagram(build_view(graph_of(STATEFUL), "lifecycle")).decode()
     p = "StatefulSet/default/db"
-    init, clone, db, deletion, kill = _left_x(svg, svg_positions, f"{p}/init/init-config", f"{p}/init/clone-data",
-                                              f"{p}/container/db", f"{p}/deletion", f"{p}/SIGKILL")
-    assert init < clone < db
-    assert deletion < kill  # the Termination Stage reads left to right on its own row
+    init, clone, db, deletion, kill = _top_y(svg, svg_positions, f"{p}/init/init-config", f"{p}/init/clone-data",
+                                             f"{p}/container/db", f"{p}/deletion", f"{p}/SIGKILL")
+    assert init < clone < db < deletion < kill
     centres = svg_positions(svg)
-    assert centres[f"{p}/deletion"][1] > max(centres[f"{p}/container/db"][1], centres[f"{p}/init/clone-data"][1])
-    # started together: one column
-    assert centres[f"{p}/container/db"][2] == pytest.approx(centres[f"{p}/container/backup"][2], abs=1)
+    # started together: one row
+    assert centres[f"{p}/container/db"][1] == pytest.approx(centres[f"{p}/container/backup"][1], abs=1)
 
 
 @pytest.mark.exe
@@ -211,18 +226,17 @@ def test_site_manifest_draws_the_whole_life(root: Path, svg_positions: Positions
     loaded = load([str(root / "manifests" / "lifecycle" / "web.yaml")])
     svg = render_diagram(build_view(derive(loaded.inventory()), "lifecycle")).decode()
     p = "Pod/default/web"
-    # Initialization and Run on one row, left to right; Termination on the row below, left to right
-    first_row = _left_x(svg, svg_positions, f"{p}/init/wait-for-db", f"{p}/init/migrate", f"{p}/container/web",
-                        f"{p}/container/web/postStart", f"{p}/container/web/startupProbe",
-                        f"{p}/container/web/livenessProbe")
-    second_row = _left_x(svg, svg_positions, f"{p}/deletion", f"{p}/container/web/preStop", f"{p}/SIGTERM",
-                         f"{p}/grace", f"{p}/SIGKILL")
-    for row in (first_row, second_row):
-        assert row == sorted(row) and len(set(row)) == len(row)
-    where = svg_positions(svg)
-    assert min(where[f"{p}/{i}"][1] for i in ("deletion", "SIGTERM", "SIGKILL")) > max(
-        where[f"{p}/{i}"][1] for i in ("init/migrate", "container/web", "container/web/startupProbe"))
+    # the three stages top down, each step below the one before
+    steps = _top_y(svg, svg_positions, f"{p}/init/wait-for-db", f"{p}/init/migrate", f"{p}/container/web",
+                   f"{p}/container/web/postStart", f"{p}/container/web/startupProbe",
+                   f"{p}/container/web/livenessProbe", f"{p}/deletion", f"{p}/container/web/preStop",
+                   f"{p}/SIGTERM", f"{p}/grace", f"{p}/SIGKILL", f"{p}/terminated")
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
     assert "example.com/load-balancer-ready" not in svg  # a readiness gate is a condition, not a timeline step
+    # one link from the Run Stage's frame to the deletion request, none from a probe or a hook
+    assert svg.count("&#45;&gt;Pod/default/web/deletion</title>") == 1
+    for step in ("livenessProbe", "readinessProbe", "startupProbe", "postStart"):
+        assert f"web/{step}&#45;&gt;Pod/default/web/deletion" not in svg
 
 
 EXAMPLES = Path("k8s-website-examples/content/en/examples")
@@ -245,6 +259,23 @@ def test_corpus_mysql_init_containers_come_before_the_main_ones(corpus: Path, sv
     loaded = load([str(corpus / EXAMPLES / "application" / "mysql" / "mysql-statefulset.yaml")])
     svg = render_diagram(build_view(derive(loaded.inventory()), "lifecycle")).decode()
     p = "StatefulSet/default/mysql"
-    init, clone, mysql, xtrabackup = _left_x(svg, svg_positions, f"{p}/init/init-mysql", f"{p}/init/clone-mysql",
+    init, clone, mysql, xtrabackup = _top_y(svg, svg_positions, f"{p}/init/init-mysql", f"{p}/init/clone-mysql",
                                              f"{p}/container/mysql", f"{p}/container/xtrabackup")
     assert init < clone < min(mysql, xtrabackup)
+
+
+# The report's figures 10-15 at natural size (SVG pt), within a page's text column: at 1280 px Material's column
+# is about 667 px = 500 pt, and a figure fitted to it keeps an 8 pt detail at 10 px or more up to 530 pt wide.
+COLUMN_BUDGET_PT = 530
+REPORT_FIGURES = [("web.yaml", "phases"), ("web.yaml", "conditions"), ("web.yaml", "container-states"),
+                  ("restart-policies.yaml", "container-states"), ("hooks.yaml", "lifecycle"),
+                  ("web.yaml", "lifecycle")]
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize(("manifest", "view"), REPORT_FIGURES)
+def test_report_figures_fit_the_text_column(root: Path, manifest: str, view: str) -> None:
+    loaded = load([str(root / "manifests" / "lifecycle" / manifest)])
+    svg = render_diagram(build_view(derive(loaded.inventory()), view)).decode()
+    width = re.search(r'<svg width="([0-9.]+)pt"', svg)
+    assert width is not None and float(width.group(1)) <= COLUMN_BUDGET_PT
