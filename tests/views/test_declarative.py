@@ -1,5 +1,6 @@
 """The `diagram` view: Diagram documents drawn one to one through the neutral Diagram, in the same style as every
-figure; its golden DOT; what figures 1, 2, 3 and 16 claim, read from the SVG; and a broken diagram in a real MkDocs build."""
+figure; its golden DOT; what figures 1, 2, 3 and 16 claim, read from the SVG; and a broken diagram in a real MkDocs
+build."""
 
 from __future__ import annotations
 
