@@ -148,13 +148,13 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
                                   category="talks"))
     if apiserver:
         # Every API server serves clients: the one the report names (REST API) is drawn, marked as not in the input.
-        # In the API server's column: its link runs straight into the frame, clear of the frames' titles (left).
+        # In the API server's row: beside the frame, its link enters from the side, clear of the frames' titles.
         diagram.boxes.append(Box(CLIENT, "kubectl", "client", "rounded", "neutral", "derived",
                                  ("클러스터 상태 조회·변경",), rank=COMPONENTS["kube-apiserver"].rank,
                                  category="client",
                                  tooltip="kubectl — 클러스터 밖의 클라이언트 (입력에 없는 예)"))
-        port = next((d for d in diagram.boxes if d.id == apiserver), None)
-        https = next((d for d in (port.details if port else ()) if d.endswith("(HTTPS)")), "")
+        server = next(box for box in diagram.boxes if box.id == apiserver)
+        https = next((d for d in server.details if d.endswith("(HTTPS)")), "")
         diagram.links.append(Link(CLIENT, apiserver, f"REST API {https}".strip(), "blue", category="talks"))
     return diagram
 
