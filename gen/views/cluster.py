@@ -2,9 +2,11 @@
 
 - `control-plane`: kubeadm-style static Pods (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
   found by their `component` label or name) inside a "Control Plane (node)" frame, one per node they name. The
-  links are the calls their flags reveal (gen/rules/calls.py): the API server is the one that reaches etcd, the
-  others reach the API server. hostNetwork puts them in the node's network; their hostPath volumes (certificates,
-  kubeconfigs, etcd's data) are folders on the node, one per host path, linked from every component that mounts it.
+  links are the calls their flags reveal (gen/rules/calls.py), drawn as the plain talk they are (not as a guess):
+  the API server is the one that reaches etcd, the others call the API server; a client (kubectl) outside the
+  frame uses the API server's REST API. hostNetwork puts them in the node's network; their hostPath volumes
+  (certificates, kubeconfigs, etcd's data) are named in each component's tooltip, not drawn: they outweighed the
+  components the figure is about.
 - `nodes`: every Node object (as `kubectl get nodes -o yaml` prints them) as a frame with its roles and address;
   in it the kubelet and container runtime of status.nodeInfo, the DaemonSets whose Pods run there (kube-proxy:
   nodeSelector and taints decide), and the Pods whose spec.nodeName is that node. Each kubelet talks to the
@@ -86,12 +88,29 @@ def _node_name(pod: PodInstance) -> str:
     return str(name) if isinstance(name, str) and name.strip() else ""
 
 
+def _host_paths(spec: Mapping[str, Any]) -> list[str]:
+    """The node folders a Pod mounts (hostPath volumes), sorted, each once."""
+    by_volume = volumes(spec)
+    found = set()
+    for container in containers(spec, ephemeral=False):
+        for mount in mounts(container):
+            host_path = as_mapping(by_volume.get(str(mount["name"]), {}).get("hostPath")).get("path")
+            if isinstance(host_path, str) and host_path:
+                found.add(host_path)
+    return sorted(found)
+
+
+CLIENT = "control-plane/client/kubectl"
+
+
 def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
-    diagram = Diagram(empty_message="no control-plane static Pods (etcd, kube-apiserver, kube-controller-manager, "
+    # Top to bottom (callers, API server, etcd): three short columns left to right were too wide for a page.
+    diagram = Diagram(direction="TB",
+                      empty_message="no control-plane static Pods (etcd, kube-apiserver, kube-controller-manager, "
                                     "kube-scheduler) for the control-plane view")
     drawn: dict[str, str] = {}  # Pod ref id → its box id (the same)
-    folders: dict[str, Box] = {}
     frames: dict[str, bool] = {}  # node frame → every Pod in it has hostNetwork
+    apiserver = ""
     pods = [p for p in _real_pods(graph, filters)
             if control_plane_component(p.ref.name, p.labels) or p.labels.get("tier") == "control-plane"]
     for pod in pods:
@@ -104,38 +123,39 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
         network = f"{frame}/host-network" if host_network else frame
         port = _secure_port(pod.spec)
         details = [d for d in (_version(pod.spec), f":{port} (HTTPS)" if port else "", look.role) if d]
+        folders = _host_paths(pod.spec)
+        tooltip = f"{pod.ref.id} — {pod.source}" + (f"\nhostPath: {', '.join(folders)}" if folders else "")
         diagram.boxes.append(Box(pod.ref.id, pod.ref.name, look.badge, look.shape, look.colour, details=tuple(details),
-                                 group=network, tooltip=f"{pod.ref.id} — {pod.source}", rank=look.rank,
+                                 group=network, tooltip=tooltip, rank=look.rank,
                                  category=f"component {component or 'static-pod'}"))
         drawn[pod.ref.id] = pod.ref.id
-        by_volume = volumes(pod.spec)
-        for container in containers(pod.spec, ephemeral=False):
-            for mount in mounts(container):
-                host_path = as_mapping(by_volume.get(str(mount["name"]), {}).get("hostPath")).get("path")
-                if not isinstance(host_path, str) or not host_path:
-                    continue
-                folder_id = f"{frame}/hostPath{host_path}"
-                existing = folders.get(folder_id)
-                names = tuple(sorted({*(existing.details if existing else ()), str(mount["name"])}))
-                folders[folder_id] = Box(folder_id, host_path, "hostPath", "folder", "brown", details=names,
-                                         group=frame, rank=FOLDER_RANK, category="volume hostPath")
-                read_only = " (ro)" if mount.get("readOnly") is True else ""
-                # Mounted where it lies on the node: the folder's title already says the path.
-                path = str(mount.get("mountPath", ""))
-                label = read_only.strip() if path == host_path else f"{path}{read_only}"
-                diagram.links.append(Link(pod.ref.id, folder_id, label, "teal", category="mount"))
+        if component == "kube-apiserver" and not apiserver:
+            apiserver = pod.ref.id
     for frame, all_host_network in sorted(frames.items()):
         node = frame.split("/", 1)[1]
         label = "Control Plane (node)" if node == "node" else f"Control Plane (node {node})"
         diagram.groups.append(Group(frame, label, style="outer", category="node control-plane"))
         if any(box.group == f"{frame}/host-network" for box in diagram.boxes):
-            text = "hostNetwork: true — node의 IP와 port를 그대로 쓴다" if all_host_network else "hostNetwork: true"
+            text = "hostNetwork: true (node의 IP·port)" if all_host_network else "hostNetwork: true"
             diagram.groups.append(Group(f"{frame}/host-network", text, frame, "inner", "network hostnetwork"))
     calls = sorted((e for e in graph.edges if e.relation is Relation.CALLS
                     and e.source.id in drawn and e.target.id in drawn), key=lambda e: (e.source, e.target))
-    diagram.links = [Link(e.source.id, e.target.id, e.label.replace("\n", ", "), Relation.CALLS.colour,
-                          Relation.CALLS.line, category="calls") for e in calls] + diagram.links
-    diagram.boxes.extend(folders[key] for key in sorted(folders))
+    for edge in calls:
+        flags = edge.label.replace("\n", ", ")
+        # What the call is for, as the report says it; the flag that reveals it stays as the evidence.
+        purpose = "저장·조회" if control_plane_component(edge.target.name, {}) == "etcd" else "API 호출"
+        diagram.links.append(Link(edge.source.id, edge.target.id, f"{purpose} {flags}".strip(), "blue",
+                                  category="talks"))
+    if apiserver:
+        # Every API server serves clients: the one the report names (REST API) is drawn, marked as not in the input.
+        # In the API server's row: beside the frame, its link enters from the side, clear of the frames' titles.
+        diagram.boxes.append(Box(CLIENT, "kubectl", "client", "rounded", "neutral", "derived",
+                                 ("클러스터 상태 조회·변경",), rank=COMPONENTS["kube-apiserver"].rank,
+                                 category="client",
+                                 tooltip="kubectl — 클러스터 밖의 클라이언트 (입력에 없는 예)"))
+        server = next(box for box in diagram.boxes if box.id == apiserver)
+        https = next((d for d in server.details if d.endswith("(HTTPS)")), "")
+        diagram.links.append(Link(CLIENT, apiserver, f"REST API {https}".strip(), "blue", category="talks"))
     return diagram
 
 

@@ -24,6 +24,8 @@ class ImageUse:
     written: str
     namespace: str | None
     workload: str
+    kind: str  # the workload's kind ("Pod" for a real Pod)
+    replicas: int  # how many containers of this spec run (one per replica)
     container: str
     role: str
 
@@ -34,8 +36,8 @@ def image_uses(graph: Graph, filters: Filters) -> list[ImageUse]:
     for drawn in pods_to_draw(graph, filters):
         for container in containers(drawn.pod.spec):
             written = str(container.spec.get("image", ""))
-            uses.append(ImageUse(parse_image(written), written, drawn.pod.ref.namespace, drawn.name,
-                                 container.name, container.role))
+            uses.append(ImageUse(parse_image(written), written, drawn.pod.ref.namespace, drawn.name, drawn.kind,
+                                 drawn.replicas, container.name, container.role))
     return uses
 
 
@@ -46,9 +48,14 @@ def build_images(graph: Graph, filters: Filters) -> Diagram:
     runners: dict[str, Box] = {}
     for use in image_uses(graph, filters):
         container_id = f"container/{use.namespace or ''}/{use.workload}/{use.container}"
-        runners.setdefault(container_id, Box(container_id, f"{use.workload}/{use.container}", ROLE_BADGES[use.role],
-                                 "rounded", "yellow", rank=2, category="container",
-                                 tooltip=f"{use.workload}/{use.container}: {use.written or '(no image)'}"))
+        # Titled by the container's own name: "web/nginx" read as an image name. Each replica runs one container
+        # of this spec from the same image: the count says that one image makes several containers.
+        details = (f"{use.kind} {use.workload}", f"×{use.replicas} (replica마다 하나)" if use.replicas > 1 else "")
+        runners.setdefault(container_id, Box(container_id, use.container, ROLE_BADGES[use.role], "rounded",
+                                             "yellow", details=tuple(d for d in details if d), rank=2,
+                                             category="container",
+                                             tooltip=f"{use.kind} {use.workload}, container {use.container}: "
+                                                     f"{use.written or '(no image)'}"))
         if use.image is None:
             image_id = f"image/invalid/{use.written}"
             images.setdefault(image_id, Box(image_id, use.written or "(no image)", "image", "stack", "red",

@@ -107,7 +107,50 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     linked = {group_of[link.source] for link in diagram.links
               if link.source in group_of and group_of[link.source] == group_of.get(link.target)}
     diagram.aligned.extend(tuple(ids_) for group, ids_ in sorted(members.items()) if group not in linked)
+    if view == "network":
+        _add_outside_paths(diagram, graph, nodes, ids)
     return diagram
+
+
+OUTSIDE_CLIENT = "outside/client"
+
+
+def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, GraphNode], ids: Mapping[Ref, str]) -> None:
+    """What tells the Service types apart: a NodePort Service is reached from outside the cluster on a port of every
+    node, a LoadBalancer one through a load balancer the cloud provisions in front of those node ports; a ClusterIP
+    Service has no such path (it is reached from inside only). Drawn derived: the cluster makes them, the input
+    does not hold them."""
+    exposed = []
+    for ref in sorted(nodes):
+        resource = graph.inventory.get(ref) if ref.kind == "Service" else None
+        kind = str(resource.spec.get("type", "ClusterIP")) if resource is not None else ""
+        if kind in ("NodePort", "LoadBalancer") and resource is not None:
+            exposed.append((ref, kind, [as_mapping(p) for p in as_list(resource.spec.get("ports"))]))
+    if not exposed:
+        return
+    diagram.boxes.append(Box(OUTSIDE_CLIENT, "외부 클라이언트", "클러스터 밖", "rounded", "neutral", "derived", rank=-1,
+                             category="client", tooltip="외부 클라이언트 — 클러스터 밖에서 오는 요청"))
+    for ref, kind, ports in exposed:
+        service = ids[ref]
+        node_ports = [str(p.get("nodePort", "")) for p in ports]
+        shown = ", ".join(n for n in node_ports if n) or "자동 할당"
+        node_port = f"outside/{service}/node-port"
+        diagram.boxes.append(Box(node_port, f"node :{shown}", "NodePort", "rectangle", "blue", "derived",
+                                 ("모든 node의 같은 port",), rank=0, category="node-port",
+                                 tooltip=f"{ref.name}의 node port — 모든 node에서 열린다"))
+        entry = node_port
+        if kind == "LoadBalancer":
+            balancer = f"outside/{service}/load-balancer"
+            service_ports = ", ".join(str(p.get("port", "")) for p in ports if p.get("port") is not None)
+            diagram.boxes.append(Box(balancer, "외부 로드밸런서", "LoadBalancer", "hexagon", "purple", "derived",
+                                     ("클라우드가 프로비저닝",), rank=-1, category="load-balancer",
+                                     tooltip=f"{ref.name}의 외부 로드밸런서 — 클라우드가 만든다"))
+            diagram.links.append(Link(OUTSIDE_CLIENT, balancer, f":{service_ports}" if service_ports else "", "blue",
+                                      category="traffic"))
+            diagram.links.append(Link(balancer, node_port, "", "blue", category="traffic"))
+        else:
+            diagram.links.append(Link(OUTSIDE_CLIENT, entry, "", "blue", category="traffic"))
+        diagram.links.append(Link(node_port, service, "", "blue", category="traffic"))
 
 
 def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],

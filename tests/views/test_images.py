@@ -45,8 +45,11 @@ def test_registries_images_and_containers(graph: Graph) -> None:
     assert busybox.group == "registry/docker.io"
     exporter = boxes["image/localhost:5000/metrics/exporter@sha256:" + "f" * 64]
     assert exporter.details == ("digest sha256:ffffffffffff…",)
-    # One container box per workload (three replicas run one spec), labelled workload/container.
-    assert boxes["container/shop/web/nginx"].title == "web/nginx"
+    # One container box per workload, titled by the container (not "web/nginx", which reads as an image name),
+    # its workload and how many replicas run it from the one image as details.
+    assert boxes["container/shop/web/nginx"].title == "nginx"
+    assert boxes["container/shop/web/nginx"].details == ("Deployment web", "×3 (replica마다 하나)")
+    assert boxes["container/shop/debug/shell"].details == ("Pod debug",)
     assert boxes["container/shop/web/setup"].badge == "init container"
     assert sum(1 for b in diagram.boxes if b.category == "container") == 5
     links = {(link.source, link.target) for link in diagram.links}

@@ -29,7 +29,7 @@ def _svg(paths: list[str], view: str, filters: object = None) -> str:
 
 
 def test_the_site_declares_figures() -> None:
-    assert len(FIGURES) >= 5 and {spec.view for _, _, spec in FIGURES} >= {"pod", "images", "topology"}
+    assert len(FIGURES) >= 5 and {spec.view for _, _, spec in FIGURES} >= {"pod", "diagram", "topology"}
 
 
 @pytest.mark.exe

@@ -295,3 +295,26 @@ def test_a_names_filter_keeps_the_named_and_what_it_owns(graph_of: Callable[...,
     ids = _ids(graph, "network", Filters(names={"api"}))
     assert {"Deployment/shop/api", "ReplicaSet/shop/api", "Pod/shop/api-1", "Pod/shop/api-2"} <= ids
     assert not any("/web" in box_id for box_id in ids)
+
+
+def test_the_network_view_tells_service_types_apart_by_their_outside_paths() -> None:
+    """NodePort and LoadBalancer Services are reached from outside (a client, a node port, a load balancer);
+    ClusterIP and ExternalName ones are not: the Objects page's figure of the four types shows the difference."""
+    from gen.pipeline import analyse
+
+    _, graph = analyse([str(Path(__file__).resolve().parents[2] / "manifests" / "service-types")])
+    diagram = build_view(graph, "network")
+    boxes = {box.id: box for box in diagram.boxes}
+    links = {(link.source, link.target) for link in diagram.links}
+    nodeport = "outside/Service/service-types/echo-nodeport/node-port"
+    lb_port = "outside/Service/service-types/echo-lb/node-port"
+    balancer = "outside/Service/service-types/echo-lb/load-balancer"
+    assert boxes["outside/client"].title == "외부 클라이언트" and boxes["outside/client"].state == "derived"
+    assert boxes[nodeport].title == "node :30080" and boxes[lb_port].title == "node :자동 할당"
+    assert boxes[balancer].badge == "LoadBalancer"
+    assert {("outside/client", nodeport), (nodeport, "Service/service-types/echo-nodeport"),
+            ("outside/client", balancer), (balancer, lb_port), (lb_port, "Service/service-types/echo-lb")} <= links
+    reached = {target for source, target in links if source.startswith("outside/")}
+    assert not {"Service/service-types/echo-clusterip", "Service/service-types/echo-external"} & reached
+    # Only the network view, and only with such Services: the sample app's topology is unchanged.
+    assert not [b for b in build_view(graph, "topology").boxes if b.id.startswith("outside/")]
