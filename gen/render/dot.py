@@ -165,7 +165,7 @@ def _box_line(box: Box, indent: str) -> str:
             attrs += f", penwidth={CHANGE_PENWIDTH}"
     # SVG classes name the box's category, state and change, for stylesheets and readers of the SVG.
     classes = dot_id(" ".join(filter(None, (box.category, box.state, box.change))))
-    return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_tooltip(box.tooltip or box.id)}];"
+    return f"{indent}{dot_id(box.id)} [{attrs}, class={classes}, tooltip={dot_tooltip(box.tooltip or box.title)}];"
 
 
 def _styled(text: str, opening: str, closing: str) -> str:

@@ -31,7 +31,7 @@ from ..kube import (
 )
 from ..model import Resource, as_list, as_mapping
 from ..records import record
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 
 
 @record(frozen=True)
@@ -118,7 +118,9 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
                 existing = folders.get(folder_id)
                 names = tuple(sorted({*(existing.details if existing else ()), str(mount["name"])}))
                 folders[folder_id] = Box(folder_id, host_path, "hostPath", "folder", "brown", details=names,
-                                         group=frame, rank=FOLDER_RANK, category="volume hostPath")
+                                         group=frame, rank=FOLDER_RANK, category="volume hostPath",
+                                         tooltip=existing.tooltip if existing else
+                                         located(f"hostPath {host_path} ({pod.ref.name})", pod.source))
                 read_only = " (ro)" if mount.get("readOnly") is True else ""
                 # Mounted where it lies on the node: the folder's title already says the path.
                 path = str(mount.get("mountPath", ""))
@@ -197,13 +199,15 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
     diagram.groups.append(Group(frame, label, "workload-plane", "inner", "node"))
     info = node_info(facts.resource) if facts.resource is not None else {}
     kubelet, runtime = f"{frame}/kubelet", f"{frame}/container-runtime"
-    diagram.boxes.append(Box(kubelet, "kubelet", "node agent", "rounded", "green",
+    where = facts.resource.source if facts.resource is not None else None
+    diagram.boxes.append(Box(kubelet, "kubelet", "노드 에이전트", "rounded", "green",
                              details=tuple(filter(None, [info.get("kubeletVersion", ""), "Pod를 관리"])),
-                             group=frame, category="kubelet"))
+                             group=frame, category="kubelet", tooltip=located(f"{facts.name}의 kubelet", where)))
     runtime_name, runtime_version = _runtime(info.get("containerRuntimeVersion", ""))
     diagram.boxes.append(Box(runtime, runtime_name, "container runtime", "rounded", "purple",
                              details=tuple(filter(None, [runtime_version, "컨테이너 실행 환경"])),
-                             group=frame, category="container-runtime"))
+                             group=frame, category="container-runtime",
+                             tooltip=located(f"{facts.name}의 container runtime {runtime_name}", where)))
     # Drawn from the plane down to the kubelet without a head: it places the plane above the nodes, and the kubelet
     # both reports to and watches the API server.
     diagram.links.append(Link("control-plane", kubelet, "API server와 통신", "blue", category="talks", arrow=False))
