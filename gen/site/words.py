@@ -42,7 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
         "declared": "연결 (declared)", "runs": "실행 (runs)", "talks": "통신 (talks)", "cri": "CRI 호출 (cri)",
         "transition": "상태 전이 (transition)", "restart": "재시작 (restart)", "init": "init container",
         "start": "시작 (start)", "hook": "hook", "probe": "probe", "end-of-run": "실행 종료 (end of run)",
-        "signal": "시그널 (signal)", "end": "종료 (end)", "then": "다음 (then)", "liveness": "liveness probe",
+        "signal": "시그널 (signal)", "end": "종료", "then": "다음", "liveness": "liveness probe",
         "gate": "readiness gate", "grace": "유예 기간 (grace period)", "event": "이벤트 (event)",
         "aggregate": "묶인 상자 사이의 연결 (aggregate)",
     },

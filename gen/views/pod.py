@@ -105,19 +105,19 @@ def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> 
         if container.role in ("init", "sidecar"):
             step += 1
             if container.role == "init":
-                roles[container.name] = Role(f"init container {step}", "grey", "runs to completion")
+                roles[container.name] = Role(f"초기화 컨테이너 {step}", "grey", "끝날 때까지 실행")
             else:
-                roles[container.name] = Role(f"native sidecar ({step})", "teal", "restartPolicy: Always")
+                roles[container.name] = Role(f"네이티브 사이드카 ({step})", "teal", "restartPolicy: Always")
         elif container is primary:
-            roles[container.name] = Role("main container", "yellow")
+            roles[container.name] = Role("주 컨테이너", "yellow")
         else:
             shared = sorted(primary_volumes & {str(m["name"]) for m in mounts(container)})
             if shared:
-                roles[container.name] = Role("sidecar (classic)", "orange", f"shares {', '.join(shared)}")
+                roles[container.name] = Role("사이드카", "orange", f"{', '.join(shared)} 공유")
             elif _named_sidecar(container):
-                roles[container.name] = Role("sidecar (classic)", "orange")
+                roles[container.name] = Role("사이드카", "orange")
             else:
-                roles[container.name] = Role("container", "yellow")
+                roles[container.name] = Role("컨테이너", "yellow")
     return roles
 
 
@@ -240,12 +240,12 @@ class _PodDrawing:
         mains = [c for c in entries if c.role == "container"]
         for before, after in pairwise(steps):
             self.diagram.links.append(Link(self._container_id(drawn, before.name),
-                                           self._container_id(drawn, after.name), "then", "grey", "dashed",
+                                           self._container_id(drawn, after.name), "다음", "grey", "dashed",
                                            category="then"))
         if steps:
             for main in mains:
                 self.diagram.links.append(Link(self._container_id(drawn, steps[-1].name),
-                                               self._container_id(drawn, main.name), "then", "grey", "dashed",
+                                               self._container_id(drawn, main.name), "다음", "grey", "dashed",
                                                category="then"))
 
     def _volume(self, drawn: DrawnPod, name: str, volume: Mapping[str, Any], entries: list[Container],
