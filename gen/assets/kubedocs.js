@@ -8,10 +8,10 @@
   var MIN_SCALE = 0.1;
   var MAX_SCALE = 4;
   var STEP = 1.25;
-  var WIDE = 600; // px: from this width on, figures start readable (narrower, on phones: fitted to the width)
-  // On a wide screen a figure starts fitted to the column when its text stays readable at that scale (dot's 11 pt
-  // labels at 0.5 are about 7 px, its names 9 px); a wider figure starts at that scale, and is panned or fitted from there.
-  var READABLE = 0.5;
+  var WIDE = 600; // px: from this width on, figures open fitted to the column (narrower, on phones: see start)
+  // On a phone a figure fitted to the width may be unreadable: it opens no smaller than this size of its smallest
+  // label, panned sideways (and says so).
+  var PHONE_LABEL = 9;
   var PT = 4 / 3; // Graphviz sizes the SVG in points
 
   function clamp(value, low, high) {
@@ -36,12 +36,25 @@
     return { width: width * unit, height: height * unit };
   }
 
+  /* The height in px of the figure's smallest label at natural size (0 when it has none). */
+  function smallestLabel(svg, naturalWidth) {
+    var box = svg.viewBox && svg.viewBox.baseVal;
+    var perUnit = box && box.width > 0 ? naturalWidth / box.width : PT;
+    var smallest = 0;
+    Array.prototype.forEach.call(svg.querySelectorAll("text"), function (text) {
+      var size = parseFloat(text.getAttribute("font-size"));
+      if (size > 0 && text.textContent.trim() && (!smallest || size < smallest)) smallest = size;
+    });
+    return smallest * perUnit;
+  }
+
   /* Zoom and pan of one figure. */
   function Zoom(figure, viewport, svg) {
     this.figure = figure;
     this.viewport = viewport;
     this.svg = svg;
     this.natural = naturalSize(svg);
+    this.smallest = smallestLabel(svg, this.natural.width);
     this.scale = 1;
     this.initial = this.start();
     this.set(this.initial);
@@ -52,9 +65,11 @@
     return Math.min(1, width / this.natural.width);
   };
 
+  /* Opening: fitted to the column (never larger than natural size); on a phone no smaller than makes the
+     smallest label PHONE_LABEL px, panned sideways from there. */
   Zoom.prototype.start = function () {
-    if ((this.viewport.clientWidth || 0) < WIDE) return this.fit();
-    return Math.max(this.fit(), Math.min(1, READABLE));
+    if ((this.viewport.clientWidth || 0) >= WIDE || !(this.smallest > 0)) return this.fit();
+    return Math.min(1, Math.max(this.fit(), PHONE_LABEL / this.smallest));
   };
 
   /* Set the scale, keeping the point (x, y) of the viewport (its centre by default) where it is. */
@@ -79,13 +94,16 @@
     } else {
       this.figure.removeAttribute("data-kd-pannable");
     }
+    // Sideways panning is easy to miss (the page itself does not move): a line under the figure says so.
+    if (viewport.scrollWidth > viewport.clientWidth + 1) this.figure.setAttribute("data-kd-pans", "");
+    else this.figure.removeAttribute("data-kd-pans");
   };
 
   Zoom.prototype.action = function (name) {
     if (name === "zoom-in") this.set(this.scale * STEP);
     else if (name === "zoom-out") this.set(this.scale / STEP);
     else if (name === "fit") this.set(this.fit());
-    else if (name === "reset") this.set(this.initial);
+    else if (name === "reset") this.set(1); // 1:1, the natural size
   };
 
   Zoom.prototype.listen = function () {
@@ -146,6 +164,15 @@
     viewport.addEventListener("touchend", function (event) {
       if (event.touches.length < 2) pinch = null;
     });
+
+    var labels = words(this.figure);
+    if (labels.pans) {
+      var hint = document.createElement("p");
+      hint.className = "kubedocs-pan-hint";
+      hint.setAttribute("aria-hidden", "true"); // the text alternative already holds every box
+      hint.textContent = labels.pans;
+      viewport.insertAdjacentElement("afterend", hint);
+    }
 
     var controls = this.figure.querySelector(".kubedocs-controls");
     if (controls) {

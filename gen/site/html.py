@@ -98,7 +98,7 @@ def text_alternative_html(drawn: Drawn, element_id: str, words: dict[str, str]) 
         links.append(f"{link.source} → {link.target}" + (f" ({extra})" if extra else ""))
     boxes_html = "".join(f"<li>{html.escape(box)}</li>" for box in drawn.boxes)
     links_html = "".join(f"<li>{html.escape(text)}</li>" for text in links)
-    return (f'<div class="kubedocs-text" id="{element_id}"><p>{html.escape(words["as_text"])}</p>'
+    return (f'<div class="kubedocs-text" id="{element_id}" data-search-exclude><p>{html.escape(words["as_text"])}</p>'
             f'<p>{html.escape(words["boxes"])}</p><ul>{boxes_html}</ul>'
             f'<p>{html.escape(words["links"])}</p><ul>{links_html}</ul></div>')
 
@@ -118,7 +118,9 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
 
     words = words or WORDS["en"]
     spec = figure.spec
-    zoom = (f'<a class="kubedocs-zoom" href="{html.escape(full_size_href)}" target="_blank">'
+    # The zoom link and the text alternative are for readers of the figure, not for search (Material's search skips
+    # an element marked data-search-exclude; screen readers still read both).
+    zoom = (f'<a class="kubedocs-zoom" href="{html.escape(full_size_href)}" target="_blank" data-search-exclude>'
             f"{html.escape(words['full_size'])}</a>" if full_size_href else "")
     caption = f"<figcaption>{html.escape(spec.caption)}</figcaption>" if spec.caption else ""
     sources = html.escape(" ".join(spec.manifests))

@@ -26,6 +26,10 @@ log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings f
 ASSETS_DIR = "assets/kubedocs"
 STYLESHEET = f"{ASSETS_DIR}/kubedocs.css"
 SCRIPT = f"{ASSETS_DIR}/kubedocs.js"
+# The web font figures are drawn with (a renamed subset of NanumBarunGothic, the font dot lays labels out with;
+# .ci/subset-font), its licence beside it: whatever fonts a reader has, a label is as wide as dot made its box.
+FONTS = (f"{ASSETS_DIR}/kubedocs-hangul.woff2", f"{ASSETS_DIR}/kubedocs-hangul-bold.woff2",
+         f"{ASSETS_DIR}/kubedocs-hangul.OFL.txt")
 
 
 class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-call]
@@ -51,7 +55,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for name in (STYLESHEET, SCRIPT):
+        for name in (STYLESHEET, SCRIPT, *FONTS):
             if files.get_file_from_path(name) is None:  # a site may ship its own copy instead
                 content = resources.files("gen").joinpath("assets", Path(name).name).read_bytes()
                 files.append(File.generated(config, name, content=content))

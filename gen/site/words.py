@@ -11,7 +11,8 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "full_size": "View full size", "manifests": "Show the manifests", "files": "{n} files",
         "cannot_draw": "The figure could not be drawn", "declaration_error": "Figure declaration error",
-        "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit": "Fit to width", "reset": "Reset zoom",
+        "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit": "Fit to width", "reset": "Natural size (1:1)",
+        "pans": "Wider than the screen: drag or swipe sideways to see the rest.",
         "controls": "Figure zoom", "legend": "Legend", "as_text": "The figure as text",
         "boxes": "Boxes", "links": "Links", "kind": "Kind", "namespace": "Namespace", "name": "Name",
         "source": "Source", "open": "Click to open its manifest",
@@ -30,7 +31,8 @@ WORDS: dict[str, dict[str, str]] = {
         "full_size": "원본 크기로 보기", "manifests": "매니페스트 보기", "files": "파일 {n}개",
         "cannot_draw": "그림을 그릴 수 없습니다 (figure could not be drawn)",
         "declaration_error": "그림 선언 오류 (figure declaration error)",
-        "zoom_in": "확대", "zoom_out": "축소", "fit": "폭에 맞추기", "reset": "원래 크기",
+        "zoom_in": "확대", "zoom_out": "축소", "fit": "폭에 맞추기", "reset": "원래 크기 (1:1)",
+        "pans": "화면보다 넓은 그림입니다: 옆으로 밀어 나머지를 보세요.",
         "controls": "그림 확대/축소", "legend": "범례", "as_text": "그림의 텍스트 설명",
         "boxes": "요소", "links": "연결", "kind": "종류", "namespace": "네임스페이스", "name": "이름",
         "source": "원본", "open": "클릭하면 매니페스트를 엽니다",
@@ -42,13 +44,13 @@ WORDS: dict[str, dict[str, str]] = {
         "declared": "연결 (declared)", "runs": "실행 (runs)", "talks": "통신 (talks)", "cri": "CRI 호출 (cri)",
         "transition": "상태 전이 (transition)", "restart": "재시작 (restart)", "init": "init container",
         "start": "시작 (start)", "hook": "hook", "probe": "probe", "end-of-run": "실행 종료 (end of run)",
-        "signal": "시그널 (signal)", "end": "종료 (end)", "then": "다음 (then)", "liveness": "liveness probe",
+        "signal": "시그널 (signal)", "end": "종료", "then": "다음", "liveness": "liveness probe",
         "gate": "readiness gate", "grace": "유예 기간 (grace period)", "event": "이벤트 (event)",
         "aggregate": "묶인 상자 사이의 연결 (aggregate)",
     },
 }
-# Words the script in the page needs (the tooltip's field names).
-SCRIPT_WORDS = ("kind", "namespace", "name", "source", "open")
+# Words the script in the page needs (the tooltip's field names, the line saying a figure pans).
+SCRIPT_WORDS = ("kind", "namespace", "name", "source", "open", "pans")
 
 
 def words_for(language: str | None) -> dict[str, str]:

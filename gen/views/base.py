@@ -52,6 +52,12 @@ class Filters:
 ViewBuilder = Callable[[Graph, Filters], Diagram]
 
 
+def located(name: str, source: object | None) -> str:
+    """A box's tooltip line naming it and where it was written (`name — file:line`): the site links a box whose
+    tooltip says so to those lines of its manifest (gen/site/html.py), and a reader's name stops at the dash."""
+    return f"{name} — {source}" if source else name
+
+
 @record(frozen=True)
 class ViewSpec:
     """A view: a name, a line for `gen views`, and the module (gen/views/MODULE.py) whose VIEW_BUILDERS holds the

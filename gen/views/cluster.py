@@ -33,7 +33,7 @@ from ..kube import (
 )
 from ..model import Resource, as_list, as_mapping
 from ..records import record
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 
 
 @record(frozen=True)
@@ -124,7 +124,7 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
         port = _secure_port(pod.spec)
         details = [d for d in (_version(pod.spec), f":{port} (HTTPS)" if port else "", look.role) if d]
         folders = _host_paths(pod.spec)
-        tooltip = f"{pod.ref.id} — {pod.source}" + (f"\nhostPath: {', '.join(folders)}" if folders else "")
+        tooltip = located(pod.ref.name, pod.source) + (f"\nhostPath: {', '.join(folders)}" if folders else "")
         diagram.boxes.append(Box(pod.ref.id, pod.ref.name, look.badge, look.shape, look.colour, details=tuple(details),
                                  group=network, tooltip=tooltip, rank=look.rank,
                                  category=f"component {component or 'static-pod'}"))
@@ -217,13 +217,15 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
     diagram.groups.append(Group(frame, label, "workload-plane", "inner", "node"))
     info = node_info(facts.resource) if facts.resource is not None else {}
     kubelet, runtime = f"{frame}/kubelet", f"{frame}/container-runtime"
-    diagram.boxes.append(Box(kubelet, "kubelet", "node agent", "rounded", "green",
+    where = facts.resource.source if facts.resource is not None else None
+    diagram.boxes.append(Box(kubelet, "kubelet", "노드 에이전트", "rounded", "green",
                              details=tuple(filter(None, [info.get("kubeletVersion", ""), "Pod를 관리"])),
-                             group=frame, category="kubelet"))
+                             group=frame, category="kubelet", tooltip=located(f"{facts.name}의 kubelet", where)))
     runtime_name, runtime_version = _runtime(info.get("containerRuntimeVersion", ""))
     diagram.boxes.append(Box(runtime, runtime_name, "container runtime", "rounded", "purple",
                              details=tuple(filter(None, [runtime_version, "컨테이너 실행 환경"])),
-                             group=frame, category="container-runtime"))
+                             group=frame, category="container-runtime",
+                             tooltip=located(f"{facts.name}의 container runtime {runtime_name}", where)))
     # Drawn from the plane down to the kubelet without a head: it places the plane above the nodes, and the kubelet
     # both reports to and watches the API server.
     diagram.links.append(Link("control-plane", kubelet, "API server와 통신", "blue", category="talks", arrow=False))

@@ -11,15 +11,15 @@ from __future__ import annotations
 from ..declarative import MAX_FIGURE_NODES, DeclaredDiagram, diagram_of, drawn_count
 from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
-from ..model import is_declared
-from .base import Filters, ViewBuilder
+from ..model import Source, is_declared
+from .base import Filters, ViewBuilder, located
 
 CATEGORY = "declared"  # the SVG class of every box, link and group drawn from a Diagram document
 
 
 def build_declared(graph: Graph, filters: Filters) -> Diagram:
-    declared = [diagram_of(r) for r in graph.inventory
-                if is_declared(r) and (not filters.names or r.name in filters.names)]
+    resources = [r for r in graph.inventory if is_declared(r) and (not filters.names or r.name in filters.names)]
+    declared = [diagram_of(r) for r in resources]
     diagram = Diagram(empty_message="no Diagram documents (apiVersion: kubedocs.dev/v1, kind: Diagram) "
                                     "in this figure's input")
     drawn = drawn_count([len(one.nodes) for one in declared])
@@ -29,12 +29,12 @@ def build_declared(graph: Graph, filters: Filters) -> Diagram:
         declared = declared[:drawn]
     if declared:
         diagram.direction = declared[0].direction
-    for one in declared:
-        _add(diagram, one)
+    for one, resource in zip(declared, resources, strict=False):
+        _add(diagram, one, resource.source)
     return diagram
 
 
-def _add(diagram: Diagram, declared: DeclaredDiagram) -> None:
+def _add(diagram: Diagram, declared: DeclaredDiagram, source: Source) -> None:
     def scoped(identifier: str) -> str:
         return f"{declared.name}/{identifier}"
 
@@ -43,7 +43,7 @@ def _add(diagram: Diagram, declared: DeclaredDiagram) -> None:
         for g in declared.groups)
     diagram.boxes.extend(
         Box(scoped(n.id), n.label, badge=n.badge, shape=n.shape, colour=n.colour, state=n.state, details=n.details,
-            group=scoped(n.group) if n.group else None, tooltip=n.label, category=CATEGORY)
+            group=scoped(n.group) if n.group else None, tooltip=located(n.label, source), category=CATEGORY)
         for n in declared.nodes)
     diagram.links.extend(
         Link(scoped(e.source), scoped(e.target), e.label, e.colour, e.line, category=CATEGORY, arrow=e.arrow)

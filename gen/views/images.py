@@ -11,7 +11,7 @@ from ..diagram import Box, Diagram, Group, Link
 from ..graph import Graph
 from ..kube import ImageRef, containers, parse_image
 from ..records import record
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 from .pod import pods_to_draw
 
 ROLE_BADGES = {"init": "init container", "sidecar": "native sidecar", "container": "container",
@@ -28,6 +28,7 @@ class ImageUse:
     replicas: int  # how many containers of this spec run (one per replica)
     container: str
     role: str
+    source: object | None = None  # where the Pod or its workload is written (`file:line`)
 
 
 def image_uses(graph: Graph, filters: Filters) -> list[ImageUse]:
@@ -37,7 +38,7 @@ def image_uses(graph: Graph, filters: Filters) -> list[ImageUse]:
         for container in containers(drawn.pod.spec):
             written = str(container.spec.get("image", ""))
             uses.append(ImageUse(parse_image(written), written, drawn.pod.ref.namespace, drawn.name, drawn.kind,
-                                 drawn.replicas, container.name, container.role))
+                                 drawn.replicas, container.name, container.role, drawn.pod.source))
     return uses
 
 
@@ -54,12 +55,14 @@ def build_images(graph: Graph, filters: Filters) -> Diagram:
         runners.setdefault(container_id, Box(container_id, use.container, ROLE_BADGES[use.role], "rounded",
                                              "yellow", details=tuple(d for d in details if d), rank=2,
                                              category="container",
-                                             tooltip=f"{use.kind} {use.workload}, container {use.container}: "
-                                                     f"{use.written or '(no image)'}"))
+                                             tooltip="\n".join([located(f"{use.kind} {use.workload}, container "
+                                                                         f"{use.container}", use.source),
+                                                                 f"image: {use.written or '(no image)'}"])))
         if use.image is None:
             image_id = f"image/invalid/{use.written}"
             images.setdefault(image_id, Box(image_id, use.written or "(no image)", "image", "stack", "red",
-                                            "missing", ("not a pullable reference",), rank=1, category="image"))
+                                            "missing", ("not a pullable reference",), rank=1, category="image",
+                                            tooltip=located(f"image {use.written}", use.source)))
         else:
             image = use.image
             registry_id = f"registry/{image.registry}"
@@ -70,7 +73,9 @@ def build_images(graph: Graph, filters: Filters) -> Diagram:
                        if image.digest else "")
             images.setdefault(image_id, Box(image_id, image.repository, "image", "stack", "purple",
                                             details=tuple(d for d in details if d), group=registry_id, rank=1,
-                                            category="image", tooltip=f"{image.full_name} (written {use.written})"))
+                                            category="image",
+                                            tooltip=located(f"image {image.full_name} (written {use.written})",
+                                                            use.source)))
         link = Link(image_id, container_id, "runs", "purple", category="runs")
         if link not in diagram.links:
             diagram.links.append(link)

@@ -42,7 +42,7 @@ from ..kube import (
 )
 from ..model import Ref, as_list, as_mapping, string_map
 from ..records import record
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 from .kinds import kind_style
 
 
@@ -105,19 +105,19 @@ def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> 
         if container.role in ("init", "sidecar"):
             step += 1
             if container.role == "init":
-                roles[container.name] = Role(f"init container {step}", "grey", "runs to completion")
+                roles[container.name] = Role(f"초기화 컨테이너 {step}", "grey", "끝날 때까지 실행")
             else:
-                roles[container.name] = Role(f"native sidecar ({step})", "teal", "restartPolicy: Always")
+                roles[container.name] = Role(f"네이티브 사이드카 ({step})", "teal", "restartPolicy: Always")
         elif container is primary:
-            roles[container.name] = Role("main container", "yellow")
+            roles[container.name] = Role("주 컨테이너", "yellow")
         else:
             shared = sorted(primary_volumes & {str(m["name"]) for m in mounts(container)})
             if shared:
-                roles[container.name] = Role("sidecar (classic)", "orange", f"shares {', '.join(shared)}")
+                roles[container.name] = Role("사이드카", "orange", f"{', '.join(shared)} 공유")
             elif _named_sidecar(container):
-                roles[container.name] = Role("sidecar (classic)", "orange")
+                roles[container.name] = Role("사이드카", "orange")
             else:
-                roles[container.name] = Role("container", "yellow")
+                roles[container.name] = Role("컨테이너", "yellow")
     return roles
 
 
@@ -205,11 +205,16 @@ class _PodDrawing:
             self.diagram.boxes.append(Box(
                 self._container_id(drawn, container.name), container.name, role.badge, "rounded", role.colour,
                 details=details, group=container_group, category="container",
-                tooltip=f"{drawn.name}/{container.name}: {container.spec.get('image', '')}"))
+                tooltip="\n".join([located(f"{role.badge} {container.name} (pod {drawn.name})", pod.source),
+                                    f"image: {container.spec.get('image', '')}"])))
         self._start_order(drawn, entries)
 
         for name, volume in volumes(spec).items():
             self._volume(drawn, name, volume, entries, pod_group, node_group)
+
+    def _source(self, ref: Ref) -> object | None:
+        resource = self.graph.inventory.get(ref)
+        return resource.source if resource is not None else None
 
     def _pod_label(self, drawn: DrawnPod) -> str:
         if drawn.real:
@@ -235,12 +240,12 @@ class _PodDrawing:
         mains = [c for c in entries if c.role == "container"]
         for before, after in pairwise(steps):
             self.diagram.links.append(Link(self._container_id(drawn, before.name),
-                                           self._container_id(drawn, after.name), "then", "grey", "dashed",
+                                           self._container_id(drawn, after.name), "다음", "grey", "dashed",
                                            category="then"))
         if steps:
             for main in mains:
                 self.diagram.links.append(Link(self._container_id(drawn, steps[-1].name),
-                                               self._container_id(drawn, main.name), "then", "grey", "dashed",
+                                               self._container_id(drawn, main.name), "다음", "grey", "dashed",
                                                category="then"))
 
     def _volume(self, drawn: DrawnPod, name: str, volume: Mapping[str, Any], entries: list[Container],
@@ -257,7 +262,9 @@ class _PodDrawing:
         # hostPath data is on the node's disk: outside the Pod, inside the node; the rest lives with the Pod.
         group = node_group if kind == "hostPath" else pod_group
         self.diagram.boxes.append(Box(volume_id, name, "volume", "folder", "brown", details=tuple(details),
-                                      group=group, category=f"volume {kind}"))
+                                      group=group, category=f"volume {kind}",
+                                      tooltip="\n".join([located(f"volume {name} (pod {drawn.name})",
+                                                                  drawn.pod.source), *details])))
         for container in entries:
             for mount in mounts(container):
                 if mount["name"] != name:
@@ -275,7 +282,8 @@ class _PodDrawing:
             style = kind_style(object_kind)
             self.objects.setdefault(ref.id, Box(
                 ref.id, object_name, style.short, style.shape, style.colour, "real" if present else "missing",
-                () if present else ("missing",), category=style.svg_class, tooltip=ref.id))
+                () if present else ("missing",), category=style.svg_class,
+                tooltip=located(f"{object_kind} {object_name}", self._source(ref))))
             self.diagram.links.append(Link(volume_id, ref.id, "backed by", "grey", "dashed", missing=not present,
                                            category="backed-by"))
 

@@ -89,7 +89,8 @@ def test_titles_and_details_are_html_escaped() -> None:
     source = diagram_to_dot(diagram)
     assert "&lt;b&gt;&amp;" in source
     assert "a&lt;b" in source and "c&amp;d" in source
-    assert "<b>&" not in source
+    label = source[source.index("label="):source.index("tooltip=")]  # the tooltip is a quoted string, not markup
+    assert "<b>&" not in label
 
 
 # --- nodes and links of a real view ----------------------------------------------------------------------------
@@ -267,3 +268,22 @@ def test_svg_classes_name_each_box_family_and_state() -> None:
                       links=[Link("p", "s", category="mount")])
     source = diagram_to_dot(diagram)
     assert 'class="pod derived"' in source and 'class="real"' in source and 'class="mount"' in source
+
+
+@pytest.mark.exe
+def test_small_text_is_at_least_9_points_and_details_stand_apart_from_the_title() -> None:
+    """A badge and detail lines are drawn at 9 pt or more (12 px at natural size, readable fitted to a column), and
+    the detail lines sit a gap below the title's line: they do not touch."""
+    plain = Box("a", "title", badge="po", details=("detail",))
+    table = Box("b", "title", badge="po", details=("detail",), rows=(Row("r", "row"),))
+    svg = render_diagram(Diagram(boxes=[plain, table]), "svg").decode("utf-8")
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    nodes = [g for g in ElementTree.fromstring(svg).iter(f"{svg_ns}g") if g.get("class", "").startswith("node")]
+    assert len(nodes) == 2
+    for node in nodes:
+        lines = {t.text or "": (float(t.get("font-size", "14")), float(t.get("y", "0")))
+                 for t in node.iter(f"{svg_ns}text") if (t.text or "").strip()}
+        assert all(size >= 9 for size, _y in lines.values()), lines
+        title_y, (detail_size, detail_y) = lines["title"][1], lines["detail"]
+        # baselines further apart than a line of the details and 2 pt (they were 9.4 pt apart, touching)
+        assert detail_y - title_y >= detail_size * 1.2 + 2, lines

@@ -400,7 +400,7 @@ def test_zoom_buttons_wheel_and_drag(visit):
     figure.locator("button[data-kd-action=zoom-in]").click()
     assert scale() > start
     figure.locator("button[data-kd-action=reset]").click()
-    assert scale() == start
+    assert scale() == 1  # 1:1, the natural size
     viewport = figure.locator(".kubedocs-svg")
     box = viewport.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 400) / 2)
@@ -436,7 +436,6 @@ def test_phone_width_figures_stay_in_the_page_and_zoom_to_readable_text(visit, s
     figure.scroll_into_view_if_needed()
     screenshot(page, "phone.png")
     name = figure.locator("g.node.workload text[font-weight=bold]").first
-    assert name.bounding_box()["height"] < 10, "fitted to the phone's width, the overview's text is small"
     # a two-finger pinch zooms in
     start = float(figure.get_attribute("data-kd-scale"))
     centre = figure.locator(".kubedocs-svg").bounding_box()
@@ -464,7 +463,8 @@ def test_phone_width_figures_stay_in_the_page_and_zoom_to_readable_text(visit, s
 
 @pytest.mark.parametrize(("term", "section"), [
     ("파드", "04-objects/#pod"), ("디플로이먼트", "04-objects/#deployment"), ("서비스", "04-objects/#service"),
-    ("컨테이너", "01-container/#container")])
+    ("컨테이너", "01-container/#container"), ("사이드카", "05-pod/#sidecar-containers"),
+    ("초기화 컨테이너", "05-pod/#init-container")])
 def test_korean_search_terms_find_their_sections(visit, term, section):
     browser = visit()
     browser.open()
@@ -482,7 +482,7 @@ def test_korean_search_terms_find_their_sections(visit, term, section):
     assert glossary, hrefs
     page.locator(f".md-search-result__item a[href='{glossary[0]}']").first.click()
     page.wait_for_url("**/glossary/**")
-    heading = page.locator(f"h2:has-text('{term}')")
+    heading = page.locator(f"h2[id^='{term.replace(' ', '-')}-']")  # its own section, not a longer term's
     links = heading.evaluate("""heading => {
         const found = [];
         for (let e = heading.nextElementSibling; e && e.tagName !== "H2"; e = e.nextElementSibling) {
@@ -520,21 +520,160 @@ def test_instant_navigation_sets_up_the_next_pages_figures(visit):
     _assert_clean(browser)
 
 
-def test_a_figure_starts_fitted_when_readable_else_at_the_readable_scale(visit):
-    """At 1280 px the content column is narrower than most figures: a figure that fits at 50 % or more starts
-    fitted (nothing cut off); a wider one starts at 50 %, never smaller."""
+def _declared_figures() -> list[tuple[str, int, str]]:
+    """Every figure the project's pages declare, as (page path under the base URL, index on the page, caption)."""
+    from gen.site.blocks import find_blocks, parse_spec
+
+    figures = []
+    for page in sorted((REPO / "docs").glob("*.md")):
+        path = "" if page.stem == "index" else f"{page.stem}/"
+        for index, block in enumerate(find_blocks(page.read_text(encoding="utf-8"))):
+            figures.append((path, index, parse_spec(block.body).caption))
+    return figures
+
+
+# Figures still too wide to open readable at 1280 px: those issue 16 gives to other parts of the work, re-laid out
+# there (a narrower layout, detail moved to tooltips), and three nobody has narrowed yet. Remove an entry when its
+# figure passes.
+KNOWN_UNREADABLE: dict[tuple[str, int], str] = {
+    ("01-container/", 2): "figure 3, image layers",
+    ("03-architecture/", 0): "figure 4, the control plane",
+    ("04-objects/", 1): "the Service types",
+    ("04-objects/", 2): "figure 6, volumes",
+    ("06-pod-status/", 0): "figure 10, Pod phases",
+    ("06-pod-status/", 1): "figure 11, Pod conditions",
+    ("07-lifecycle/", 0): "figure 13, container states by restartPolicy",
+    ("07-lifecycle/", 1): "figure 14, hooks",
+    ("07-lifecycle/", 2): "figure 15, the whole lifecycle",
+    ("08-crd/", 0): "figure 16, Prometheus Operator",
+    # Not yet narrowed by anyone (left over from the mechanics part): a label at 9.2–9.6 px, or the topology at 7 px.
+    ("01-container/", 0): "figure 1, VM vs container (9.6 px)",
+    ("03-architecture/", 1): "figure 5, the Workload Plane (9.2 px)",
+    ("04-objects/", 0): "the sample application's topology (7 px)",
+}
+SMALLEST_LABEL = 10  # px, any label of a figure as it opens at 1280 px
+SMALLEST_NAME = 11  # px, a box's name (bold)
+
+# A figure as it opened: its scale, how far its drawing runs past the column, and its smallest label and name in
+# px (the computed font size times the drawing's px per SVG unit). Blank text (a spacer line) is no label.
+_OPENED = """figure => {
+    const viewport = figure.querySelector(".kubedocs-svg");
+    const svg = viewport.querySelector("svg");
+    const perUnit = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    let smallest = Infinity, name = Infinity, smallestText = "", nameText = "";
+    for (const text of svg.querySelectorAll("text")) {
+        if (!text.textContent.trim()) continue;
+        const style = getComputedStyle(text);
+        const size = parseFloat(style.fontSize) * perUnit;
+        if (size < smallest) { smallest = size; smallestText = text.textContent; }
+        if (parseInt(style.fontWeight, 10) >= 600 && size < name) { name = size; nameText = text.textContent; }
+    }
+    return {scale: parseFloat(figure.getAttribute("data-kd-scale")),
+            overflow: viewport.scrollWidth - viewport.clientWidth, column: viewport.clientWidth,
+            smallest: smallest, smallestText: smallestText, name: name, nameText: nameText,
+            caption: (figure.querySelector("figcaption") || {}).textContent || ""};
+}"""
+
+
+def _figure_params() -> list:
+    params = []
+    for path, index, caption in _declared_figures():
+        known = KNOWN_UNREADABLE.get((path, index))
+        marks = [pytest.mark.xfail(reason=f"{known}: not yet narrow enough (issue 16)", strict=False)
+                 ] if known else []
+        params.append(pytest.param(path, index, caption, id=f"{path.strip('/') or 'home'}-{index + 1}", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("path", "index", "caption"), _figure_params())
+def test_every_figure_opens_fitted_to_the_column_and_readable(visit, path, index, caption):
+    """At 1280 px every figure opens fitted to the text column (nothing to pan sideways) with every label at 10 px
+    or more and every name at 11 px or more; a failure names the page, the figure and its caption."""
+    browser = visit()
+    browser.open(path)
+    figure = browser.page.locator("figure.kubedocs-figure").nth(index)
+    opened = figure.evaluate(_OPENED)
+    where = f"{path or 'home'} figure {index + 1} «{caption}»"
+    assert opened["caption"] == caption, (where, opened["caption"])
+    assert opened["overflow"] <= 1, f"{where}: {opened['overflow']:.0f} px past the {opened['column']} px column"
+    assert opened["scale"] <= 1 + 1e-3, f"{where}: opens larger than its natural size ({opened['scale']})"
+    assert opened["smallest"] >= SMALLEST_LABEL - 0.05, (
+        f"{where}: opens at scale {opened['scale']} with the label «{opened['smallestText']}» at "
+        f"{opened['smallest']:.1f} px (< {SMALLEST_LABEL})")
+    assert opened["name"] >= SMALLEST_NAME - 0.05, (
+        f"{where}: opens at scale {opened['scale']} with the name «{opened['nameText']}» at {opened['name']:.1f} px "
+        f"(< {SMALLEST_NAME})")
+
+
+def test_figures_open_fitted_and_one_to_one_is_the_natural_size(visit):
+    """A figure wider than the column opens fitted to it (scale = column / natural width); "1:1" shows it at its
+    natural size, dot's points as CSS px × 4/3, and "fit" brings it back."""
     browser = visit()
     browser.open("07-lifecycle/")
-    page = browser.page
-    seen = []
-    for figure in page.locator("figure.kubedocs-figure").all():
-        figure.scroll_into_view_if_needed()
-        scale = float(figure.get_attribute("data-kd-scale"))
-        viewport = figure.locator(".kubedocs-svg")
-        widths = viewport.evaluate("element => [element.clientWidth, element.scrollWidth]")
-        seen.append((scale, widths))
-        assert scale >= 0.5 - 1e-3, seen
-        if scale > 0.5 + 1e-3:
-            assert widths[1] <= widths[0] + 1, seen  # fitted: nothing to the right
-    assert any(w[1] <= w[0] + 1 and s < 1 for s, w in seen), seen  # at least one figure was scaled down to fit
+    figure = browser.page.locator("figure.kubedocs-figure").last
+    figure.scroll_into_view_if_needed()
+    size = """figure => {
+        const viewport = figure.querySelector(".kubedocs-svg"), svg = viewport.querySelector("svg");
+        return {width: svg.getBoundingClientRect().width, natural: svg.viewBox.baseVal.width * 4 / 3,
+                column: viewport.clientWidth, scrollWidth: viewport.scrollWidth,
+                scale: parseFloat(figure.getAttribute("data-kd-scale"))};
+    }"""
+    opened = figure.evaluate(size)
+    assert opened["natural"] > opened["column"], opened  # a wide figure: it must be scaled down to fit
+    assert abs(opened["width"] - opened["column"]) <= 1 and opened["scrollWidth"] <= opened["column"] + 1, opened
+    assert abs(opened["scale"] - opened["column"] / opened["natural"]) < 2e-3, opened
+    figure.locator("button[data-kd-action=reset]").click()
+    natural = figure.evaluate(size)
+    assert natural["scale"] == 1 and abs(natural["width"] - natural["natural"]) <= 1, natural
+    assert figure.get_attribute("data-kd-pans") is not None
+    figure.locator("button[data-kd-action=fit]").click()
+    assert abs(figure.evaluate(size)["width"] - opened["column"]) <= 1
+    # a figure narrower than the column opens at its natural size, never enlarged
+    small = browser.page.locator("figure.kubedocs-figure").first
+    assert small.evaluate(size)["scale"] <= 1
     _assert_clean(browser)
+
+
+def test_on_a_phone_a_wide_figure_opens_readable_and_says_that_it_pans(visit, screenshot):
+    browser = visit(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
+    browser.open("07-lifecycle/")
+    page = browser.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for figure in page.locator("figure.kubedocs-figure").all():
+        opened = figure.evaluate(_OPENED)
+        assert opened["smallest"] >= 9 - 0.05, opened
+        hint = figure.locator(".kubedocs-pan-hint")
+        assert hint.is_visible() == (opened["overflow"] > 1), opened
+    figure = page.locator("figure.kubedocs-figure").last
+    figure.scroll_into_view_if_needed()
+    assert figure.locator(".kubedocs-pan-hint").is_visible()
+    screenshot(page, "phone-lifecycle.png")
+    _assert_clean(browser)
+
+
+# A reader without NanumBarunGothic: what the SVG's font list gives them instead, forced (a wider CJK font).
+_WIDER_FONT = "NanumGothicCoding"
+
+
+def test_labels_stay_in_their_boxes_whatever_cjk_font_the_reader_has(visit):
+    """The site ships the font dot lays labels out with (a subset of NanumBarunGothic): with the SVG asking for a
+    wider font, every label still stays inside its box. Without the shipped font (the same wider font forced on
+    the text) labels leave their boxes: the measure sees what it is meant to."""
+    browser = visit()
+    page = browser.page
+    spills_without = []
+    for path in ("01-container/", "05-pod/"):
+        browser.open(path)
+        page.evaluate("""font => { for (const text of document.querySelectorAll(".kubedocs-figure svg text"))
+                                   text.setAttribute("font-family", font); }""", _WIDER_FONT)
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("""() => [...document.fonts].filter(f => f.family.replace(/"/g, "") === "Kubedocs Hangul"
+                                                                 && f.status === "loaded").length""") >= 1
+        for figure in page.locator("figure.kubedocs-figure").all():
+            assert figure.evaluate(_FIGURE_GEOMETRY)["spills"] == [], path
+        page.add_style_tag(content=f".kubedocs-figure svg text {{ font-family: {_WIDER_FONT} !important; }}")
+        page.wait_for_timeout(100)
+        for figure in page.locator("figure.kubedocs-figure").all():
+            spills_without.extend(figure.evaluate(_FIGURE_GEOMETRY)["spills"])
+    assert spills_without, "a wider font without the shipped one moves labels out of their boxes"
+    _assert_clean(browser, searched=False)

@@ -156,7 +156,8 @@ def test_search_index_is_built_for_korean(good):
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "데모 애플리케이션의 전체 구성" in text  # captions are searchable
     assert "<svg" not in text and "«redacted»" not in text  # the drawing and the manifests are not
-    assert "Deployment/demo/web" in text  # the figure's text alternative is
+    assert "Deployment/demo/web" not in text  # nor the figure's text alternative (issue 16: it crowded results)
+    assert "원본 크기로 보기" not in text  # nor the link to the full-size drawing
     assert "범례" not in text and "1:1" not in text  # the legend and the zoom buttons are not
     for page in good.out.rglob("*.html"):  # the drawing is set aside while the index is made, then put back
         assert "<!-- kubedocs-drawing-" not in page.read_text(encoding="utf-8"), page

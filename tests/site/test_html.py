@@ -65,6 +65,6 @@ def test_the_legend_has_one_entry_per_look_naming_every_kind_drawn_so() -> None:
                              Link("b", "c", category="restart", colour="green"),
                              Link("a", "c", category="restart", colour="green", line="dashed"),
                              Link("c", "a", category="then", colour="grey", line="dotted")])
-    assert _legend(diagram, "ko") == ["시작 (start) / 재시작 (restart)", "재시작 (restart)", "다음 (then)"]
+    assert _legend(diagram, "ko") == ["시작 (start) / 재시작 (restart)", "재시작 (restart)", "다음"]
     html = legend_html(drawn_of(diagram), words_for("en"))
     assert html.count("<li>") == 3 and 'stroke-dasharray="5,2"' in html and 'stroke-dasharray="1,5"' in html

@@ -81,7 +81,8 @@ def test_the_wheel_holds_the_assets_and_a_plain_english_site_gets_them(installed
     out = tmp_path / "out"
     _run([str(installed), "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=site)
 
-    for asset in ("kubedocs.css", "kubedocs.js"):
+    for asset in ("kubedocs.css", "kubedocs.js", "kubedocs-hangul.woff2", "kubedocs-hangul-bold.woff2",
+                  "kubedocs-hangul.OFL.txt"):
         assert (out / "assets" / "kubedocs" / asset).stat().st_size > 1000, asset
     page = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("link", rel="stylesheet", href="assets/kubedocs/kubedocs.css") is not None

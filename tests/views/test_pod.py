@@ -97,12 +97,12 @@ def test_containers_share_the_network_namespace_and_list_their_ports(diagram: Di
 def test_roles_init_native_sidecar_main_classic_sidecar_and_peer(diagram: Diagram) -> None:
     badges = {b.title: b.badge for b in diagram.boxes if b.category == "container"}
     assert badges == {
-        "migrate": "init container 1", "proxy": "native sidecar (2)", "seed": "init container 3",
-        "nginx": "main container", "log-shipper": "sidecar (classic)", "metrics": "container",
+        "migrate": "초기화 컨테이너 1", "proxy": "네이티브 사이드카 (2)", "seed": "초기화 컨테이너 3",
+        "nginx": "주 컨테이너", "log-shipper": "사이드카", "metrics": "컨테이너",
     }
     details = {b.title: b.details for b in diagram.boxes}
     assert "restartPolicy: Always" in details["proxy"]
-    assert "shares logs" in details["log-shipper"]
+    assert "logs 공유" in details["log-shipper"]
 
 
 def test_start_order_is_linked_then(diagram: Diagram) -> None:
@@ -167,11 +167,11 @@ def test_host_network_puts_the_network_frame_outside_the_pod(graph_of: Callable[
     boxes = _boxes(diagram)
     assert boxes[f"{pod}/container/agent"].group == pod
     # The annotation names the primary container; a real Pod is drawn as itself.
-    assert boxes[f"{pod}/container/agent"].badge == "main container"
-    assert boxes[f"{pod}/container/helper"].badge == "container"
+    assert boxes[f"{pod}/container/agent"].badge == "주 컨테이너"
+    assert boxes[f"{pod}/container/helper"].badge == "컨테이너"
     # A container named as a sidecar is one even when it is listed first and shares nothing.
-    assert boxes["pod/Pod/default/other/container/app-sidecar"].badge == "sidecar (classic)"
-    assert boxes["pod/Pod/default/other/container/app"].badge == "main container"
+    assert boxes["pod/Pod/default/other/container/app-sidecar"].badge == "사이드카"
+    assert boxes["pod/Pod/default/other/container/app"].badge == "주 컨테이너"
 
 
 def test_filters_pick_pods(graph_of: Callable[..., Graph]) -> None:
@@ -232,7 +232,7 @@ def test_native_sidecar_from_the_kubernetes_examples(corpus: Path) -> None:
     path = corpus / "k8s-website-examples/content/en/examples/application/deployment-sidecar.yaml"
     diagram = build_view(derive(load([str(path)]).inventory()), "pod")
     boxes = {b.title: b for b in diagram.boxes if b.category == "container"}
-    assert boxes["logshipper"].badge.startswith("native sidecar")
-    assert boxes["myapp"].badge == "main container"
+    assert boxes["logshipper"].badge.startswith("네이티브 사이드카")
+    assert boxes["myapp"].badge == "주 컨테이너"
     assert any(link.category == "then" and link.source.endswith("/logshipper") and link.target.endswith("/myapp")
                for link in diagram.links)
