@@ -13,6 +13,7 @@ from gen.kube import Handler
 from gen.loading import load
 from gen.masking import MASK
 from gen.render import render_diagram
+from gen.render.dot import DETAIL_POINTS
 from gen.rules import derive
 from gen.views import Filters, build_view
 from gen.views.lifecycle import handler_text
@@ -265,8 +266,9 @@ def test_corpus_mysql_init_containers_come_before_the_main_ones(corpus: Path, sv
 
 
 # The report's figures 10-15 at natural size (SVG pt), within a page's text column: at 1280 px Material's column
-# is about 667 px = 500 pt, and a figure fitted to it keeps an 8 pt detail at 10 px or more up to 530 pt wide.
-COLUMN_BUDGET_PT = 530
+# is about 667 px = 500 pt, and a figure fitted to it keeps its detail text (DETAIL_POINTS, 4/3 px a point) at 10 px
+# or more up to DETAIL_POINTS × 4/3 × 500 / 10 pt wide (600 pt for 9-point text).
+COLUMN_BUDGET_PT = DETAIL_POINTS * 4 / 3 * 500 / 10
 REPORT_FIGURES = [("web.yaml", "phases"), ("web.yaml", "conditions"), ("web.yaml", "container-states"),
                   ("restart-policies.yaml", "container-states"), ("hooks.yaml", "lifecycle"),
                   ("web.yaml", "lifecycle")]
