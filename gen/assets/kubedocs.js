@@ -89,6 +89,8 @@
     viewport.scrollLeft = left;
     viewport.scrollTop = top;
     this.figure.setAttribute("data-kd-scale", scale.toFixed(3));
+    if (scale > this.fit() + 0.001) this.figure.setAttribute("data-kd-zoomed", "");
+    else this.figure.removeAttribute("data-kd-zoomed");
     if (viewport.scrollWidth > viewport.clientWidth + 1 || viewport.scrollHeight > viewport.clientHeight + 1) {
       this.figure.setAttribute("data-kd-pannable", "");
     } else {

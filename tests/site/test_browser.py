@@ -669,3 +669,19 @@ def test_labels_stay_in_their_boxes_whatever_cjk_font_the_reader_has(visit):
             spills_without.extend(figure.evaluate(_FIGURE_GEOMETRY)["spills"])
     assert spills_without, "a wider font without the shipped one moves labels out of their boxes"
     _assert_clean(browser, searched=False)
+
+
+def test_a_tall_figure_opens_whole(visit):
+    """Figure 15 is taller than the window: as it opens it shows whole (the page scrolls, not the figure), so its
+    Termination Stage is not cut off; zoomed in, it keeps to the window's height and pans inside."""
+    browser = visit()
+    browser.open("07-lifecycle/")
+    figure = browser.page.locator("figure.kubedocs-figure").last
+    figure.scroll_into_view_if_needed()
+    heights = """figure => { const v = figure.querySelector(".kubedocs-svg");
+        return {client: v.clientHeight, scroll: v.scrollHeight, window: window.innerHeight}; }"""
+    opened = figure.evaluate(heights)
+    assert opened["scroll"] <= opened["client"] + 1 and opened["client"] > opened["window"] * 0.85, opened
+    figure.locator("button[data-kd-action=zoom-in]").click()
+    zoomed = figure.evaluate(heights)
+    assert zoomed["client"] <= zoomed["window"] * 0.85 + 1 < zoomed["scroll"], zoomed
