@@ -29,7 +29,8 @@ DIAGRAMS = ROOT / "manifests" / "diagrams"
 
 
 def _view(*paths: Path, filters: Filters | None = None) -> Diagram:
-    loaded = load([str(p) for p in paths])
+    # Named from the repository's root, as the site names them: a golden file holds no path of one checkout.
+    loaded = load([str(p) for p in paths], relative_to=ROOT)
     return build_view(derive(loaded.inventory()), "diagram", filters)
 
 
