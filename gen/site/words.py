@@ -26,6 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hook": "lifecycle hook", "probe": "probe", "end-of-run": "end of run", "signal": "signal", "end": "end",
         "then": "then", "liveness": "liveness probe", "gate": "readiness gate", "grace": "grace period",
         "event": "event", "aggregate": "links of grouped boxes",
+        "listens": "listens on", "localhost": "localhost",  # a Pod's interface and its containers (pod view)
     },
     "ko": {
         "full_size": "원본 크기로 보기", "manifests": "매니페스트 보기", "files": "파일 {n}개",
@@ -47,6 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "signal": "시그널 (signal)", "end": "종료", "then": "다음", "liveness": "liveness probe",
         "gate": "readiness gate", "grace": "유예 기간 (grace period)", "event": "이벤트 (event)",
         "aggregate": "묶인 상자 사이의 연결 (aggregate)",
+        "listens": "port로 받음 (listens)", "localhost": "localhost로 통신",
     },
 }
 # Words the script in the page needs (the tooltip's field names, the line saying a figure pans).

@@ -1,12 +1,21 @@
 """The pod view: one Pod's inside, as the report's "Pod", "Volume", "Sidecar Containers" and "Init Container"
 sections describe it.
 
-Each drawn Pod sits in a `node` frame. Inside the Pod frame, a network-namespace frame holds its containers: they
-share one Pod IP and one port space, so each lists its own ports. With `hostNetwork: true` the Pod has no network
-namespace of its own: the frame is then the node's, drawn around the Pod. Init containers are numbered and linked
-"then" in start order before the main containers. Volumes sit inside the Pod frame with a mount link (path, "(ro)")
-from every container that mounts them; a hostPath volume lies on the node's disk, so it is drawn in the node frame
-outside the Pod; configMap, secret and persistentVolumeClaim volumes are linked to their objects outside the node.
+Each drawn Pod sits in a `node` frame. The Pod's network is drawn when it is what the Pod shows: when two or more
+containers listen on ports (they share one network namespace: one Pod IP, one port space, and reach each other on
+localhost) or when `hostNetwork: true` puts the Pod in the node's. Then a network-namespace frame holds the
+containers and one network interface box (eth0, the Pod IP), linked to every listening container with its ports,
+and the listening containers are joined by `localhost`. With `hostNetwork: true` the frame and interface are the
+node's, drawn around the Pod. Otherwise (a figure of volumes, of start order) a container's ports are details of
+its box and no network is drawn. Init containers are numbered and linked "then" in start order before the main
+containers.
+
+Volumes are drawn with their lifetime. The Pod's title says that its volumes are made before the containers start;
+each volume says by its type how long its data lives (emptyDir: made and deleted with the Pod, kept across a
+container's restart). A hostPath volume lies on the node's disk: drawn in the node frame
+outside the Pod, it outlives the Pod and is shared with the node's other Pods. configMap, secret and
+persistentVolumeClaim volumes are linked to their objects outside the node. Every container that mounts a volume is
+linked to it (path, "(ro)").
 
 Container roles:
 - init container: an initContainer; runs to completion, one at a time, in order.
@@ -142,16 +151,21 @@ def _ports(container: Container, host_network: bool) -> list[str]:
 # Volume sources backed by an object of their own: (key in the volume, key of the name, kind).
 BACKING_OBJECTS = (("configMap", "name", "ConfigMap"), ("secret", "secretName", "Secret"),
                    ("persistentVolumeClaim", "claimName", "PersistentVolumeClaim"))
-# Where a volume's data lives, by its source type.
+# How long a volume's data lives, by its source type (what the report's Volume section says of each).
 VOLUME_NOTES = {
-    "emptyDir": "Pod와 함께 삭제",
-    "hostPath": "node의 디스크",
-    "configMap": "ConfigMap의 내용",
-    "secret": "Secret의 내용",
-    "persistentVolumeClaim": "PVC의 스토리지",
-    "projected": "여러 소스를 한 디렉터리에",
-    "downwardAPI": "Pod 자신의 정보",
-}
+    "emptyDir": ("Pod와 함께 생성·삭제", "재시작에도 유지"),  # a container's restart: a Pod is not restarted
+    "hostPath": ("node에 남음", "다른 Pod와 공유"),
+    "persistentVolumeClaim": ("Pod 삭제 후에도 남음",),
+    "projected": ("여러 소스를 한 디렉터리에",),
+    "downwardAPI": ("Pod 자신의 정보",),
+}  # configMap and secret: their linked object says where the data comes from
+# What every volume shares: it is made before the containers start (said on the Pod's title).
+POD_VOLUMES_LABEL = "volume은 컨테이너 시작 전에 생성"
+# A volume on the node rather than in the Pod (drawn outside the Pod frame).
+NODE_VOLUME_TYPES = frozenset({"hostPath"})
+# Columns in the flow: containers, then the Pod's volumes, then what lies outside the Pod (a node's volume, the
+# objects behind a volume). A node's volume in the outer column leaves the Pod frame by its side, not its title.
+CONTAINER_COLUMN, POD_VOLUME_COLUMN, OUTSIDE_COLUMN = 0, 1, 2
 
 
 def _backing(volume: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -176,54 +190,89 @@ class _PodDrawing:
         self.graph = graph
         self.diagram = Diagram(empty_message="no Pods for the pod view")
         self.objects: dict[str, Box] = {}
+        self.start_order = False  # some Pod has init containers: its start order reads along the flow
 
     def add(self, drawn: DrawnPod) -> None:
         pod, spec = drawn.pod, drawn.pod.spec
         resource = self.graph.inventory.get(pod.ref) or self.graph.inventory.get(pod.workload)
         annotations = string_map(pod_metadata(resource).get("annotations")) if resource is not None else {}
         host_network = spec.get("hostNetwork") is True
+        entries = list(containers(spec, ephemeral=False))
+        listening = [c for c in entries if _ports(c, host_network)]
+        # The network is what the figure shows only when containers share it (or the node's is used): a single
+        # listening container's port is a detail of its box, and a figure of volumes needs no network frame.
+        draws_network = host_network or len(listening) >= 2
         node_group, pod_group, net_group = f"{drawn.id}/node", drawn.id, f"{drawn.id}/network"
         groups = self.diagram.groups
         groups.append(Group(node_group, "node", style="outer", category="node"))
+        interface_group = None
         if host_network:
             groups.append(Group(net_group, "node의 network namespace · hostNetwork: true (node IP를 공유)",
                                 node_group, "inner", "network hostnetwork"))
-            groups.append(Group(pod_group, self._pod_label(drawn), net_group, "accent", "pod"))
+            groups.append(Group(pod_group, self._pod_label(drawn, volumes(spec)), net_group, "accent", "pod"))
             container_group = pod_group
+            interface_group = net_group
         else:
-            groups.append(Group(pod_group, self._pod_label(drawn), node_group, "accent", "pod"))
-            ip = " ".join(filter(None, ["Pod IP", self._pod_ip(pod)]))
-            groups.append(Group(net_group, f"network namespace · {ip} 하나 (port space 공유)",
-                                pod_group, "inner", "network"))
-            container_group = net_group
+            groups.append(Group(pod_group, self._pod_label(drawn, volumes(spec)), node_group, "accent", "pod"))
+            container_group = pod_group
+            if draws_network:
+                groups.append(Group(net_group, "network namespace · port space 공유", pod_group, "inner",
+                                    "network"))
+                container_group = interface_group = net_group
 
         roles = container_roles(spec, annotations)
-        entries = list(containers(spec, ephemeral=False))
         for container in entries:
             role = roles[container.name]
-            details = tuple(filter(None, [*_ports(container, host_network), role.detail]))
+            ports = [] if draws_network else _ports(container, host_network)  # else on the interface's links
+            details = tuple(filter(None, [*ports, role.detail]))
             self.diagram.boxes.append(Box(
                 self._container_id(drawn, container.name), container.name, role.badge, "rounded", role.colour,
-                details=details, group=container_group, category="container",
+                details=details, group=container_group, rank=CONTAINER_COLUMN, category="container",
                 tooltip="\n".join([located(f"{role.badge} {container.name} (pod {drawn.name})", pod.source),
                                     f"image: {container.spec.get('image', '')}"])))
         self._start_order(drawn, entries)
+        if interface_group is not None:
+            self._interface(drawn, interface_group, listening, host_network)
 
         for name, volume in volumes(spec).items():
             self._volume(drawn, name, volume, entries, pod_group, node_group)
+        if any(c.role in ("init", "sidecar") for c in entries):
+            self.start_order = True
+
+    def _interface(self, drawn: DrawnPod, group: str, listening: list[Container], host_network: bool) -> None:
+        """One network interface for the whole Pod, each listening container reached on it at its ports, and
+        the listening containers reaching each other on localhost."""
+        interface = f"{drawn.id}/interface"
+        address = "node IP" if host_network else " ".join(filter(None, ["Pod IP", self._pod_ip(drawn.pod)]))
+        owner = "node의 " if host_network else ""
+        self.diagram.boxes.append(Box(
+            interface, "eth0", f"{owner}network interface", "rectangle", "blue", details=(f"{address} 하나",),
+            group=group, category="interface",
+            tooltip=located(f"{owner}eth0 ({address}) — pod {drawn.name}의 컨테이너가 함께 쓰는 interface",
+                            drawn.pod.source)))
+        for container in listening:
+            self.diagram.links.append(Link(interface, self._container_id(drawn, container.name),
+                                           ", ".join(_ports(container, host_network)), "blue",
+                                           category="listens"))
+        for one, other in pairwise(listening):
+            self.diagram.links.append(Link(self._container_id(drawn, one.name),
+                                           self._container_id(drawn, other.name), "localhost", "blue", "dotted",
+                                           category="localhost", arrow=False))
 
     def _source(self, ref: Ref) -> object | None:
         resource = self.graph.inventory.get(ref)
         return resource.source if resource is not None else None
 
-    def _pod_label(self, drawn: DrawnPod) -> str:
+    def _pod_label(self, drawn: DrawnPod, pod_volumes: Mapping[str, Any]) -> str:
+        # Said once on the Pod's title rather than on a frame of volumes, whose title the mount links would cross.
+        made = f" · {POD_VOLUMES_LABEL}" if pod_volumes else ""
         if drawn.real:
-            return f"pod {drawn.name}"
+            return f"pod {drawn.name}{made}"
         if drawn.kind == "DaemonSet":
             replicas = "one per node"
         else:
             replicas = f"×{drawn.replicas} replica" + ("" if drawn.replicas == 1 else "s")
-        return f"pod {drawn.name} ({drawn.kind}의 template, {replicas})"
+        return f"pod {drawn.name} ({drawn.kind}의 template, {replicas}){made}"
 
     def _pod_ip(self, pod: PodInstance) -> str:
         resource = self.graph.inventory.get(pod.ref)
@@ -256,13 +305,13 @@ class _PodDrawing:
             details = [f"hostPath {as_mapping(volume.get('hostPath')).get('path', '')}".strip()]
         if kind == "emptyDir" and as_mapping(volume.get("emptyDir")).get("medium") == "Memory":
             details = ["emptyDir (Memory)"]
-        if kind in VOLUME_NOTES:
-            details.append(VOLUME_NOTES[kind])
+        details.extend(VOLUME_NOTES.get(kind, ()))
         volume_id = f"{drawn.id}/volume/{name}"
         # hostPath data is on the node's disk: outside the Pod, inside the node; the rest lives with the Pod.
-        group = node_group if kind == "hostPath" else pod_group
+        group = node_group if kind in NODE_VOLUME_TYPES else pod_group
+        column = POD_VOLUME_COLUMN
         self.diagram.boxes.append(Box(volume_id, name, "volume", "folder", "brown", details=tuple(details),
-                                      group=group, category=f"volume {kind}",
+                                      group=group, rank=column, category=f"volume {kind}",
                                       tooltip="\n".join([located(f"volume {name} (pod {drawn.name})",
                                                                   drawn.pod.source), *details])))
         for container in entries:
@@ -284,11 +333,15 @@ class _PodDrawing:
                 ref.id, object_name, style.short, style.shape, style.colour, "real" if present else "missing",
                 () if present else ("missing",), category=style.svg_class,
                 tooltip=located(f"{object_kind} {object_name}", self._source(ref))))
-            self.diagram.links.append(Link(volume_id, ref.id, "backed by", "grey", "dashed", missing=not present,
+            self.diagram.links.append(Link(volume_id, ref.id, "", "grey", "dashed", missing=not present,
                                            category="backed-by"))
 
     def finish(self) -> Diagram:
         diagram = self.diagram
+        # Top to bottom (containers over the volumes they mount, the objects behind those under the node) keeps a
+        # Pod as narrow as its volumes side by side, and a node's volume beside the Pod frame, not across its
+        # title; a start order (init containers one after another) reads left to right instead.
+        diagram.direction = "LR" if self.start_order else "TB"
         diagram.boxes.extend(sorted(self.objects.values(), key=lambda b: b.id))
         return diagram
 

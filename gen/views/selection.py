@@ -151,6 +151,15 @@ def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, Graph
         else:
             diagram.links.append(Link(OUTSIDE_CLIENT, entry, "", "blue", category="traffic"))
         diagram.links.append(Link(node_port, service, "", "blue", category="traffic"))
+    # Top to bottom: the outside above, each path entering the cluster downwards, every Service in one row under
+    # the node ports (an invisible link puts the Services with no outside path there too). Left to right the
+    # outside paths added three columns before the Services: too wide to read in a text column.
+    diagram.direction = "TB"
+    reached = {ids[ref] for ref, _, _ in exposed}
+    first_node_port = f"outside/{ids[exposed[0][0]]}/node-port"
+    for ref in sorted(nodes):
+        if ref.kind == "Service" and ids[ref] not in reached:
+            diagram.links.append(Link(first_node_port, ids[ref], line="invisible", category="placement"))
 
 
 def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],

@@ -81,17 +81,59 @@ def test_one_pod_per_workload_with_its_replicas_as_a_detail(diagram: Diagram) ->
     groups = {g.id: g for g in diagram.groups}
     assert set(groups) == {P, f"{P}/node", f"{P}/network"}
     assert groups[P].style == "accent" and groups[P].parent == f"{P}/node"
-    assert groups[P].label == "pod web (Deployment의 template, ×3 replicas)"
-    assert groups[f"{P}/network"].parent == P and "Pod IP" in groups[f"{P}/network"].label
+    assert groups[P].label == "pod web (Deployment의 template, ×3 replicas) · volume은 컨테이너 시작 전에 생성"
+    assert groups[f"{P}/network"].parent == P and "network namespace" in groups[f"{P}/network"].label
 
 
-def test_containers_share_the_network_namespace_and_list_their_ports(diagram: Diagram) -> None:
+def test_containers_share_one_interface_reached_at_their_ports_and_localhost(diagram: Diagram) -> None:
     boxes = _boxes(diagram)
     containers = [b for b in diagram.boxes if b.category == "container"]
     assert [b.title for b in containers] == ["migrate", "proxy", "seed", "nginx", "log-shipper", "metrics"]
     assert all(b.group == f"{P}/network" for b in containers)
-    assert boxes[f"{P}/container/nginx"].details == ("http :8080/TCP", ":8125/UDP")
-    assert boxes[f"{P}/container/metrics"].details == (":9113/TCP",)
+    interface = boxes[f"{P}/interface"]
+    assert interface.title == "eth0" and interface.group == f"{P}/network" and "Pod IP" in interface.details[0]
+    # The ports are on the interface's links (so the text alternative names them), not repeated on the boxes.
+    ports = {link.target.rsplit("/", 1)[1]: link.label for link in diagram.links if link.category == "listens"}
+    assert ports == {"proxy": ":9901/TCP", "nginx": "http :8080/TCP, :8125/UDP", "metrics": ":9113/TCP"}
+    assert boxes[f"{P}/container/nginx"].details == ()
+    localhost = [(link.source.rsplit("/", 1)[1], link.target.rsplit("/", 1)[1], link.arrow)
+                 for link in diagram.links if link.category == "localhost"]
+    assert localhost == [("proxy", "nginx", False), ("nginx", "metrics", False)]
+
+
+ONE_LISTENER = """
+apiVersion: v1
+kind: Pod
+metadata: {name: logs}
+spec:
+  containers:
+    - {name: app, image: app, ports: [{containerPort: 80}], volumeMounts: [{name: data, mountPath: /data}]}
+    - {name: shipper, image: shipper, volumeMounts: [{name: data, mountPath: /data}, {name: node, mountPath: /h}]}
+  volumes:
+    - {name: data, emptyDir: {}}
+    - {name: node, hostPath: {path: /var/log}}
+"""
+
+
+def test_a_figure_of_volumes_draws_no_network_and_says_how_long_each_volume_lives(
+        graph_of: Callable[..., Graph]) -> None:
+    """One listening container shares its network with no one: its port is a detail, no network frame is drawn.
+    The volumes say what the report's Volume section says: made before the containers start, an emptyDir made and
+    deleted with the Pod and kept across a container's restart, a hostPath left on the node for other Pods."""
+    diagram = build_view(graph_of(ONE_LISTENER), "pod")
+    pod = "pod/Pod/default/logs"
+    groups = {g.id: g for g in diagram.groups}
+    assert not [g for g in diagram.groups if "network" in g.category]
+    assert not [b for b in diagram.boxes if b.category == "interface"]
+    boxes = _boxes(diagram)
+    assert boxes[f"{pod}/container/app"].details == (":80/TCP",) and boxes[f"{pod}/container/app"].group == pod
+    assert groups[pod].label == "pod logs · volume은 컨테이너 시작 전에 생성"
+    assert boxes[f"{pod}/volume/data"].group == pod
+    assert boxes[f"{pod}/volume/data"].details == ("emptyDir", "Pod와 함께 생성·삭제", "재시작에도 유지")
+    assert boxes[f"{pod}/volume/node"].group == f"{pod}/node"
+    assert boxes[f"{pod}/volume/node"].details == ("hostPath /var/log", "node에 남음", "다른 Pod와 공유")
+    # No start order to read left to right: containers over their volumes.
+    assert diagram.direction == "TB"
 
 
 def test_roles_init_native_sidecar_main_classic_sidecar_and_peer(diagram: Diagram) -> None:
@@ -115,7 +157,7 @@ def test_start_order_is_linked_then(diagram: Diagram) -> None:
 def test_volumes_live_where_their_data_lives(diagram: Diagram) -> None:
     boxes = _boxes(diagram)
     assert boxes[f"{P}/volume/html"].group == P  # emptyDir: with the Pod
-    assert "Pod와 함께 삭제" in boxes[f"{P}/volume/html"].details
+    assert "Pod와 함께 생성·삭제" in boxes[f"{P}/volume/html"].details
     assert boxes[f"{P}/volume/logs"].details[0] == "emptyDir (Memory)"
     assert boxes[f"{P}/volume/node"].group == f"{P}/node"  # hostPath: on the node, outside the Pod
     assert boxes[f"{P}/volume/node"].details[0] == "hostPath /var/log"

@@ -314,7 +314,9 @@ def test_the_network_view_tells_service_types_apart_by_their_outside_paths() -> 
     assert boxes[balancer].badge == "LoadBalancer"
     assert {("outside/client", nodeport), (nodeport, "Service/service-types/echo-nodeport"),
             ("outside/client", balancer), (balancer, lb_port), (lb_port, "Service/service-types/echo-lb")} <= links
-    reached = {target for source, target in links if source.startswith("outside/")}
+    reached = {link.target for link in diagram.links if link.source.startswith("outside/") and link.line != "invisible"}
     assert not {"Service/service-types/echo-clusterip", "Service/service-types/echo-external"} & reached
+    # Top to bottom, so that the outside paths stand above the Services instead of adding columns before them.
+    assert diagram.direction == "TB"
     # Only the network view, and only with such Services: the sample app's topology is unchanged.
     assert not [b for b in build_view(graph, "topology").boxes if b.id.startswith("outside/")]
