@@ -87,12 +87,12 @@ def test_no_page_refers_to_static_images(project_site, nav_pages):
     assert not (REPO / "docs" / "images").exists()
 
 
-def test_objects_page_has_three_inline_figures(project_site):
+def test_objects_page_has_four_inline_figures(project_site):
     page = _soup(project_site / "04-objects" / "index.html")
     figures = page.select("figure.kubedocs-figure")
-    assert len(figures) == 3
-    assert [f["data-view"] for f in figures] == ["topology", "network", "pod"]
-    assert [f["data-source"] for f in figures] == ["sample-app/", "service-types/", "volumes/"]
+    assert len(figures) == 4
+    assert [f["data-view"] for f in figures] == ["topology", "network", "network", "pod"]
+    assert [f["data-source"] for f in figures] == ["sample-app/", "service-types/", "service-types/", "volumes/"]
     for figure in figures:
         svg = figure.find("svg")
         assert svg is not None and svg.find("title") is not None
@@ -190,7 +190,7 @@ def test_the_volume_figure_shows_lifetimes_and_no_network_frame(project_site):
     """Figure 6 draws what the Volume section says (made before the containers start, an emptyDir made and deleted
     with the Pod and kept across a restart, a hostPath left on the node and shared) and no network-namespace frame:
     its one application container shares its network with no one."""
-    figure = _figure(project_site, "04-objects.md", 2)
+    figure = _figure(project_site, "04-objects.md", 3)
     text = " ".join(t.get_text() for t in figure.select("svg text"))
     claims = ("volume은 컨테이너 시작 전에 생성", "Pod와 함께 생성·삭제", "재시작에도 유지", "node에 남음",
               "다른 Pod와 공유")
@@ -210,12 +210,14 @@ def test_the_two_container_figure_shows_one_interface_localhost_and_its_ports_in
     assert ":80/TCP" in words and ":8080/TCP" in words
 
 
-def test_the_service_types_figure_keeps_its_outside_paths_and_narrowed(project_site):
-    """The four Service types stay told apart by the outside client, the node port and the load balancer, laid out
-    top to bottom: far narrower than the 1,156 pt it was left to right (the 600 pt that reads at 10 px is not yet
-    reached: the browser test lists it as known)."""
-    figure = _figure(project_site, "04-objects.md", 1)
-    text = " ".join(t.get_text() for t in figure.select("svg text"))
-    assert "외부 클라이언트" in text and "외부 로드밸런서" in text and "node :30080" in text
-    width = float(figure.select_one("svg")["viewbox"].split()[2])
-    assert width < 800, width
+def test_the_service_types_are_told_apart_in_two_figures_that_fit_the_column(project_site):
+    """The four Service types, 1,156 pt wide in one figure, are two figures of the column's width (at most 600 pt,
+    which read at 10 px): inside the cluster (ClusterIP, ExternalName: no outside path) and reached from outside
+    (NodePort: a client and the node port; LoadBalancer: the load balancer in front of the node port)."""
+    inside, outside = (_figure(project_site, "04-objects.md", index) for index in (1, 2))
+    inside_text = " ".join(t.get_text() for t in inside.select("svg text"))
+    outside_text = " ".join(t.get_text() for t in outside.select("svg text"))
+    assert "echo-clusterip" in inside_text and "echo-external" in inside_text and "외부 클라이언트" not in inside_text
+    assert "외부 클라이언트" in outside_text and "외부 로드밸런서" in outside_text and "node :30080" in outside_text
+    for figure in (inside, outside):
+        assert float(figure.select_one("svg")["viewbox"].split()[2]) <= 600
