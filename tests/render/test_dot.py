@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from views.conftest import positions
 
 from gen.diagram import Box, Diagram, Group, Link, Row
 from gen.graph import Graph
@@ -21,7 +22,6 @@ from gen.render.dot import MISSING
 from gen.render.quoting import dot_id, html_text
 from gen.rules import derive
 from gen.views import VIEWS, build_view
-from views.conftest import positions
 
 # A node statement: a quoted ID, then its attribute list.
 NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*") \[', re.M)
