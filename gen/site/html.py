@@ -86,7 +86,8 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
 
 
 def _kind_word(category: str, words: dict[str, str]) -> str:
-    return words.get(category, category) if category else words["links"]
+    # A category is an internal word (a stylesheet's class): one without words of its own is named as a link.
+    return words.get(category, words["links"]) if category else words["links"]
 
 
 def text_alternative_html(drawn: Drawn, element_id: str, words: dict[str, str]) -> str:
