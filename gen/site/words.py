@@ -13,7 +13,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cannot_draw": "The figure could not be drawn", "declaration_error": "Figure declaration error",
         "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit": "Fit to width", "reset": "Natural size (1:1)",
         "pans": "Wider than the screen: drag or swipe sideways to see the rest.",
-        "controls": "Figure zoom", "legend": "Legend", "as_text": "The figure as text",
+        "controls": "Figure zoom", "legend": "Legend", "badges": "Short names", "as_text": "The figure as text",
         "boxes": "Boxes", "links": "Links", "kind": "Kind", "namespace": "Namespace", "name": "Name",
         "source": "Source", "open": "Click to open its manifest",
         **link_words("en"),  # each relation's words (gen/relations.py)
@@ -24,7 +24,8 @@ WORDS: dict[str, dict[str, str]] = {
         "declared": "link (declared)", "runs": "runs", "talks": "talks to", "cri": "CRI call",
         "transition": "state transition", "restart": "restart", "init": "init container", "start": "start",
         "hook": "lifecycle hook", "probe": "probe", "end-of-run": "end of run", "signal": "signal", "end": "end",
-        "then": "then", "step": "next step", "liveness": "liveness probe", "gate": "readiness gate", "grace": "grace period",
+        "then": "then", "step": "next step", "liveness": "liveness probe", "gate": "readiness gate",
+        "grace": "grace period",
         "event": "event", "aggregate": "links of grouped boxes",
     },
     "ko": {
@@ -33,7 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
         "declaration_error": "그림 선언 오류",
         "zoom_in": "확대", "zoom_out": "축소", "fit": "폭에 맞추기", "reset": "원래 크기 (1:1)",
         "pans": "화면보다 넓은 그림입니다: 옆으로 밀어 나머지를 보세요.",
-        "controls": "그림 확대/축소", "legend": "범례", "as_text": "그림의 텍스트 설명",
+        "controls": "그림 확대/축소", "legend": "범례", "badges": "약어", "as_text": "그림의 텍스트 설명",
         "boxes": "요소", "links": "연결", "kind": "종류", "namespace": "네임스페이스", "name": "이름",
         "source": "원본", "open": "클릭하면 매니페스트를 엽니다",
         **link_words("ko"),

@@ -95,3 +95,19 @@ def test_the_text_alternative_names_no_internal_kind() -> None:
                       links=[Link("a", "b", category="then"), Link("b", "a", category="layout-only")])
     text = BeautifulSoup(text_alternative_html(drawn_of(diagram), "t", words_for("ko")), "html.parser").get_text()
     assert "다음" in text and "then" not in text and "layout-only" not in text
+
+
+def test_the_legend_spells_out_each_kind_badge_drawn() -> None:
+    """Badges are kubectl's short names (po, svc, smon): the legend says what each drawn one stands for, once, in
+    drawing order; a badge that is the kind's own name (secret) or no kind's (container) needs no line."""
+    diagram = Diagram(boxes=[Box("a", "web-1", badge="po"), Box("b", "web", badge="svc"),
+                             Box("c", "web-2", badge="po"), Box("d", "tls", badge="secret"),
+                             Box("e", "nginx", badge="container"), Box("f", "m", badge="smon")],
+                      links=[Link("b", "a", category="traffic")])
+    soup = BeautifulSoup(legend_html(drawn_of(diagram), words_for("ko")), "html.parser")
+    spelled = soup.select_one(".kubedocs-legend-badges")
+    assert spelled is not None
+    assert spelled.get_text() == "약어: po = Pod · svc = Service · smon = ServiceMonitor"
+    alone = BeautifulSoup(legend_html(drawn_of(Diagram(boxes=[Box("a", "x", badge="ds")])), words_for("en")),
+                          "html.parser")
+    assert alone.get_text() == "LegendShort names: ds = DaemonSet"  # a figure without links still explains them
