@@ -546,10 +546,6 @@ KNOWN_UNREADABLE: dict[tuple[str, int], str] = {
     ("07-lifecycle/", 1): "figure 14, hooks",
     ("07-lifecycle/", 2): "figure 15, the whole lifecycle",
     ("08-crd/", 0): "figure 16, Prometheus Operator",
-    # Not yet narrowed by anyone (left over from the mechanics part): a label at 9.2–9.6 px, or the topology at 7 px.
-    ("01-container/", 0): "figure 1, VM vs container (9.6 px)",
-    ("03-architecture/", 1): "figure 5, the Workload Plane (9.2 px)",
-    ("04-objects/", 0): "the sample application's topology (7 px)",
 }
 SMALLEST_LABEL = 10  # px, any label of a figure as it opens at 1280 px
 SMALLEST_NAME = 11  # px, a box's name (bold)
