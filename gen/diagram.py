@@ -84,6 +84,9 @@ class Link:
     # False: the link does not push its target further along the flow than its source (a timeline that wraps
     # back to the start of its next row)
     orders: bool = True
+    # True: its target is a side detail of its source that stands outside the source's frames (a cluster-wide class
+    # a namespaced object names): a backend places it where it costs the figure no width.
+    aside: bool = False
     change: Change = ""
 
 

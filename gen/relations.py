@@ -54,37 +54,37 @@ class Relation:
         return self.name
 
 
-_TRAFFIC_WORDS = {"en": "traffic / selector", "ko": "트래픽 · 셀렉터 (selector)"}
+_TRAFFIC_WORDS = {"en": "traffic / selector", "ko": "트래픽 · 셀렉터"}
 
 Relation.OWNS = Relation("owns", "ownership", "green", "solid", "controller → what it creates (ReplicaSet, Pod)",
-                         words={"en": "ownership", "ko": "소유 (ownership)"})
+                         words={"en": "ownership", "ko": "소유"})
 Relation.CREATES = Relation("creates", "ownership", "orange", "dashed",
                             "a Job or operator that produces an object at run time (a certificate Secret)",
-                            words={"en": "created at run time", "ko": "실행 중 생성 (creates)"})
+                            words={"en": "created at run time", "ko": "실행 중 생성"})
 Relation.ROUTES = Relation("routes", "traffic", "blue", "solid", "Ingress → Service", "traffic", _TRAFFIC_WORDS)
 Relation.SELECTS = Relation("selects", "traffic", "blue", "solid", "Service → Pod, by label selector", "traffic",
                             _TRAFFIC_WORDS)
 Relation.MOUNTS = Relation("mounts", "storage", "teal", "solid",
                            "container → volume source (ConfigMap, Secret, PVC, emptyDir, hostPath)", "mount",
-                           {"en": "volume mount", "ko": "볼륨 마운트 (mount)"})
+                           {"en": "volume mount", "ko": "볼륨 마운트"})
 Relation.ENV = Relation("env", "configuration", "purple", "dashed", "container → ConfigMap / Secret by env",
-                        words={"en": "configuration reference (env)", "ko": "설정 참조 (env)"})
+                        words={"en": "configuration reference (env)", "ko": "환경 변수 설정 참조"})
 Relation.USES = Relation("uses", "reference", "neutral", "dashed",
                          "Pod → ServiceAccount, pull Secret; Ingress → TLS Secret, IngressClass",
-                         words={"en": "reference", "ko": "참조 (reference)"})
+                         words={"en": "reference", "ko": "참조"})
 Relation.CALLS = Relation("calls", "call", "magenta", "dotted",
                           "workload → Service (or control-plane component) it calls, inferred from env, args and "
-                          "ConfigMap data", words={"en": "inferred call", "ko": "추론된 호출 (inferred call)"})
+                          "ConfigMap data", words={"en": "inferred call", "ko": "추론된 호출"})
 Relation.ALLOWS = Relation("allows", "policy", "red", "dashed",
                            "NetworkPolicy → the Pods it applies to; allowed peer → Pod (ingress), Pod → peer (egress)",
-                           words={"en": "allowed traffic", "ko": "허용된 트래픽 (allows)"})
+                           words={"en": "allowed traffic", "ko": "허용된 트래픽"})
 # Relationships only custom kinds have: a monitoring system and what it scrapes; a CRD and its resources.
 Relation.MONITORS = Relation("monitors", "monitoring", "orange", "solid",
                              "Prometheus → ServiceMonitor / PodMonitor / rules; ServiceMonitor → Service; "
-                             "PodMonitor → Pod", words={"en": "monitors", "ko": "모니터링 (monitors)"})
+                             "PodMonitor → Pod", words={"en": "monitors", "ko": "모니터링"})
 Relation.DEFINES = Relation("defines", "reference", "grey", "dotted",
                             "CustomResourceDefinition → its custom resources",
-                            words={"en": "defines (CRD)", "ko": "정의 (defines)"})
+                            words={"en": "defines (CRD)", "ko": "정의"})
 
 RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
                                    Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS, Relation.ALLOWS,

@@ -180,11 +180,11 @@ def derive_watches(inventory: Inventory, pods: list[PodInstance]) -> Facts:
     if new_kind:
         copy.insert("gen/relations.py", "RELATIONS: tuple[Relation, ...] = (",
                     'WATCHES = Relation("watches", "call", "purple", "dotted", "Pod → the Services it watches",\n'
-                    '                   words={"en": "watches", "ko": "감시 (watches)"})\n', before=True)
+                    '                   words={"en": "watches", "ko": "감시"})\n', before=True)
         copy.insert("gen/relations.py", "Relation.MONITORS, Relation.DEFINES", ", WATCHES")
     assert_as_the_readme_says(recipe, copy)
     legends = copy.run(DRAW_LEGEND, CLIENT)
-    words = ("감시 (watches)", "watches") if new_kind else ("추론된 호출 (inferred call)", "inferred call")
+    words = ("감시", "watches") if new_kind else ("추론된 호출", "inferred call")
     assert f"> {words[0]}</li>" in str(legends["ko"]) and f"> {words[1]}</li>" in str(legends["en"])
 
 

@@ -83,7 +83,7 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         # Bottom-up layout flips a group's "bottom" to the top: this keeps group labels above their members.
         *(["  graph [labelloc=b];"] if diagram.direction == "BT" else []),
         f'  graph [rankdir={diagram.direction}, bgcolor="#ffffff", fontname="{FONT}", fontsize=12, '
-        f'fontcolor="{TEXT}", nodesep=0.18, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
+        f'fontcolor="{TEXT}", nodesep={_across(diagram)}, ranksep=0.3, pad=0.2, newrank=true, labeljust=l, '
         'outputorder=edgesfirst, compound=true];',
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{TEXT}", margin="{DEFAULT_MARGIN}", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, fontcolor="{MUTED}", arrowsize=0.7, penwidth=1.1];',
@@ -105,15 +105,20 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     ranks = {box.id: box.rank for box in diagram.boxes}
 
     clusters = {group.id: f"cluster_{index}" for index, group in enumerate(diagram.groups)}
+    margin = FRAME_MARGIN_ACROSS if diagram.direction in VERTICAL else None
     lines.extend(_box_line(box, "  ") for box in boxes_by_group.get(None, []))
     for group in children.get(None, []):
-        lines.extend(_group_lines(group, children, boxes_by_group, "  ", clusters))
+        lines.extend(_group_lines(group, children, boxes_by_group, "  ", clusters, margin))
     members: dict[str, list[str]] = {}
     for box in diagram.boxes:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
+    ahead = _ahead_of_frames(diagram)
     for link in diagram.links:  # in the diagram's order: dot's layout depends on it
-        lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
+        if link in ahead:
+            lines.append(_link_line(link, ports, ranks, clusters, backwards=True))
+        else:
+            lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     for column in diagram.stacked:
@@ -130,17 +135,18 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
 
 
 def _group_lines(group: Group, children: dict[str | None, list[Group]], boxes: dict[str | None, list[Box]],
-                 indent: str, clusters: dict[str, str]) -> list[str]:
+                 indent: str, clusters: dict[str, str], margin: int | None = None) -> list[str]:
     fill, border, style = GROUP_STYLES[group.style]
     font = f'<FONT POINT-SIZE="10" COLOR="{MUTED}">'
     label = f"<{_styled(group.label, font, '</FONT>')}>"
+    spacing = f", margin={margin}" if margin is not None else ""
     lines = [
         f"{indent}subgraph {clusters[group.id]} {{",
-        f'{indent}  graph [label={label}, style="{style}", fillcolor="{fill}", color="{border}"];',
+        f'{indent}  graph [label={label}, style="{style}", fillcolor="{fill}", color="{border}"{spacing}];',
     ]
     lines.extend(_box_line(box, indent + "  ") for box in boxes.get(group.id, []))
     for child in children.get(group.id, []):
-        lines.extend(_group_lines(child, children, boxes, indent + "  ", clusters))
+        lines.extend(_group_lines(child, children, boxes, indent + "  ", clusters, margin))
     lines.append(f"{indent}}}")
     return lines
 
@@ -176,6 +182,27 @@ def _styled(text: str, opening: str, closing: str) -> str:
 
 def _badge(box: Box, palette: Palette) -> str:
     return _styled(box.badge, f'<FONT POINT-SIZE="{DETAIL_POINTS}" COLOR="{palette.badge}">', "</FONT>")
+
+
+# A figure whose flow runs down the page (or up) is laid out so to be narrow: boxes across a rank, and the frames
+# around them, sit closer than in a left-to-right one (whose width is its columns, not its spacing).
+VERTICAL = ("TB", "BT")
+NODE_GAP = 0.18  # inches between boxes across the flow
+NODE_GAP_VERTICAL = 0.12
+FRAME_MARGIN_ACROSS = 4  # points between a frame and what it holds, in a vertical figure (dot's default is 8)
+
+
+def _across(diagram: Diagram) -> str:
+    return f"{NODE_GAP_VERTICAL if diagram.direction in VERTICAL else NODE_GAP:g}"
+
+
+def _ahead_of_frames(diagram: Diagram) -> list[Link]:
+    """In a vertical figure, the links to a side detail outside the frames (`aside`): laid out from that box, it
+    stands ahead of the frames (above them, top to bottom); beside them, where dot would place it, it widens a
+    figure meant to be narrow. In a left-to-right figure dot puts it under the frames, where it costs no width."""
+    if diagram.direction not in VERTICAL:
+        return []
+    return [link for link in diagram.links if link.aside and not link.target_group]
 
 
 def _details(box: Box) -> str:
@@ -226,7 +253,9 @@ def link_look(link: Link) -> tuple[str, str]:
 
 
 def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, int | None],
-               clusters: dict[str, str], extra: str = "") -> str:
+               clusters: dict[str, str], extra: str = "", backwards: bool = False) -> str:
+    """One link in dot; `backwards`: laid out from its target (which dot then places before its source), drawn
+    with its head still at the target."""
     colour, style = link_look(link)
     if link.change:
         extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.8:g}")))
@@ -240,21 +269,25 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     attrs = [f'color="{colour}"', f'style="{style}"', f"class={classes}"]
     if not link.arrow:
         attrs.append("dir=none")
-    if link.orders:
-        attrs.extend(_minimum_length(link.source, link.target, ranks))
-    else:
+    elif backwards:
+        attrs.append("dir=back")
+    if not link.orders:
         attrs.append("constraint=false")
+    elif not backwards:  # laid out backwards, what it leads to stands before it: no columns to keep apart
+        attrs.extend(_minimum_length(link.source, link.target, ranks))
     if link.label:
         # Long labels wrap at separators: a label's width widens the gap between two whole columns.
         lines = link.label.split("\n")
         wrapped = "\n".join(part for line in lines for part in wrap_words(line, LABEL_WIDTH, PATH_SEPARATORS))
         attrs.append(f"label={dot_label(wrapped)}")
     if link.source_group in clusters:
-        attrs.append(f"ltail={clusters[link.source_group]}")
+        attrs.append(f"{'lhead' if backwards else 'ltail'}={clusters[link.source_group]}")
     if link.target_group in clusters:
         attrs.append(f"lhead={clusters[link.target_group]}")
     if extra:
         attrs.append(extra)
+    if backwards:
+        tail, head = head, tail
     return f"  {tail} -> {head} [{', '.join(attrs)}];"
 
 

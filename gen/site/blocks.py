@@ -9,6 +9,7 @@ the markers that stand for a page's figures between the plugin's markdown and HT
     namespace: shop              # optional filters: namespace, kinds, names (a string or a list)
     split: namespace             # optional: one detail figure per namespace below this one (or `app`: an overview
                                  # of the applications, and one detail figure per application)
+    layout: top-to-bottom        # optional: a left-to-right view laid out top to bottom (narrower)
     ```
 """
 
@@ -31,10 +32,13 @@ if TYPE_CHECKING:
 # An opening fence and its info string (spaces around it stripped by the caller: a pattern that strips them itself
 # can split a run of spaces between prefix, info and suffix in cubically many ways before failing).
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
-KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split")
+KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split", "layout")
 # `split: namespace`: the figure, then one detail figure per namespace; `split: app`: an overview with one box per
 # application, then one detail figure per application.
 SPLITS = ("namespace", "app")
+# `layout: top-to-bottom`: a view drawn left to right (traffic order) laid out top to bottom instead, for a figure
+# too wide to read in the text column; views with a direction of their own keep it.
+LAYOUTS: dict[str, str] = {"top-to-bottom": "TB"}
 
 
 @record(frozen=True)
@@ -58,7 +62,7 @@ class FigureSpec:
     names: tuple[str, ...] = ()
     split: str = ""  # "" or one of SPLITS
     apps: tuple[str, ...] = ()  # a detail figure of `split: app`: these applications only
-    direction: str = ""  # "TB" for a figure laid out top to bottom because it was too wide to read
+    direction: str = ""  # "TB" for a figure laid out top to bottom (`layout:`, or a split's detail too wide to read)
 
     def filters(self) -> Filters:
         from ..views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
@@ -69,7 +73,8 @@ class FigureSpec:
     def options_key(self) -> str:
         """Everything but the manifests' bytes that changes the drawing (the caption does not)."""
         # `split` adds figures below this one and changes nothing of its drawing: not part of the key.
-        return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names)])
+        return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names),
+                         self.direction])
 
 
 class SpecError(ValueError):
@@ -204,9 +209,10 @@ def parse_spec(body: str) -> FigureSpec:
     split = found.get("split")
     if split is not None and _text(split) != "":
         reader.choice(split, "split", SPLITS, "split")
+    layout = reader.choice(found["layout"], "layout", sorted(LAYOUTS), "layout") if "layout" in found else None
     spec = FigureSpec(manifests, view, caption, _strings(reader, found.get("namespace"), "namespace"),
                       _strings(reader, found.get("kinds"), "kinds"), _strings(reader, found.get("names"), "names"),
-                      _text(split) or "" if split is not None else "")
+                      _text(split) or "" if split is not None else "", direction=LAYOUTS.get(layout or "", ""))
     if reader.problems:
         raise SpecError(reader.problems)
     return spec

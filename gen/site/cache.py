@@ -27,7 +27,7 @@ from ..model import Diagnostic, Severity, Source
 from ..records import record
 from ..uptodate import private_directory
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 
 @record(frozen=True)
@@ -49,17 +49,22 @@ class Drawn:
 
     boxes: tuple[str, ...] = ()
     links: tuple[DrawnLink, ...] = ()
+    # (badge, the kind it stands for) of each short kind badge drawn (`po`, Pod), in drawing order, each once
+    badges: tuple[tuple[str, str], ...] = ()
 
 
 def drawn_of(diagram: Diagram | None) -> Drawn:
     if diagram is None:
         return Drawn()
     from ..render.dot import link_look
+    from ..views.kinds import badge_meanings
 
     described = describe(diagram)
+    meanings = badge_meanings()
+    badges = dict.fromkeys((box.badge, meanings[box.badge]) for box in diagram.boxes if box.badge in meanings)
     return Drawn(described.boxes, tuple(
         DrawnLink(link.source, link.target, "missing" if link.link.missing else link.category, link.label,
-                  *link_look(link.link)) for link in described.links))
+                  *link_look(link.link)) for link in described.links), tuple(badges))
 
 
 @record(frozen=True)
@@ -99,7 +104,8 @@ class FigureCache:
             ],
             "drawn": {"boxes": list(figure.drawn.boxes),
                       "links": [[link.source, link.target, link.category, link.label, link.colour, link.style]
-                                for link in figure.drawn.links]},
+                                for link in figure.drawn.links],
+                      "badges": [list(pair) for pair in figure.drawn.badges]},
         }
         self._write(key, {"key": key, "checksum": _checksum(content), **content})
 
@@ -152,10 +158,13 @@ _STYLES = frozenset({"solid", "dashed", "dotted", "bold"})
 def _parse_drawn(drawn: object) -> Drawn | None:
     """The `drawn` part of an entry, or None when it is not exactly what put() writes (its colours and styles go
     into the page's markup: only #rrggbb and dot's line styles pass; its words are escaped there)."""
-    if not isinstance(drawn, dict) or set(drawn) != {"boxes", "links"}:
+    if not isinstance(drawn, dict) or set(drawn) != {"boxes", "links", "badges"}:
         return None
-    boxes, links = drawn["boxes"], drawn["links"]
+    boxes, links, badges = drawn["boxes"], drawn["links"], drawn["badges"]
     if not isinstance(boxes, list) or not all(isinstance(box, str) for box in boxes) or not isinstance(links, list):
+        return None
+    if not isinstance(badges, list) or not all(isinstance(pair, list) and len(pair) == 2
+                                                and all(isinstance(part, str) for part in pair) for pair in badges):
         return None
     parsed = []
     for link in links:
@@ -164,7 +173,7 @@ def _parse_drawn(drawn: object) -> Drawn | None:
         if not _COLOUR.fullmatch(link[4]) or link[5] not in _STYLES:
             return None
         parsed.append(DrawnLink(*link))
-    return Drawn(tuple(boxes), tuple(parsed))
+    return Drawn(tuple(boxes), tuple(parsed), tuple((badge, kind) for badge, kind in badges))
 
 
 def _parse_entry(entry: object, key: str) -> CachedFigure | None:

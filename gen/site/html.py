@@ -72,7 +72,7 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
         word = _kind_word(link.category, words)
         if word not in names:
             names.append(word)
-    if not looks:
+    if not looks and not drawn.badges:
         return ""
     items = []
     for (colour, style), names in looks.items():
@@ -81,12 +81,19 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
         items.append(f'<li><svg width="32" height="10" aria-hidden="true"><line x1="1" y1="5" x2="31" y2="5" '
                      f'fill="none" stroke="{html.escape(colour)}" stroke-width="{width}"{dash}/></svg> '
                      f"{html.escape(' / '.join(names))}</li>")
+    # The kind badges above the boxes are kubectl's short names (what a reader types: `kubectl get po`), kept
+    # short so that boxes stay narrow; the legend spells out each one drawn.
+    badges = " · ".join(f"{badge} = {kind}" for badge, kind in drawn.badges)
+    spelled = (f'<p class="kubedocs-legend-badges">{html.escape(words["badges"])}: {html.escape(badges)}</p>'
+               if badges else "")
+    looks_html = f"<ul>{''.join(items)}</ul>" if items else ""
     return (f'<div class="kubedocs-legend"><span class="kubedocs-legend-title">{html.escape(words["legend"])}'
-            f'</span><ul>{"".join(items)}</ul></div>')
+            f"</span>{looks_html}{spelled}</div>")
 
 
 def _kind_word(category: str, words: dict[str, str]) -> str:
-    return words.get(category, category) if category else words["links"]
+    # A category is an internal word (a stylesheet's class): one without words of its own is named as a link.
+    return words.get(category, words["links"]) if category else words["links"]
 
 
 def text_alternative_html(drawn: Drawn, element_id: str, words: dict[str, str]) -> str:

@@ -227,8 +227,9 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
                              group=frame, category="container-runtime",
                              tooltip=located(f"{facts.name}의 container runtime {runtime_name}", where)))
     # Drawn from the plane down to the kubelet without a head: it places the plane above the nodes, and the kubelet
-    # both reports to and watches the API server.
-    diagram.links.append(Link("control-plane", kubelet, "API server와 통신", "blue", category="talks", arrow=False))
+    # both reports to and watches the API server. One word on it (the plane is named at its end): the longer
+    # label made the figure too wide for the text column.
+    diagram.links.append(Link("control-plane", kubelet, "통신", "blue", category="talks", arrow=False))
     diagram.links.append(Link(kubelet, runtime, "CRI", "green", category="cri"))
     for daemon_set in daemon_sets:
         spec = as_mapping(as_mapping(daemon_set.spec.get("template")).get("spec"))
@@ -236,7 +237,7 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
             continue
         box_id = f"{frame}/{daemon_set.ref.id}"
         labels = template_labels(as_mapping(daemon_set.spec.get("template")))
-        role = "Service 부하 분산 (load-balancing)" if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
+        role = "Service 부하 분산" if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
         details = tuple(filter(None, [_version(spec), "DaemonSet: node마다 하나", role]))
         diagram.boxes.append(Box(box_id, daemon_set.name, "ds", "stack", "green", details=details, group=frame,
                                  tooltip=f"{daemon_set.ref.id} — {daemon_set.source}", category="daemonset"))

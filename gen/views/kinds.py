@@ -8,7 +8,7 @@ colours are the neutral diagram's words (gen/diagram.py); the renderer decides w
 from __future__ import annotations
 
 from ..diagram import Colour, Shape
-from ..kinds import BY_NAME, Category, facts_of
+from ..kinds import BY_NAME, KINDS, Category, facts_of
 from ..records import record
 
 
@@ -109,3 +109,14 @@ def category_of(group: str, kind: str) -> Category | None:
 
 
 KIND_STYLES: dict[str, KindStyle] = {kind: kind_style(kind) for kind in LOOKS}
+
+
+def badge_meanings() -> dict[str, str]:
+    """What each short badge stands for (`po` → Pod, `webhook` → both webhook configurations): the kinds whose
+    badge is not simply their name in lower case, for a legend that spells the badges out."""
+    meanings: dict[str, list[str]] = {}
+    named = [(facts.short, facts.kind) for facts in KINDS] + [(short, kind) for kind, (short, _) in GRAPH_KINDS.items()]
+    for short, kind in named:
+        if short != kind.lower() and kind not in meanings.setdefault(short, []):
+            meanings[short].append(kind)
+    return {short: " / ".join(kinds) for short, kinds in meanings.items()}

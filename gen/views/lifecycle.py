@@ -23,9 +23,9 @@ from ..diagram import Box, Colour, Diagram, Group, Link, Shape
 from ..graph import Graph
 from ..kube import Container, Handler, Probe, containers, grace_period, hook, probes, restart_policy
 from ..masking import clip, command_text, mask_text
-from ..model import Ref
+from ..model import Ref, Source
 from ..records import field, record
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 
 COMMAND_WIDTH = 28  # characters per line of a command in a label; the tooltip has all of it
 COMMAND_LINES = 2
@@ -38,6 +38,7 @@ class PodSubject:
     ref: Ref  # the Pod, or the workload whose template it is
     spec: Mapping[str, Any]
     title: str  # "Pod web", "StatefulSet mysql의 Pod"
+    source: Source | None = None  # where the Pod or the template is written: its containers' boxes link there
 
     @property
     def prefix(self) -> str:
@@ -63,7 +64,7 @@ def pod_subjects(graph: Graph, filters: Filters) -> list[PodSubject]:
         if filters.kinds and not {r.kind for r in candidates} & filters.kinds:
             continue
         title = f"Pod {ref.name}" if real else f"{ref.kind} {ref.name}의 Pod"
-        subjects.append(PodSubject(ref, pod.spec, title))
+        subjects.append(PodSubject(ref, pod.spec, title, pod.source))
     return subjects
 
 
@@ -150,7 +151,8 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
     image = container.spec.get("image")
     start = timeline.box(timeline.id("container", name), name, badge="container", shape="rectangle",
                          colour="green", group=group, rank=rank, category="container",
-                         tooltip=f"container {name}" + (f"\nimage: {image}" if image else ""))
+                         tooltip=located(f"container {name}", timeline.subject.source)
+                         + (f"\nimage: {image}" if image else ""))
     ends, rank = [start], rank + 1
     post_start = hook(container, "postStart")
     if post_start is not None:
@@ -221,7 +223,8 @@ def build_timeline(subject: PodSubject) -> _Timeline:
                            badge=f"{'sidecar' if sidecar else 'init container'} {index}", shape="rectangle",
                            colour="purple", group=stages["init"],
                            details=("시작 후 Pod가 끝날 때까지 실행" if sidecar else "성공해야 다음 단계",),
-                           tooltip="\n".join(filter(None, (f"init container {index}: {container.name}",
+                           tooltip="\n".join(filter(None, (located(f"init container {index}: {container.name}",
+                                                                   timeline.subject.source),
                                                            f"image: {image}" if image else "", full))),
                            rank=rank, category="sidecar" if sidecar else "init-container")
         timeline.link(previous, box, "" if previous == start else "성공 후", colour="purple", category="init")

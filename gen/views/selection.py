@@ -107,9 +107,27 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
     linked = {group_of[link.source] for link in diagram.links
               if link.source in group_of and group_of[link.source] == group_of.get(link.target)}
     diagram.aligned.extend(tuple(ids_) for group, ids_ in sorted(members.items()) if group not in linked)
+    _place_side_references(diagram)
     if view == "network":
         _add_outside_paths(diagram, graph, nodes, ids)
     return diagram
+
+
+def _place_side_references(diagram: Diagram) -> None:
+    """A box that one reference alone leads to is a side detail of the box naming it. In the same frame (an
+    Ingress's TLS Secret) it stands beside that box instead of in its kind's column: the reference ran across the
+    whole figure and the box took a column of its own at the far side. Outside every frame the box naming it is
+    in (its IngressClass, cluster-wide), the link is marked `aside`: the renderer puts it where it costs no width."""
+    ends = Counter(end for link in diagram.links for end in {link.source, link.target})
+    groups = {box.id: box.group for box in diagram.boxes}
+    for index, link in enumerate(diagram.links):
+        if (link.category != Relation.USES.category or ends[link.target] != 1 or link.source == link.target
+                or link.source not in groups or link.target not in groups or link.source_group or link.target_group):
+            continue
+        if groups[link.target] == groups[link.source]:
+            diagram.aligned.append((link.source, link.target))
+        elif groups[link.target] is None:
+            diagram.links[index] = replace(link, aside=True)
 
 
 OUTSIDE_CLIENT = "outside/client"

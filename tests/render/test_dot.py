@@ -11,10 +11,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from views.conftest import positions
 
 from gen.diagram import Box, Diagram, Group, Link, Row
 from gen.graph import Graph
 from gen.loading import load
+from gen.records import replace
 from gen.render import diagram_to_dot, render_diagram
 from gen.render.dot import MISSING
 from gen.render.quoting import dot_id, html_text
@@ -287,3 +289,41 @@ def test_small_text_is_at_least_9_points_and_details_stand_apart_from_the_title(
         title_y, (detail_size, detail_y) = lines["title"][1], lines["detail"]
         # baselines further apart than a line of the details and 2 pt (they were 9.4 pt apart, touching)
         assert detail_y - title_y >= detail_size * 1.2 + 2, lines
+
+
+# --- vertical figures are laid out narrow ------------------------------------------------------------------------
+
+
+def _framed(direction: str) -> Diagram:
+    """A box in a frame naming a side detail outside every frame (a namespaced object and its cluster-wide class),
+    and a second box beside it in the frame."""
+    return Diagram(boxes=[Box("ing", "shop", group="ns"), Box("svc", "web", group="ns"), Box("class", "nginx")],
+                   links=[Link("ing", "svc"), Link("ing", "class", "class", aside=True)],
+                   groups=[Group("ns", "namespace shop")], direction=direction)  # type: ignore[arg-type]
+
+
+def test_a_vertical_figure_sets_boxes_and_frames_closer() -> None:
+    tall, wide = diagram_to_dot(_framed("TB")), diagram_to_dot(_framed("LR"))
+    assert "nodesep=0.12" in tall and "margin=4]" in tall
+    assert "nodesep=0.18" in wide and "margin=" not in wide.split("subgraph", 1)[1]
+
+
+def test_an_aside_link_is_laid_out_backwards_in_a_vertical_figure_only() -> None:
+    tall, wide = diagram_to_dot(_framed("TB")), diagram_to_dot(_framed("LR"))
+    assert re.search(r'^\s*"class" -> "ing" \[.*dir=back', tall, re.M)  # laid from the class, head still at it
+    assert re.search(r'^\s*"ing" -> "class" \[', wide, re.M) and "dir=back" not in wide
+
+
+@pytest.mark.exe
+def test_an_aside_box_stands_above_the_frames_and_adds_no_width() -> None:
+    svg = render_diagram(_framed("TB"), "svg").decode("utf-8")
+    top = {title: y for title, (_left, y, _x) in positions(svg).items()}
+    assert top["class"] < top["ing"]  # above the box naming it, out of the frame: not beside it
+    unmarked = render_diagram(replace(_framed("TB"), links=[Link("ing", "svc"), Link("ing", "class")]), "svg")
+    assert _svg_width(svg) < _svg_width(unmarked.decode("utf-8"))
+
+
+def _svg_width(svg: str) -> float:
+    found = re.search(r'<svg width="([\d.]+)pt"', svg)
+    assert found is not None
+    return float(found.group(1))

@@ -161,7 +161,16 @@ def test_a_full_declaration() -> None:
         """))
     assert spec == FigureSpec(("sample-app/", "volumes/pod.yaml"), "storage", "샘플 애플리케이션", ("shop",),
                               ("Deployment", "Service"), ("web",))
-    assert spec.options_key() == "storage|shop|Deployment,Service|web"
+    assert spec.options_key() == "storage|shop|Deployment,Service|web|"
+
+
+def test_layout_top_to_bottom_lays_the_figure_out_top_to_bottom() -> None:
+    spec = parse_spec("manifests: app/\nlayout: top-to-bottom")
+    assert spec.direction == "TB"
+    assert spec.options_key() != parse_spec("manifests: app/").options_key()  # another drawing, another key
+    with pytest.raises(SpecError) as caught:
+        parse_spec("manifests: app/\nlayout: sideways")
+    assert "unknown layout; allowed: top-to-bottom" in str(caught.value) and caught.value.line == 2
 
 
 def test_defaults() -> None:

@@ -120,7 +120,8 @@ def test_a_writer_killed_mid_write_leaves_no_half_entry(tmp_path: Path) -> None:
 
 def _forge(svg: str, diagnostics: list[object] | None = None, drawn: object = None) -> str:
     """An entry as an attacker with write access to the cache would write it: the checksum needs no secret."""
-    content = {"svg": svg, "diagnostics": diagnostics or [], "drawn": drawn or {"boxes": ["a"], "links": []}}
+    content = {"svg": svg, "diagnostics": diagnostics or [],
+               "drawn": drawn or {"boxes": ["a"], "links": [], "badges": []}}
     checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return json.dumps({"key": KEY, "checksum": checksum, **content})
 
@@ -212,13 +213,15 @@ def test_a_forged_entry_never_reaches_the_page_or_the_full_size_svg(tmp_path: Pa
 ])
 def test_a_forged_legend_or_text_alternative_is_a_miss(tmp_path: Path, link: list[object]) -> None:
     """What a page's legend is built from goes into its markup: only a colour and a line style pass."""
-    (tmp_path / f"{KEY}.json").write_text(_forge(REAL, drawn={"boxes": ["a", "b"], "links": [link]}))
+    (tmp_path / f"{KEY}.json").write_text(_forge(REAL, drawn={"boxes": ["a", "b"], "links": [link], "badges": []}))
     assert FigureCache(tmp_path).get(KEY) is None
 
 
 def test_what_a_figure_draws_is_read_back_with_it(tmp_path: Path) -> None:
-    drawn = {"boxes": ["Deployment shop/web", "<b>"], "links": [["a", "b", "traffic", "80", "#0969da", "dashed"]]}
+    drawn = {"boxes": ["Deployment shop/web", "<b>"], "links": [["a", "b", "traffic", "80", "#0969da", "dashed"]],
+             "badges": [["po", "Pod"]]}
     (tmp_path / f"{KEY}.json").write_text(_forge(REAL, drawn=drawn))
     hit = FigureCache(tmp_path).get(KEY)
     assert hit is not None and hit.drawn.boxes == ("Deployment shop/web", "<b>")
     assert [(link.colour, link.style, link.label) for link in hit.drawn.links] == [("#0969da", "dashed", "80")]
+    assert hit.drawn.badges == (("po", "Pod"),)

@@ -24,8 +24,9 @@ def test_the_legend_names_each_kind_of_link_once_as_written() -> None:
                              Link("b", "a", category="not-yet-worded", line="dashed"),
                              Link("a", "c", category="owns", missing=True)])
     items = _legend(diagram)
-    # a kind without a word is shown as written, once
-    assert items.count("not-yet-worded") == 1
+    # a kind without a word of its own is named as a link, once: its internal name is never shown
+    assert items.count("Links") == 1 and not any("not-yet-worded" in item for item in items)
+    assert _legend(diagram, "ko").count("연결") == 1
     assert not any("&" in item for item in items)
     assert len(items) == 2  # and the missing link
 
@@ -65,6 +66,48 @@ def test_the_legend_has_one_entry_per_look_naming_every_kind_drawn_so() -> None:
                              Link("b", "c", category="restart", colour="green"),
                              Link("a", "c", category="restart", colour="green", line="dashed"),
                              Link("c", "a", category="then", colour="grey", line="dotted")])
-    assert _legend(diagram, "ko") == ["시작 (start) / 재시작 (restart)", "재시작 (restart)", "다음"]
+    assert _legend(diagram, "ko") == ["시작 / 재시작", "재시작", "다음"]
     html = legend_html(drawn_of(diagram), words_for("en"))
     assert html.count("<li>") == 3 and 'stroke-dasharray="5,2"' in html and 'stroke-dasharray="1,5"' in html
+
+
+def test_korean_words_have_no_english_fragment() -> None:
+    """The Korean legend and text alternative say each kind of link in Korean alone: no `(mount)`, `(declared)`
+    beside it, no word left in English where Korean has one; the end state is 끝 everywhere (the figures say 끝)."""
+    import re
+
+    from gen.relations import LANGUAGES, link_words
+    from gen.site.words import WORDS
+
+    assert "ko" in LANGUAGES
+    korean = {**WORDS["ko"], **link_words("ko")}
+    fragments = {key: word for key, word in korean.items() if re.search(r"\([A-Za-z][A-Za-z -]*\)", word)}
+    assert not fragments
+    # every word has Hangul in it, beside a name kept as Kubernetes spells it (liveness, readiness, CRI)
+    assert not {key: word for key, word in korean.items() if not re.search(r"[\uac00-\ud7a3]", word)}
+    assert korean["end"] == "끝" and korean["end-of-run"] == "실행 끝"
+
+
+def test_the_text_alternative_names_no_internal_kind() -> None:
+    from gen.site.html import text_alternative_html
+
+    diagram = Diagram(boxes=[Box("a", "a"), Box("b", "b")],
+                      links=[Link("a", "b", category="then"), Link("b", "a", category="layout-only")])
+    text = BeautifulSoup(text_alternative_html(drawn_of(diagram), "t", words_for("ko")), "html.parser").get_text()
+    assert "다음" in text and "then" not in text and "layout-only" not in text
+
+
+def test_the_legend_spells_out_each_kind_badge_drawn() -> None:
+    """Badges are kubectl's short names (po, svc, smon): the legend says what each drawn one stands for, once, in
+    drawing order; a badge that is the kind's own name (secret) or no kind's (container) needs no line."""
+    diagram = Diagram(boxes=[Box("a", "web-1", badge="po"), Box("b", "web", badge="svc"),
+                             Box("c", "web-2", badge="po"), Box("d", "tls", badge="secret"),
+                             Box("e", "nginx", badge="container"), Box("f", "m", badge="smon")],
+                      links=[Link("b", "a", category="traffic")])
+    soup = BeautifulSoup(legend_html(drawn_of(diagram), words_for("ko")), "html.parser")
+    spelled = soup.select_one(".kubedocs-legend-badges")
+    assert spelled is not None
+    assert spelled.get_text() == "약어: po = Pod · svc = Service · smon = ServiceMonitor"
+    alone = BeautifulSoup(legend_html(drawn_of(Diagram(boxes=[Box("a", "x", badge="ds")])), words_for("en")),
+                          "html.parser")
+    assert alone.get_text() == "LegendShort names: ds = DaemonSet"  # a figure without links still explains them

@@ -281,3 +281,16 @@ def test_report_figures_fit_the_text_column(root: Path, manifest: str, view: str
     svg = render_diagram(build_view(derive(loaded.inventory()), view)).decode()
     width = re.search(r'<svg width="([0-9.]+)pt"', svg)
     assert width is not None and float(width.group(1)) <= COLUMN_BUDGET_PT
+
+
+def test_tooltips_name_boxes_as_a_reader_does_and_containers_link_to_their_manifest(root: Path) -> None:
+    """No tooltip is an internal id (`Pod/default/web/SIGTERM`); a container's box says where its Pod is written,
+    so that the site links it to those lines."""
+    loaded = load([str(root / "manifests" / "lifecycle" / "web.yaml")])
+    diagram = build_view(derive(loaded.inventory()), "lifecycle")
+    for box in diagram.boxes:
+        first = box.tooltip.split("\n")[0]
+        assert first and box.id not in first and not re.match(r"^(Pod|Deployment)/", first), box
+    containers = [box for box in diagram.boxes if box.category in ("container", "init-container", "sidecar")]
+    assert containers and all(re.search(r" — \S*lifecycle/web\.yaml:\d+$", box.tooltip.split("\n")[0])
+                              for box in containers)

@@ -320,3 +320,16 @@ def test_the_network_view_tells_service_types_apart_by_their_outside_paths() -> 
     assert diagram.direction == "TB"
     # Only the network view, and only with such Services: the sample app's topology is unchanged.
     assert not [b for b in build_view(graph, "topology").boxes if b.id.startswith("outside/")]
+
+
+def test_a_side_reference_stands_beside_its_referrer_or_aside(root: Path) -> None:
+    """The sample Ingress's TLS Secret (only the Ingress names it, in the same frame) stands beside the Ingress, not
+    in the config column; its IngressClass (cluster-wide, outside the frame) is a side detail the renderer places
+    where it costs no width. A ConfigMap that Pods use stays in its column."""
+    from gen.loading import load
+
+    diagram = build_view(derive(load([str(root / "manifests" / "sample-app")]).inventory()), "topology")
+    assert ("Ingress/shop/shop", "Secret/shop/shop-tls") in diagram.aligned
+    aside = {(link.source, link.target) for link in diagram.links if link.aside}
+    assert aside == {("Ingress/shop/shop", "IngressClass/nginx")}
+    assert not any("ConfigMap/shop/api-config" in row for row in diagram.aligned)
