@@ -121,7 +121,7 @@ def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCach
         except SpecError as exc:
             yield FigureResult(page, block.line, index, block, error=exc)
             continue
-        figure = render_site_figure(spec, layout, cache)
+        figure = readable_figure(spec, render_site_figure(spec, layout, cache), layout, cache)
         yield FigureResult(page, block.line, index, block, figure=figure,
                            details=split_figures(figure, layout, cache))
 
@@ -149,6 +149,35 @@ def natural_width(svg: str) -> float:
 
 
 _SVG_WIDTH = re.compile(r'<svg width="([\d.]+)pt"')
+
+
+# Views that draw applications: a figure of one too wide to read can be laid out otherwise or split by application.
+SPLITTABLE_VIEWS = ("topology", "network", "storage")
+
+
+def readable_figure(spec: FigureSpec, figure: RenderedFigure, layout: SiteLayout,
+                    cache: FigureCache) -> RenderedFigure:
+    """The figure as the text column shows it readably, when the page leaves its layout to gen: as drawn when it
+    fits; else laid out top to bottom when that fits; else an overview of its applications with a figure per
+    application below (`split: app`). A note says which."""
+    if (spec.split or spec.apps or spec.direction or spec.view not in SPLITTABLE_VIEWS or figure.svg is None
+            or natural_width(figure.svg) <= READABLE_WIDTH_PT):
+        return figure
+    width = natural_width(figure.svg)
+    where = Source(figure.files[0] if figure.files else "manifests")
+    why = f"{width:.0f} pt wide, more than the text column shows readably ({READABLE_WIDTH_PT} pt)"
+    tall = render_site_figure(replace(spec, direction="TB"), layout, cache)
+    if tall.svg is not None and natural_width(tall.svg) <= READABLE_WIDTH_PT:
+        tall.diagnostics.append(Diagnostic(where, Severity.NOTE, f"{why}: laid out from top to bottom",
+                                           "readable-layout"))
+        return tall
+    overview = render_site_figure(replace(spec, split="app"), layout, cache)
+    if overview.svg is None or len(overview.drawn.boxes) < 2:
+        return figure
+    overview.diagnostics.append(Diagnostic(where, Severity.NOTE, f"{why}: drawn as an overview of its "
+                                           "applications with a figure per application below (split: app)",
+                                           "readable-layout"))
+    return overview
 
 
 def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:

@@ -154,10 +154,13 @@ spec: {{selector: {{app: {app}}}, ports: [{{port: 80, targetPort: 8080}}]}}
 
 
 @pytest.mark.exe
-def test_split_by_app_is_an_overview_and_a_figure_per_application(tmp_path: Path, sites: type[Sites]) -> None:
+@pytest.mark.parametrize("declared", ["split: app\n", ""])
+def test_split_by_app_is_an_overview_and_a_figure_per_application(tmp_path: Path, sites: type[Sites],
+                                                                   declared: str) -> None:
     """A plain English Material site with one figure of four applications: drawn whole it is far wider than the
     text column shows readably; `split: app` draws one box per application and a figure per application below,
-    each laid out top to bottom when that is narrower."""
+    each laid out top to bottom when that is narrower — and so does a figure that leaves its layout to gen, with a
+    note saying so."""
     from gen.pipeline import render_figure
     from gen.site.figures import READABLE_WIDTH_PT, natural_width
 
@@ -170,7 +173,7 @@ def test_split_by_app_is_an_overview_and_a_figure_per_application(tmp_path: Path
     (site / "mkdocs.yml").write_text("site_name: apps\ntheme: {name: material}\nplugins: [kubedocs]\n",
                                      encoding="utf-8")
     (site / "docs" / "index.md").write_text(
-        "# Shop\n\n```kubedocs\nmanifests: [shop.yaml]\ncaption: The shop\nsplit: app\n```\n", encoding="utf-8")
+        f"# Shop\n\n```kubedocs\nmanifests: [shop.yaml]\ncaption: The shop\n{declared}```\n", encoding="utf-8")
     build = sites.build(site, tmp_path / "out", strict=False)
     assert build.returncode == 0, build.log
     page = build.page()
@@ -186,3 +189,4 @@ def test_split_by_app_is_an_overview_and_a_figure_per_application(tmp_path: Path
     assert "Deployment/default/cart" not in frontend  # another application's workload is its own figure's
     for block in blocks:  # each application's figure is narrower than the whole
         assert natural_width(str(block.select_one("svg"))) < natural_width(whole)
+    assert ("drawn as an overview of its applications" in build.log) == (not declared)
