@@ -50,6 +50,9 @@ SAFE_KEYS = frozenset({
     "scope", "plural", "singular", "listKind", "shortNames", "group",
     # the claim and the class a reader of a storage figure asks about: enumerations and quantities
     "accessModes", "volumeMode", "storage", "cpu", "memory", "controller",
+    # the timings and gates the lifecycle figures draw: numbers and condition names
+    "terminationGracePeriodSeconds", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
+    "successThreshold", "seconds", "conditionType",
 })
 # A `key:` names a key of a ConfigMap or Secret only below these.
 KEY_HOLDERS = frozenset({"secretKeyRef", "configMapKeyRef", "items"})
@@ -64,6 +67,8 @@ SPEC_KEYS = frozenset({
     "scaleTargetRef", "clientConfig", "webhooks", "names", "ownerReferences", "ingress", "egress", "to", "from",
     "podSelector", "namespaceSelector", "parentRefs", "backendRefs", "listeners",
     "resources", "requests", "limits", "capacity",
+    # a container's hooks and a Pod's readiness gates: their handlers' paths and ports (commands stay masked)
+    "lifecycle", "postStart", "preStop", "sleep", "readinessGates",
 })
 OBJECT_KEYS = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})  # {metadata, spec} again
 

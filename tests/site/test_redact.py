@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,20 @@ def test_what_the_figure_masks_the_source_view_masks_too(tmp_path: Path) -> None
     assert "/healthz?token=***" in shown and "page=2" in shown and "probe.example" in shown
     assert yaml.safe_load(redact_manifest(PROBED))["spec"]["containers"][0]["livenessProbe"]["httpGet"] == {
         "path": "/healthz?token=***", "port": 8080}  # still YAML, the masked path quoted where it must be
+
+
+def test_the_source_view_shows_the_timings_and_gates_the_lifecycle_figure_draws(root: Path) -> None:
+    """Figure 15 prints the grace period, probe timings, the preStop path and port and the readiness gate's type;
+    the source view beside it showed them «redacted». Known-safe numbers and names are shown; commands and a
+    probe's headers stay masked."""
+    shown = redact_manifest((root / "manifests" / "lifecycle" / "web.yaml").read_text(encoding="utf-8"))
+    assert "terminationGracePeriodSeconds: 45" in shown
+    assert re.search(r"periodSeconds: \d+", shown) and re.search(r"initialDelaySeconds: \d+", shown)
+    assert "conditionType: example.com/load-balancer-ready" in shown
+    assert "path: /drain" in shown and "port: http" in shown
+    command = "cp /app/static"
+    assert command not in shown  # a hook's command is not a known-safe value
+    hidden = redact_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
+                             "    readinessProbe:\n      httpGet:\n        path: /ready\n        httpHeaders:\n"
+                             "        - {name: Authorization, value: Bearer kdS3cret}\n      periodSeconds: 5\n")
+    assert "kdS3cret" not in hidden and "periodSeconds: 5" in hidden and "path: /ready" in hidden
