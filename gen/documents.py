@@ -66,7 +66,7 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
     """Parse one file's text into `result`, documents in order."""
     if _looks_like_helm_template(text, path):
         result.diagnostics.append(
-            _note(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
+            note_at(Source(path, 1), "skipped: a Helm template; render it first (`helm template CHART | gen render -`)")
         )
         return
     loaded_before = len(result.resources)
@@ -82,12 +82,12 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
             if document.refused is not None:
                 refused = document.refused
                 what = "invalid YAML" if isinstance(refused, Unreadable) else "refused"
-                result.diagnostics.append(_error(Source(path, refused.line, refused.column),
+                result.diagnostics.append(error_at(Source(path, refused.line, refused.column),
                                                  f"{what}: {refused.message}"))
                 continue
             _collect_objects(document.data, document.node, source, result, default_namespace)
     except Refused as exc:
-        result.diagnostics.append(_error(Source(path, exc.line), f"refused: {exc.message}"))
+        result.diagnostics.append(error_at(Source(path, exc.line), f"refused: {exc.message}"))
     except yaml.YAMLError as exc:
         if path.endswith(".json") and len(result.resources) == loaded_before:
             import json  # JSON that YAML refuses is rare: not imported on every start
@@ -98,7 +98,7 @@ def load_text(text: str, path: str, result: LoadResult, default_namespace: str =
                 data = None
             problem = plain_data_problem(data) if data is not None else None
             if problem is not None:
-                result.diagnostics.append(_error(Source(path, 1), f"refused: {problem}"))
+                result.diagnostics.append(error_at(Source(path, 1), f"refused: {problem}"))
                 return
             if data is not None:
                 _collect_objects(data, None, Source(path, 1), result, default_namespace)
@@ -111,17 +111,17 @@ def _collect_objects(
 ) -> None:
     if not isinstance(data, Mapping):
         shape = "a YAML sequence" if isinstance(data, list) else f"a {type(data).__name__} value"
-        result.diagnostics.append(_note(source, f"skipped: {shape}, not a Kubernetes object"))
+        result.diagnostics.append(note_at(source, f"skipped: {shape}, not a Kubernetes object"))
         return
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api_version, str):
         what = "apiVersion and kind" if kind is None and api_version is None else "apiVersion or kind"
-        result.diagnostics.append(_note(source, f"skipped: no {what}, not a Kubernetes object"))
+        result.diagnostics.append(note_at(source, f"skipped: no {what}, not a Kubernetes object"))
         return
     group = api_version.split("/")[0] if "/" in api_version else ""
     if group in TOOL_CONFIG_GROUPS:
         result.diagnostics.append(
-            _note(source, f"skipped: {api_version} {kind} is a tool's configuration, not a Kubernetes object")
+            note_at(source, f"skipped: {api_version} {kind} is a tool's configuration, not a Kubernetes object")
         )
         return
     if kind == "List" or (kind.endswith("List") and "items" in data):
@@ -137,7 +137,7 @@ def _collect_objects(
     metadata = as_mapping(data.get("metadata"))
     name = metadata.get("name") or metadata.get("generateName")
     if not isinstance(name, str) or not name.strip():
-        result.diagnostics.append(_note(source, f"skipped: {api_version} {kind} has no metadata.name"))
+        result.diagnostics.append(note_at(source, f"skipped: {api_version} {kind} has no metadata.name"))
         return
     declared = metadata.get("namespace")
     builtin = kind in BUILTIN_KINDS
@@ -169,18 +169,19 @@ def _yaml_error(path: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
     line, column, message = describe_error(exc, text)
     if "{{" in message or "{{" in str(exc):
         message += " (a template? render it first)"
-    return _error(Source(path, line, column), f"invalid YAML: {message}")
+    return error_at(Source(path, line, column), f"invalid YAML: {message}")
 
 
-def _reason(exc: Exception) -> str:
+def os_reason(exc: Exception) -> str:
+    """Why a file could not be read, in a few words (an OSError's own, lower case)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc)
 
 
-def _error(source: Source, message: str) -> Diagnostic:
+def error_at(source: Source, message: str) -> Diagnostic:
     return Diagnostic(source, Severity.ERROR, message)
 
 
-def _note(source: Source, message: str) -> Diagnostic:
+def note_at(source: Source, message: str) -> Diagnostic:
     return Diagnostic(source, Severity.NOTE, message)

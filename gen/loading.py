@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .documents import LoadResult, decode, load_text
+from .documents import LoadResult, decode, error_at, load_text, note_at, os_reason
 from .inputs import load_rendered, rendered_inputs
 from .model import KNOWN_CUSTOM_SCOPES, Diagnostic, Ref, Resource, Severity, Source, as_mapping
 from .paths import STDIN, relative_path
@@ -68,10 +68,10 @@ def _load_path(path: str, result: LoadResult, default_namespace: str, stdin_text
             data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
             text = decode(data)
     except OSError as exc:
-        result.diagnostics.append(_error(Source(display), f"cannot read: {_reason(exc)}"))
+        result.diagnostics.append(error_at(Source(display), f"cannot read: {os_reason(exc)}"))
         return
     except Refused as exc:
-        result.diagnostics.append(_error(Source(display, exc.line), f"cannot read: {exc.message}"))
+        result.diagnostics.append(error_at(Source(display, exc.line), f"cannot read: {exc.message}"))
         return
     load_text(text, display, result, default_namespace)
 
@@ -107,23 +107,8 @@ def _apply_crd_scopes(result: LoadResult) -> None:
             r = replace(r, scope_known=True)
         elif not r.scope_known:
             r = replace(r, ref=r.ref._replace(namespace=None))
-            result.diagnostics.append(_note(r.source, f"{r.api_version} {r.kind} {r.name}: its scope is unknown "
+            result.diagnostics.append(note_at(r.source, f"{r.api_version} {r.kind} {r.name}: its scope is unknown "
                                                       "(no CustomResourceDefinition in the input): shown in no "
                                                       "namespace"))
         settled.append(r)
     result.resources = settled
-
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc)
-
-
-def _error(source: Source, message: str) -> Diagnostic:
-    return Diagnostic(source, Severity.ERROR, message)
-
-
-def _note(source: Source, message: str) -> Diagnostic:
-    return Diagnostic(source, Severity.NOTE, message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from gen.graph import Graph
 from gen.loading import LoadResult, load
 from gen.model import Inventory
+from gen.render.execute import graphviz_version
 from gen.rules import derive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,3 +92,24 @@ def graph_of(inventory_of: Callable[..., Inventory]) -> Callable[..., Graph]:
         return derive(inventory_of(text, namespace))
 
     return make
+
+
+@pytest.fixture
+def picky_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A stand-in `dot` first on PATH that rejects any graph holding `poison` (as dot rejects a bad label: an
+    error on stderr, exit 1) and hands every other graph to the real dot."""
+    real = shutil.which("dot")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "dot"
+    script.write_text(f"""#!/bin/sh
+if [ "$1" = "-V" ]; then exec '{real}' -V; fi
+input=$(cat)
+case "$input" in *poison*) echo "Error: syntax error in line 3 near 'poison'" >&2; exit 1;; esac
+printf '%s\\n' "$input" | exec '{real}' "$@"
+""")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    graphviz_version.cache_clear()
+    yield bin_dir
+    graphviz_version.cache_clear()

@@ -17,29 +17,9 @@ import pytest
 
 from gen.model import Severity
 from gen.pipeline import render_figure
-from gen.render.execute import graphviz_version
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.exe, pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not on PATH")]
-
-
-@pytest.fixture
-def picky_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    real = shutil.which("dot")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "dot"
-    script.write_text(f"""#!/bin/sh
-if [ "$1" = "-V" ]; then exec '{real}' -V; fi
-input=$(cat)
-case "$input" in *poison*) echo "Error: syntax error in line 3 near 'poison'" >&2; exit 1;; esac
-printf '%s\\n' "$input" | exec '{real}' "$@"
-""")
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    graphviz_version.cache_clear()
-    yield bin_dir
-    graphviz_version.cache_clear()
 
 
 def _write(directory: Path, name: str, text: str) -> Path:

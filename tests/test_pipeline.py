@@ -4,14 +4,12 @@ it is drawn — whole, split by namespace, or again without what dot rejects."""
 from __future__ import annotations
 
 import html
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from gen.pipeline import render_figure
-from gen.render.execute import graphviz_version
 from gen.site.blocks import FigureSpec
 from gen.site.cache import FigureCache
 from gen.site.config import SiteLayout
@@ -58,28 +56,6 @@ def test_a_split_figure_of_a_kustomization_draws_per_namespace_what_the_figure_d
     assert detail.svg is not None and detail.diagnostics == []
     assert "by-project-rule" in _titles(detail.svg)
     assert "Ingress/shop/web" in _titles(detail.svg) and "/default/" not in _titles(detail.svg)
-
-
-@pytest.fixture
-def picky_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A stand-in dot that rejects any graph holding `poison` and hands every other to the real dot."""
-    real = shutil.which("dot")
-    if real is None:
-        pytest.skip("Graphviz `dot` is not on PATH")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "dot"
-    script.write_text(f"""#!/bin/sh
-if [ "$1" = "-V" ]; then exec '{real}' -V; fi
-input=$(cat)
-case "$input" in *poison*) echo "Error: syntax error in line 3 near 'poison'" >&2; exit 1;; esac
-printf '%s\\n' "$input" | exec '{real}' "$@"
-""")
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    graphviz_version.cache_clear()
-    yield bin_dir
-    graphviz_version.cache_clear()
 
 
 def test_a_figure_drawn_without_what_dot_rejects_keeps_the_rule_file_edges(picky_dot: Path, tmp_path: Path) -> None:
