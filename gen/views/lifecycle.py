@@ -140,8 +140,9 @@ def _handler_box(timeline: _Timeline, box_id: str, badge: str, handler: Handler 
     title = text
     if handler is not None and handler.kind == "exec":  # a command is long: a detail line, clipped
         title, details = "exec", (*command_lines(command_text(handler.command)), *details)
+    # The hook is written in the Pod's (or its workload's) manifest: the tooltip says where, so the site links it.
     return timeline.box(box_id, title, badge=badge, colour=colour, details=details, group=group,
-                        tooltip=f"{badge}: {text}", rank=rank, category=category)
+                        tooltip=located(f"{badge}: {text}", timeline.subject.source), rank=rank, category=category)
 
 
 def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) -> tuple[str, list[str], int]:
@@ -183,7 +184,8 @@ def _probe_box(timeline: _Timeline, container: str, probe: Probe, group: str, ra
     """A probe as a small mark: its kind, what it checks and what its failure does; the timings are the
     tooltip's."""
     text = handler_text(probe.handler) if probe.handler is not None else "(handler 없음)"
-    tooltip = "\n".join((f"{probe.kind}Probe: {text}", *_timing_lines(probe), PROBE_EFFECT[probe.kind]))
+    tooltip = "\n".join((located(f"{probe.kind}Probe: {text}", timeline.subject.source), *_timing_lines(probe),
+                         PROBE_EFFECT[probe.kind]))
     return timeline.box(timeline.id("container", container, f"{probe.kind}Probe"), f"{probe.kind}Probe",
                         colour="blue", details=(clip(text, PROBE_WIDTH), PROBE_MARK[probe.kind]), group=group,
                         tooltip=tooltip, rank=rank, category="probe")

@@ -235,3 +235,13 @@ def test_the_service_types_are_told_apart_in_two_figures_that_fit_the_column(pro
     assert "외부 클라이언트" in outside_text and "외부 로드밸런서" in outside_text and "node :30080" in outside_text
     for figure in (inside, outside):
         assert float(figure.select_one("svg")["viewbox"].split()[2]) <= 600
+
+
+def test_the_lifecycle_figures_hooks_and_probes_link_to_their_manifest(project_site):
+    """Figure 15's hooks and probes are written in the Pod's manifest: each links to it, as its containers do."""
+    figure = _figure(project_site, "07-lifecycle.md", 2)
+    linked = {node.find("title").get_text(): node.find("a").get("xlink:href", "") for node in figure.select("g.node")
+              if node.find("a") is not None}
+    marks = {title: href for title, href in linked.items() if title.endswith(("Probe", "postStart", "preStop"))}
+    assert len(marks) >= 4, linked
+    assert all(href.startswith("#") for href in marks.values()), marks
