@@ -240,14 +240,15 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
         role = "Service 부하 분산" if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
         details = tuple(filter(None, [_version(spec), "DaemonSet: node마다 하나", role]))
         diagram.boxes.append(Box(box_id, daemon_set.name, "ds", "stack", "green", details=details, group=frame,
-                                 tooltip=f"{daemon_set.ref.id} — {daemon_set.source}", category="daemonset"))
+                                 tooltip=located(f"DaemonSet {daemon_set.ref.name}", daemon_set.source),
+                                 category="daemonset"))
         diagram.links.append(Link(runtime, box_id, "", "grey", "dashed", category="runs"))
     for pod in pods:
         names = [c.name for c in containers(pod.spec, ephemeral=False)]
         component = control_plane_component(pod.ref.name, pod.labels)
         badge = f"static Pod · {component}" if component else "po"
         diagram.boxes.append(Box(pod.ref.id, pod.ref.name, badge, "rounded", "yellow", details=tuple(names),
-                                 group=frame, tooltip=f"{pod.ref.id} — {pod.source}", category="pod"))
+                                 group=frame, tooltip=located(f"Pod {pod.ref.name}", pod.source), category="pod"))
         diagram.links.append(Link(runtime, pod.ref.id, "", "grey", "dashed", category="runs"))
 
 
