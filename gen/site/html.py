@@ -69,8 +69,11 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
     looks: dict[tuple[str, str], list[str]] = {}
     for link in drawn.links:
         names = looks.setdefault((link.colour, link.style), [])
-        word = _kind_word(link.category, words)
-        if word not in names:
+        # A declared link's kind is its author's: its label says what it is ("push", "pull"), where the word
+        # for every declared link would be the same ("link").
+        word = link.label.split("\n")[0] if link.category in DECLARED and link.label else _kind_word(link.category,
+                                                                                                    words)
+        if word not in names and len(names) < MAX_LEGEND_NAMES:
             names.append(word)
     if not looks and not drawn.badges:
         return ""
@@ -89,6 +92,10 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
     looks_html = f"<ul>{''.join(items)}</ul>" if items else ""
     return (f'<div class="kubedocs-legend"><span class="kubedocs-legend-title">{html.escape(words["legend"])}'
             f"</span>{looks_html}{spelled}</div>")
+
+
+DECLARED = ("declared", "")  # the links of declarative diagrams (and of any view that gives no kind)
+MAX_LEGEND_NAMES = 4  # names of one look in the legend: the rest are the figure's to show
 
 
 def _kind_word(category: str, words: dict[str, str]) -> str:

@@ -111,3 +111,14 @@ def test_the_legend_spells_out_each_kind_badge_drawn() -> None:
     alone = BeautifulSoup(legend_html(drawn_of(Diagram(boxes=[Box("a", "x", badge="ds")])), words_for("en")),
                           "html.parser")
     assert alone.get_text() == "LegendShort names: ds = DaemonSet"  # a figure without links still explains them
+
+
+def test_a_declared_figures_legend_names_each_look_by_what_its_links_say() -> None:
+    """Every link of a declarative diagram is of one kind ("link"): its legend said 연결 for every colour. Each look
+    is named by its links' labels instead (figure 2: build, push, pull, 실행)."""
+    diagram = Diagram(boxes=[Box("a", "a"), Box("b", "b"), Box("c", "c")],
+                      links=[Link("a", "b", "push", colour="purple", category="declared"),
+                             Link("b", "c", "pull", colour="blue", category="declared"),
+                             Link("a", "c", "pull", colour="blue", category="declared"),
+                             Link("c", "a", "", colour="grey", category="declared")])
+    assert _legend(diagram, "ko") == ["push", "pull", "연결"]
