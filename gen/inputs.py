@@ -187,12 +187,12 @@ def files_read_by(directories: Iterable[Path]) -> list[Path]:
             else:
                 roots.add(root)
     found: set[Path] = set()
-    for root in sorted(roots):
-        for current, subdirectories, names in os.walk(root):
-            subdirectories[:] = sorted(d for d in subdirectories if d != ".git")
-            found.update(Path(current, name) for name in names)
-            if len(found) > MAX_DEPENDENCY_FILES:
-                return sorted(found)
+    walks = (os.walk(root) for root in sorted(roots))
+    for current, subdirectories, names in (step for walk in walks for step in walk):
+        subdirectories[:] = sorted(d for d in subdirectories if d != ".git")
+        found.update(Path(current, name) for name in names)
+        if len(found) > MAX_DEPENDENCY_FILES:
+            break
     return sorted(path for path in found if path.is_file())
 
 

@@ -70,11 +70,6 @@ class FigureSpec:
         return Filters(set(self.namespaces), set(self.kinds), set(self.names), set(self.apps),
                        overview=self.split == "app")
 
-    def options_key(self) -> str:
-        """Everything but the manifests' bytes that changes the drawing (the caption does not)."""
-        # `split` adds figures below this one and changes nothing of its drawing: not part of the key.
-        return "|".join([self.view, ",".join(self.namespaces), ",".join(self.kinds), ",".join(self.names),
-                         self.direction])
 
 
 class SpecError(ValueError):

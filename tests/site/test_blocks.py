@@ -4,10 +4,13 @@ block's body may say."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from gen.site.blocks import KEYS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from gen.site.config import SiteLayout
+from gen.site.figures import site_request
 from gen.views import VIEWS
 
 
@@ -161,13 +164,13 @@ def test_a_full_declaration() -> None:
         """))
     assert spec == FigureSpec(("sample-app/", "volumes/pod.yaml"), "storage", "샘플 애플리케이션", ("shop",),
                               ("Deployment", "Service"), ("web",))
-    assert spec.options_key() == "storage|shop|Deployment,Service|web|"
+    assert _options(spec) == "storage|svg|default|shop|Deployment,Service|web|||"
 
 
 def test_layout_top_to_bottom_lays_the_figure_out_top_to_bottom() -> None:
     spec = parse_spec("manifests: app/\nlayout: top-to-bottom")
     assert spec.direction == "TB"
-    assert spec.options_key() != parse_spec("manifests: app/").options_key()  # another drawing, another key
+    assert _options(spec) != _options(parse_spec("manifests: app/"))  # another drawing, another key
     with pytest.raises(SpecError) as caught:
         parse_spec("manifests: app/\nlayout: sideways")
     assert "unknown layout; allowed: top-to-bottom" in str(caught.value) and caught.value.line == 2
@@ -177,11 +180,16 @@ def test_defaults() -> None:
     assert parse_spec("manifests: app/") == FigureSpec(("app/",), "topology", "", (), (), ())
 
 
+def _options(spec: FigureSpec) -> str:
+    """The options part of the figure's one cache key, as the site makes its request."""
+    layout = SiteLayout(Path("/site"), Path("/site/docs"), Path("/site/manifests"), Path("/site/.cache"))
+    return site_request(spec, layout).options_key()
+
+
 def test_the_caption_does_not_change_the_options_key() -> None:
-    assert (parse_spec("manifests: a/\ncaption: one").options_key()
-            == parse_spec("manifests: a/\ncaption: two").options_key())
-    assert (parse_spec("manifests: a/\nnames: [x]").options_key()
-            != parse_spec("manifests: a/\nkinds: [x]").options_key())
+    assert (_options(parse_spec("manifests: a/\ncaption: one"))
+            == _options(parse_spec("manifests: a/\ncaption: two")))
+    assert _options(parse_spec("manifests: a/\nnames: [x]")) != _options(parse_spec("manifests: a/\nkinds: [x]"))
 
 
 def test_a_number_is_read_as_the_path_it_spells() -> None:
