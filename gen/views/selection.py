@@ -108,9 +108,63 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
               if link.source in group_of and group_of[link.source] == group_of.get(link.target)}
     diagram.aligned.extend(tuple(ids_) for group, ids_ in sorted(members.items()) if group not in linked)
     _place_side_references(diagram)
+    if filters.apps:
+        _list_called_services(diagram, {ids[ref] for ref in nodes if apps.get(ref) in filters.apps},
+                              {ids[ref]: ref.kind for ref in nodes})
     if view == "network":
         _add_outside_paths(diagram, graph, nodes, ids)
     return diagram
+
+
+# A figure of one application draws the other applications' Services it calls; past this many they are one list,
+# a row each, so that a frontend calling seven back ends is not seven frames side by side (1,229 pt wide).
+CALLED_LIST_FROM = 4
+
+
+def _list_called_services(diagram: Diagram, members: set[str], kinds: Mapping[str, str]) -> None:
+    """In a figure of one application, the boxes outside it that only its calls reach (the Services of the other
+    applications it calls) become one box with a row per Service (its name and port), each call drawn to its row,
+    unlabelled; the box's tooltip says which variable names each. The list stands in the namespace frame."""
+    call = Relation.CALLS.category
+    touching: dict[str, list[Link]] = {}
+    for link in diagram.links:
+        for end in {link.source, link.target}:
+            touching.setdefault(end, []).append(link)
+    called = sorted(box.id for box in diagram.boxes
+                    if box.id not in members and box.id in touching and not box.rows
+                    and all(link.category == call and link.target == box.id and link.source in members
+                            and not link.source_group and not link.target_group for link in touching[box.id]))
+    if len(called) < CALLED_LIST_FROM:
+        return
+    boxes = {box.id: box for box in diagram.boxes}
+    first = boxes[called[0]]
+    list_id = f"{first.id}+called"
+
+    def said(box_id: str) -> list[str]:
+        return sorted({" ".join(link.label.split()) for link in touching[box_id] if link.label})
+
+    def row_text(box_id: str) -> str:
+        ports = sorted({word for label in said(box_id) for word in label.split() if word[:1] == ":"})
+        return " ".join([boxes[box_id].title, *ports])
+
+    rows = tuple(Row(box_id, row_text(box_id)) for box_id in called)
+    tooltip = "\n".join(" ← ".join([boxes[box_id].tooltip.split("\n")[0], *said(box_id)[:1]]) for box_id in called)
+    kind = {kinds.get(box_id, "") for box_id in called}
+    groups = {group.id: group for group in diagram.groups}
+    app_group = groups.get(first.group or "")
+    listed = Box(id=list_id, title=f"{kind.pop() if len(kind) == 1 else ''} ×{len(called)}".strip(),
+                 badge=first.badge, shape="table", colour=first.colour, rows=rows, tooltip=tooltip,
+                 group=app_group.parent if app_group and app_group.category == "app" else first.group,
+                 rank=first.rank, category=first.category)
+    gone = set(called)
+    diagram.boxes = sorted([box for box in diagram.boxes if box.id not in gone] + [listed],
+                           key=lambda b: (b.group or "", b.rank or 0, b.id))
+    diagram.links = sorted([replace(link, target=list_id, target_row=link.target, label="")
+                            if link.target in gone else link for link in diagram.links],
+                           key=lambda link: (link.source, link.target, link.source_row or "", link.label))
+    used = {box.group for box in diagram.boxes} | {group.parent for group in diagram.groups}
+    diagram.groups = [group for group in diagram.groups if group.id in used or group.style != "inner"
+                      or group.category != "app"]
 
 
 def _place_side_references(diagram: Diagram) -> None:

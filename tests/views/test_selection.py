@@ -333,3 +333,39 @@ def test_a_side_reference_stands_beside_its_referrer_or_aside(root: Path) -> Non
     aside = {(link.source, link.target) for link in diagram.links if link.aside}
     assert aside == {("Ingress/shop/shop", "IngressClass/nginx")}
     assert not any("ConfigMap/shop/api-config" in row for row in diagram.aligned)
+
+
+def _caller_of(backends: int) -> str:
+    """A `front` application whose container names `backends` Services of other applications by env, each
+    application a Deployment and a Service labelled `app: NAME`."""
+    names = [f"back{index}" for index in range(backends)]
+    env = [{"name": f"{name.upper()}_ADDR", "value": f"{name}:{7000 + index}"} for index, name in enumerate(names)]
+    text = deployment("front", labels={"app": "front"}, pod_labels={"app": "front"},
+                      containers=[{"name": "front", "image": "front", "env": env}])
+    for index, name in enumerate(names):
+        text += deployment(name, labels={"app": name}, pod_labels={"app": name})
+        text += service(name, ports=[{"port": 7000 + index}])
+    return text
+
+
+def test_an_application_figure_lists_the_services_it_calls_in_one_box(graph_of: Callable[..., Graph]) -> None:
+    """Seven frames side by side made microservices-demo's frontend 1,229 pt wide: past three, the other
+    applications' Services an application calls are one box, a row each (name and port), each call to its row."""
+    diagram = build_view(graph_of(_caller_of(5)), "topology", Filters(apps={"front"}))
+    lists = [box for box in diagram.boxes if box.shape == "table" and box.title == "Service ×5"]
+    assert len(lists) == 1, [box.title for box in diagram.boxes]
+    listed = lists[0]
+    assert [row.text for row in listed.rows] == [f"back{index} :{7000 + index}" for index in range(5)]
+    assert "BACK0_ADDR" in listed.tooltip  # what named each, where a reader pointing at the list looks
+    calls = [link for link in diagram.links if link.target == listed.id]
+    assert sorted(link.target_row or "" for link in calls) == sorted(row.id for row in listed.rows)
+    assert all(not link.label for link in calls)
+    assert not any(box.title.startswith("back") for box in diagram.boxes)  # no box of its own, no frame
+    assert not any(group.label.startswith("app back") for group in diagram.groups)
+    assert listed.group is not None and listed.group.startswith("ns")  # inside the namespace frame
+
+
+def test_an_application_calling_three_keeps_a_box_per_service(graph_of: Callable[..., Graph]) -> None:
+    diagram = build_view(graph_of(_caller_of(3)), "topology", Filters(apps={"front"}))
+    assert not any("×" in box.title for box in diagram.boxes)
+    assert {box.title for box in diagram.boxes} >= {"back0", "back1", "back2"}
