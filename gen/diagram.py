@@ -111,6 +111,9 @@ class Diagram:
     # Boxes in one column in this order across the flow (top to bottom in a left-to-right figure): the heads of
     # rows that read one after another.
     stacked: list[tuple[str, ...]] = field(default_factory=list)
+    # At most this many boxes side by side in one rank of a top-to-bottom figure (0: no limit): a backend wraps the
+    # rest onto the ranks below, so that seven applications one call away are two rows, not one too wide to read.
+    across: int = 0
     # A line under the figure saying what it leaves out (a figure over its box budget that aggregated).
     note: str = ""
     # How far a view aggregated to fit its box budget: "none", or the unit one box stands for ("pods", "apps",

@@ -125,6 +125,7 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         # One rank, kept in order by invisible edges within it (dot lays a rank's flat edges tail first).
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in column)}}}")
         lines.extend(f"  {dot_id(a)} -> {dot_id(b)} [style=invis];" for a, b in itertools.pairwise(column))
+    lines.extend(_wrapped_rank_lines(diagram))
     if diagram.note:
         # Last, so that no group inherits the label's place.
         # Wrapped: a note as wide as a line of text would widen a narrow figure and shrink it at page width.
@@ -194,6 +195,44 @@ FRAME_MARGIN_ACROSS = 4  # points between a frame and what it holds, in a vertic
 
 def _across(diagram: Diagram) -> str:
     return f"{NODE_GAP_VERTICAL if diagram.direction in VERTICAL else NODE_GAP:g}"
+
+
+def _wrapped_rank_lines(diagram: Diagram) -> list[str]:
+    """In a vertical figure with an `across` limit, a rank holding more boxes than that is wrapped: invisible links
+    push each box past the limit one rank further down, under the box `across` places before it. Ranks are
+    counted as dot counts them (the longest chain of links leading to a box); boxes that lead on (with links of
+    their own) keep the first row, so that what follows them is not pushed down too."""
+    if diagram.direction not in VERTICAL or diagram.across < 1:
+        return []
+    ordering = [link for link in diagram.links if link.orders and not link.aside and link.source != link.target]
+    following: dict[str, list[str]] = {}
+    for link in ordering:
+        following.setdefault(link.source, []).append(link.target)
+    rank: dict[str, int] = {}
+    order = {box.id: index for index, box in enumerate(diagram.boxes)}
+    leading = {box_id: 0 for box_id in order}
+    for link in ordering:
+        if link.target in leading:
+            leading[link.target] += 1
+    ready = [box_id for box_id, count in leading.items() if count == 0]
+    while ready:  # longest path, in topological order (a cycle leaves its boxes unranked: nothing is wrapped there)
+        box_id = ready.pop()
+        rank.setdefault(box_id, 0)
+        for target in following.get(box_id, []):
+            if target in leading:
+                rank[target] = max(rank.get(target, 0), rank[box_id] + 1)
+                leading[target] -= 1
+                if leading[target] == 0:
+                    ready.append(target)
+    by_rank: dict[int, list[str]] = {}
+    for box_id, level in rank.items():
+        by_rank.setdefault(level, []).append(box_id)
+    lines: list[str] = []
+    for level in sorted(by_rank):
+        row = sorted(by_rank[level], key=lambda b: (b not in following, order[b]))
+        lines.extend(f"  {dot_id(row[index - diagram.across])} -> {dot_id(row[index])} [style=invis];"
+                     for index in range(diagram.across, len(row)))
+    return lines
 
 
 def _ahead_of_frames(diagram: Diagram) -> list[Link]:

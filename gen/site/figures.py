@@ -123,7 +123,7 @@ def page_figures(page: str, markdown: str, layout: SiteLayout, cache: FigureCach
             continue
         figure = readable_figure(spec, render_site_figure(spec, layout, cache), layout, cache)
         yield FigureResult(page, block.line, index, block, figure=figure,
-                           details=split_figures(figure, layout, cache))
+                           details=split_figures(figure, layout, cache, spec.direction))
 
 
 def site_pages(layout: SiteLayout) -> Iterator[tuple[str, Path]]:
@@ -162,6 +162,8 @@ def readable_figure(spec: FigureSpec, figure: RenderedFigure, layout: SiteLayout
     application below (`split: app`). A note says which."""
     if (spec.split or spec.apps or spec.direction or spec.view not in SPLITTABLE_VIEWS or figure.svg is None
             or natural_width(figure.svg) <= READABLE_WIDTH_PT):
+        if spec.split == "app" and not spec.direction:  # a declared overview too wide: top to bottom, in rows
+            return _narrower(figure, layout, cache)
         return figure
     width = natural_width(figure.svg)
     where = Source(figure.files[0] if figure.files else "manifests")
@@ -174,20 +176,34 @@ def readable_figure(spec: FigureSpec, figure: RenderedFigure, layout: SiteLayout
     overview = render_site_figure(replace(spec, split="app"), layout, cache)
     if overview.svg is None or len(overview.drawn.boxes) < 2:
         return figure
+    overview = _narrower(overview, layout, cache)
     overview.diagnostics.append(Diagnostic(where, Severity.NOTE, f"{why}: drawn as an overview of its "
                                            "applications with a figure per application below (split: app)",
                                            "readable-layout"))
     return overview
 
 
-def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> list[tuple[str, RenderedFigure]]:
+def _narrower(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache) -> RenderedFigure:
+    """A figure too wide to read laid out top to bottom (an overview wraps its rows), when that is narrower."""
+    if figure.svg is None or natural_width(figure.svg) <= READABLE_WIDTH_PT:
+        return figure
+    tall = render_site_figure(replace(figure.spec, direction="TB"), layout, cache)
+    if tall.svg is not None and natural_width(tall.svg) < natural_width(figure.svg):
+        tall.diagnostics.extend(d for d in figure.diagnostics if d not in tall.diagnostics)
+        return tall
+    return figure
+
+
+def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache,
+                  direction: str | None = None) -> list[tuple[str, RenderedFigure]]:
     """`split: namespace` or `split: app`: the same figure narrowed to each namespace (application) of its
     inputs, each cached on its own. The inputs are loaded and derived at most once for all of them (not once per
-    part), as the figure is."""
+    part), as the figure is. `direction`: the page's layout for the details (an overview laid out top to bottom
+    to fit leaves its details their own); None: the figure's."""
     from ..pipeline import Analysis, analyse_request, render
     from ..render import RenderError, graphviz_version
 
-    spec = figure.spec
+    spec = figure.spec if direction is None else replace(figure.spec, direction=direction)
     if spec.split not in SPLITS or figure.svg is None:
         return []
     files = figure.files  # the drawn figure's own inputs, walked once

@@ -234,6 +234,11 @@ def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, Graph
             diagram.links.append(Link(first_node_port, ids[ref], line="invisible", category="placement"))
 
 
+# Applications side by side in one row of an overview laid out top to bottom: four boxes of about 140 pt fit the
+# 600 pt a text column shows readably.
+OVERVIEW_ACROSS = 3
+
+
 def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],
                 total: int, overview: bool = False) -> Diagram:
     """Over the budget even with one box per controller's Pods: one box per application, else per namespace."""
@@ -268,6 +273,7 @@ def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], 
         placing.extend(between)
     diagram.links = links + placing
     diagram.level = level
+    diagram.across = OVERVIEW_ACROSS
     if overview:
         diagram.note = ("An overview: one box per application, with its counts; each application's figure is "
                         "below (or draw one with --app NAME).")

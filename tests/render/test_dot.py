@@ -327,3 +327,22 @@ def _svg_width(svg: str) -> float:
     found = re.search(r'<svg width="([\d.]+)pt"', svg)
     assert found is not None
     return float(found.group(1))
+
+
+@pytest.mark.exe
+def test_a_vertical_figure_wraps_a_rank_wider_than_its_across_limit() -> None:
+    """Seven boxes one link away, top to bottom with `across=3`: three rows of at most three, the boxes with links
+    of their own in the first row (so that what follows them is not pushed down); left to right, no wrapping."""
+    targets = [f"t{index}" for index in range(7)]
+    boxes = [Box("root", "root"), *(Box(t, t) for t in targets), Box("leaf", "leaf")]
+    links = [*(Link("root", t) for t in targets), Link("t6", "leaf")]
+    wrapped = Diagram(boxes=boxes, links=links, direction="TB", across=3)
+    tops = {title: top for title, (_left, top, _centre) in
+            positions(render_diagram(wrapped, "svg").decode()).items()}
+    rows = sorted({round(tops[t]) for t in targets})
+    assert len(rows) == 3, tops
+    assert max(sum(round(tops[t]) == row for t in targets) for row in rows) == 3
+    assert round(tops["t6"]) == rows[0]  # it leads on: first row
+    assert tops["leaf"] > tops["t6"]
+    assert "style=invis" not in diagram_to_dot(replace(wrapped, direction="LR"))
+    assert "style=invis" not in diagram_to_dot(replace(wrapped, across=0))

@@ -5,6 +5,7 @@ Screenshots go to this test's tmp_path and, when KUBEDOCS_SCREENSHOTS=DIR is set
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -58,9 +60,16 @@ def base_url(site_dir):
                            capture_output=True, text=True, timeout=600,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert build.returncode == 0, build.stdout + build.stderr
+    with _served(out) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _served(directory: Path) -> Iterator[str]:
+    """A built site served by http.server on a free local port, as its URL."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--directory", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 20
@@ -680,3 +689,47 @@ def test_a_tall_figure_opens_whole(visit):
     figure.locator("button[data-kd-action=zoom-in]").click()
     zoomed = figure.evaluate(heights)
     assert zoomed["client"] <= zoomed["window"] * 0.85 + 1 < zoomed["scroll"], zoomed
+
+
+def test_microservices_demo_in_a_plain_english_site_opens_readable(chromium, corpus, tmp_path, screenshot):
+    """A user's 35-object application (microservices-demo) in a plain English Material site, its figure left to
+    gen: an overview of its applications and a figure per application, every one opening fitted to the column at
+    1280 px with labels of 10 px or more and names of 11 px or more."""
+    site = tmp_path / "demo"
+    shutil.copytree(corpus / "microservices-demo-release" / "release", site / "manifests")
+    (site / "docs").mkdir()
+    (site / "mkdocs.yml").write_text("site_name: demo\ntheme: {name: material, font: false}\n"
+                                     "plugins: [search, kubedocs]\n", encoding="utf-8")
+    (site / "docs" / "index.md").write_text(
+        "# Online Boutique\n\n```kubedocs\nmanifests: [kubernetes-manifests.yaml, istio-manifests.yaml]\n"
+        "caption: Online Boutique\n```\n", encoding="utf-8")
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                           cwd=site, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, build.stdout + build.stderr
+    with _served(tmp_path / "out") as url:
+        browser = Visit(chromium, url)
+        try:
+            browser.open()
+            page = browser.page
+            page.evaluate("() => document.querySelectorAll('details.kubedocs-split').forEach(d => d.open = true)")
+            figures = page.locator("figure.kubedocs-figure")
+            count = figures.count()
+            assert count >= 12, count  # the overview and a figure per application
+            page.wait_for_function(f"() => document.querySelectorAll('figure.kubedocs-figure[data-kd-ready]')"
+                                   f".length >= {count}")
+            page.set_viewport_size({"width": 1280, "height": 900})  # opened details: fit them again
+            page.wait_for_timeout(300)
+            failures = []
+            for index in range(count):
+                opened = figures.nth(index).evaluate(_OPENED)
+                where = f"figure {index + 1} «{opened['caption']}»"
+                if opened["overflow"] > 1:
+                    failures.append(f"{where}: {opened['overflow']:.0f} px past the column")
+                if opened["smallest"] < SMALLEST_LABEL - 0.05 or opened["name"] < SMALLEST_NAME - 0.05:
+                    failures.append(f"{where}: «{opened['smallestText']}» at {opened['smallest']:.1f} px, "
+                                    f"«{opened['nameText']}» at {opened['name']:.1f} px")
+            screenshot(figures.first, "microservices-demo-overview.png")
+            assert not failures, failures
+        finally:
+            browser.close()
