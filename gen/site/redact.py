@@ -4,7 +4,9 @@ The rule: a value is shown only where it is known to be safe; everything else is
 images, ports, paths and the label values of an object's own labels (and of its selectors), at the places the
 Kubernetes API gives them (see SAFE_KEYS). Annotation values are all masked. Mapping keys are shown; every other
 value, anywhere, in any file (drawn or not: a kustomization, Helm values, an OpenShift Template), is masked.
-Comments are dropped: they are text nobody vetted.
+Comments are dropped: they are text nobody vetted. A command (a container's `command` and `args`, an exec
+handler's `command`) is shown as the figures show it: the whole argv masked as one line (gen/masking.py's
+command_text), each item then shown as that line has it, so that `--password x` masks `x` as the figure does.
 
 Redaction works on the parser's nodes, the same ones the loader constructs its objects from, so that it sees what
 the loader sees: both entries of a duplicated key, values merged in with `<<:` or reached through an alias, List
@@ -14,12 +16,13 @@ all say it is safe. The text is then written back with masked values replaced, s
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from enum import Enum
 
 import yaml
 
-from ..masking import mask_text
+from ..masking import command_text, mask_text
 from ..safeyaml import Refused, inspected_nodes
 
 REDACTED = "«redacted»"
@@ -67,9 +70,11 @@ SPEC_KEYS = frozenset({
     "scaleTargetRef", "clientConfig", "webhooks", "names", "ownerReferences", "ingress", "egress", "to", "from",
     "podSelector", "namespaceSelector", "parentRefs", "backendRefs", "listeners",
     "resources", "requests", "limits", "capacity",
-    # a container's hooks and a Pod's readiness gates: their handlers' paths and ports (commands stay masked)
-    "lifecycle", "postStart", "preStop", "sleep", "readinessGates",
+    # a container's hooks and a Pod's readiness gates: their handlers' paths, ports and commands (COMMAND_KEYS)
+    "lifecycle", "postStart", "preStop", "sleep", "readinessGates", "exec",
 })
+# Keys whose list is a command's argv (one line together, as a figure writes it), in a spec's mapping.
+COMMAND_KEYS = ("command", "args")
 OBJECT_KEYS = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})  # {metadata, spec} again
 
 
@@ -121,10 +126,12 @@ def _safe(context: _Context, key: str, holder: str) -> bool:
 _State = tuple[yaml.Node, _Context, str, str]  # node, context of its mapping, its key, that mapping's key
 
 
-def _judge(root: yaml.Node) -> tuple[set[int], list[yaml.ScalarNode]]:
-    """Ids of the scalar nodes to mask, and every scalar node of the document. Iterative; each node is visited
-    once per distinct way of reaching it (inspect() has bounded how many aliases there can be)."""
+def _judge(root: yaml.Node) -> tuple[set[int], dict[int, str], list[yaml.ScalarNode]]:
+    """Ids of the scalar nodes to mask, the text to show for command items the figures' masking changed, and
+    every scalar node of the document. Iterative; each node is visited once per distinct way of reaching it
+    (inspect() has bounded how many aliases there can be)."""
     masked: set[int] = set()
+    shown_as: dict[int, str] = {}
     scalars: dict[int, yaml.ScalarNode] = {}
     visited: set[tuple[int, _Context, str, str]] = set()
     stack: list[_State] = [(root, _Context.ROOT, "", "")]
@@ -144,7 +151,15 @@ def _judge(root: yaml.Node) -> tuple[set[int], list[yaml.ScalarNode]]:
             stack.extend((item, context, key, holder) for item in node.value)  # items judged as their list
         elif isinstance(node, yaml.MappingNode):
             inner = _enter(context, key)
+            argv = [value for child_key, value in node.value if inner is _Context.SPEC
+                    and isinstance(child_key, yaml.ScalarNode) and child_key.tag != "tag:yaml.org,2002:merge"
+                    and child_key.value in COMMAND_KEYS and isinstance(value, yaml.SequenceNode)]
+            if argv:
+                stack.extend(_judge_command(argv, masked, shown_as, scalars))
             for child_key, value in node.value:
+                if any(value is items for items in argv):
+                    scalars[id(child_key)] = child_key  # a plain key, checked above
+                    continue
                 if not isinstance(child_key, yaml.ScalarNode):
                     stack.append((child_key, _Context.OPAQUE, "", ""))  # a complex key is data
                     stack.append((value, _Context.OPAQUE, "", ""))
@@ -154,40 +169,88 @@ def _judge(root: yaml.Node) -> tuple[set[int], list[yaml.ScalarNode]]:
                     stack.append((value, context, key, holder))  # merged entries are this mapping's own
                 else:
                     stack.append((value, inner, str(child_key.value), key))
-    return masked, list(scalars.values())
+    return masked, shown_as, list(scalars.values())
+
+
+def _judge_command(argv: list[yaml.SequenceNode], masked: set[int], shown_as: dict[int, str],
+                   scalars: dict[int, yaml.ScalarNode]) -> list[_State]:
+    """A command's items (`command` then `args`) judged together as the figures draw them: masked as one line,
+    each item shown as the masked line has it. An item that is not a plain one-line scalar, or a line that no
+    longer splits into as many items, masks every item. Returns what is left to judge (nested non-scalars)."""
+    items = [item for sequence in argv for item in sequence.value]
+    plain = [item for item in items if isinstance(item, yaml.ScalarNode)]
+    for item in plain:
+        scalars[id(item)] = item
+    values = [str(item.value) for item in plain]
+    try:
+        parts = shlex.split(command_text(values))
+    except ValueError:
+        parts = []
+    if len(plain) != len(items) or len(parts) != len(values) or any(
+            item.style in ("|", ">") or "\n" in value for item, value in zip(plain, values, strict=True)):
+        masked.update(id(item) for item in plain)
+        return [(item, _Context.OPAQUE, "", "") for item in items if not isinstance(item, yaml.ScalarNode)]
+    for item, value, part in zip(plain, values, parts, strict=True):
+        if part != value:
+            shown_as[id(item)] = part
+    return []
 
 
 def redact_manifest(text: str) -> str:
     """The text with every value not known to be safe masked and comments dropped; text that cannot be parsed
     (or is refused, such as an alias bomb) is withheld entirely."""
-    spans: list[tuple[int, int, bool]] = []  # start, end, masked
+    spans: list[tuple[int, int, str | None]] = []  # start, end, REDACTED or what to show instead (None: the value)
     try:
         for node in inspected_nodes(text):
-            masked, scalars = _judge(node)
-            spans.extend((s.start_mark.index, s.end_mark.index, id(s) in masked) for s in scalars)
+            masked, shown_as, scalars = _judge(node)
+            spans.extend((s.start_mark.index, s.end_mark.index, REDACTED if id(s) in masked else shown_as.get(id(s)))
+                         for s in scalars)
     except Refused as exc:
         return f"# (not shown: line {exc.line}: {exc.message})\n"
     except yaml.YAMLError:
         return "# (not shown: this file is not valid YAML)\n"
-    return _rewrite(text, sorted(set(spans)))
+    return _rewrite(text, spans)
 
 
-def _rewrite(text: str, spans: list[tuple[int, int, bool]]) -> str:
+def _rewrite(text: str, spans: list[tuple[int, int, str | None]]) -> str:
     """The text with masked spans replaced and comments (outside every scalar) removed."""
     out: list[str] = []
     position = 0
-    for start, end, masked in spans:
+    for start, end, instead in _one_per_place(spans):
         if start < position:
             continue  # a key and value that are one node (an alias), or nested spans: already written
         out.append(_without_comments(text[position:start], position == 0 or text[position - 1] == "\n"))
         value = text[start:end]
-        if masked and start != end:
+        if instead == REDACTED and start != end:
             out.append(REDACTED + ("\n" if "\n" in value else ""))  # a block scalar: the next key on its own line
+        elif instead is not None and start != end:
+            out.append(_quoted(instead))  # a command item as the figure's masked line has it
         else:
             out.append(_masked_scalar(value))
         position = end
     out.append(_without_comments(text[position:], position == 0 or text[position - 1] == "\n"))
     return _drop_emptied_lines("".join(out))
+
+
+def _one_per_place(spans: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
+    """One span per place, sorted: where two judgements of one node differ, the stricter (REDACTED, then a
+    masked command item, then the value)."""
+    rank = {REDACTED: 0}
+    chosen: dict[tuple[int, int], str | None] = {}
+    for start, end, instead in spans:
+        place = (start, end)
+        if place not in chosen or _strictness(instead, rank) < _strictness(chosen[place], rank):
+            chosen[place] = instead
+    return [(start, end, chosen[(start, end)]) for start, end in sorted(chosen)]
+
+
+def _strictness(instead: str | None, rank: dict[str, int]) -> int:
+    return 2 if instead is None else rank.get(instead, 1)
+
+
+def _quoted(value: str) -> str:
+    """A scalar shown in place of another, single-quoted: valid YAML in a flow list or a block, whatever it holds."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _masked_scalar(value: str) -> str:

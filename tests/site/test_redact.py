@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -127,16 +128,46 @@ def test_what_the_figure_masks_the_source_view_masks_too(tmp_path: Path) -> None
 
 def test_the_source_view_shows_the_timings_and_gates_the_lifecycle_figure_draws(root: Path) -> None:
     """Figure 15 prints the grace period, probe timings, the preStop path and port and the readiness gate's type;
-    the source view beside it showed them «redacted». Known-safe numbers and names are shown; commands and a
-    probe's headers stay masked."""
+    the source view beside it showed them «redacted». Known-safe numbers and names are shown, and commands as the
+    figure shows them; a probe's headers stay masked."""
     shown = redact_manifest((root / "manifests" / "lifecycle" / "web.yaml").read_text(encoding="utf-8"))
     assert "terminationGracePeriodSeconds: 45" in shown
     assert re.search(r"periodSeconds: \d+", shown) and re.search(r"initialDelaySeconds: \d+", shown)
     assert "conditionType: example.com/load-balancer-ready" in shown
     assert "path: /drain" in shown and "port: http" in shown
-    command = "cp /app/static"
-    assert command not in shown  # a hook's command is not a known-safe value
+    assert "cp /app/static" in shown  # a hook's command, as the figure prints it
     hidden = redact_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
                              "    readinessProbe:\n      httpGet:\n        path: /ready\n        httpHeaders:\n"
                              "        - {name: Authorization, value: Bearer kdS3cret}\n      periodSeconds: 5\n")
     assert "kdS3cret" not in hidden and "periodSeconds: 5" in hidden and "path: /ready" in hidden
+
+
+@pytest.mark.parametrize(("argv", "shown", "hidden"), [
+    ('command: [sh, -c, "login --token Tk9x && run"]', "login --token *** && run", "Tk9x"),
+    ('command: [app]\n    args: ["--password", "Pw7q", "--port=80"]', "'***'", "Pw7q"),  # across command and args
+    ("command:\n    - psql\n    - postgres://admin:Pw3z@db/app", "postgres://admin:***@db/app", "Pw3z"),
+    ("args: [--api-key=Ak2v, --verbose]", "--api-key=***", "Ak2v"),
+])
+def test_a_command_is_shown_masked_as_the_figure_masks_it(argv: str, shown: str, hidden: str) -> None:
+    """A container's command and args, and an exec handler's command, are one line to the figures' masking (a
+    flag's value is the next item): the source view shows each item as that masked line has it, still YAML."""
+    text = f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    {argv}\n"
+    redacted = redact_manifest(text)
+    assert hidden not in redacted and shown in redacted, redacted
+    container = yaml.safe_load(redacted)["spec"]["containers"][0]
+    from gen.masking import command_text
+    original = yaml.safe_load(text)["spec"]["containers"][0]
+    assert [*container.get("command", []), *container.get("args", [])] == shlex.split(command_text(
+        [*original.get("command", []), *original.get("args", [])]))  # the figure's line, item for item
+
+
+def test_a_command_item_reached_another_way_stays_masked() -> None:
+    """An alias makes one list both a command and an env value (opaque): the stricter judgement wins; a command
+    item that is not a one-line scalar masks the whole command."""
+    aliased = redact_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                              "  - name: c\n    command: &argv [echo, Se4cret]\n"
+                              "    env: [{name: X, value: *argv}]\n")
+    assert "Se4cret" not in aliased and "echo" not in aliased
+    nested = redact_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                             "  - name: c\n    command: [run, {x: Se5cret}, |\n        multi Se6cret\n      ]\n")
+    assert "Se5cret" not in nested and "Se6cret" not in nested and "run" not in nested
