@@ -177,6 +177,12 @@ class Inventory:
         """The kinds the inventory holds."""
         return frozenset(self._by_kind)
 
+    def namespaces_holding(self, ref: Ref) -> list[str]:
+        """The other namespaces that hold an object of this kind and name (sorted): a reference that misses only
+        because its target sits in another namespace (Helm output that sets a namespace on some templates)."""
+        return sorted({r.namespace for r in self._by_kind.get(ref.kind, ())
+                       if r.name == ref.name and r.namespace is not None and r.namespace != ref.namespace})
+
     def of_kind(self, *kinds: str) -> list[Resource]:
         found: list[Resource] = []
         for kind in kinds:

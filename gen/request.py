@@ -15,6 +15,8 @@ from .paths import STDIN, expand_inputs, inside_roots, relative_path
 from .records import field, record, replace
 from .views.base import Filters
 
+DEFAULT_NAMESPACE = "default"  # what the API server gives an object that names no namespace
+
 
 @record(frozen=True)
 class FigureRequest:
@@ -26,7 +28,7 @@ class FigureRequest:
     view: str = "topology"
     output_format: str = "svg"
     filters: Filters = field(default_factory=Filters, compare=False)
-    namespace: str = "default"
+    namespace: str = DEFAULT_NAMESPACE
     rule_files: tuple[str, ...] = ()
     roots: tuple[Path, ...] | None = None
     root: Path | None = None

@@ -62,10 +62,21 @@ def derive_pod_references(inventory: Inventory, pods: list[PodInstance]) -> Fact
                         facts.findings.append(Diagnostic(
                             pod.source, Severity.WARNING,
                             f"{pod.workload.kind} {pod.workload.name}: {reference.what} "
-                            f"{reference.kind} {reference.name}, which is not in the input", reference.check))
+                            f"{reference.kind} {reference.name}, {not_in_input(inventory, target)}",
+                            reference.check))
             facts.edges.append(GraphEdge(pod.ref, target, reference.relation, reference.label,
                                          source_part=reference.container))
     return facts
+
+
+def not_in_input(inventory: Inventory, target: Ref) -> str:
+    """How a missing target is missing: not in the input at all, or only in another namespace (then the finding
+    says where, and how to put objects that name no namespace into one)."""
+    elsewhere = inventory.namespaces_holding(target)
+    if not elsewhere:
+        return "which is not in the input"
+    return (f"which is not in namespace {target.namespace} but in {', '.join(elsewhere)} (objects that name no "
+            "namespace go to the default one: set it with `gen -n` or a figure's `namespace:`)")
 
 
 def pod_name_references(spec: Mapping[str, Any]) -> Iterator[NameReference]:

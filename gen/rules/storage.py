@@ -11,6 +11,7 @@ from ..graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relatio
 from ..kube import containers, mounts, usable_name, volume_secret_names
 from ..kube import volumes as pod_volumes
 from ..model import Diagnostic, Inventory, Ref, Resource, Severity, as_list, as_mapping
+from .references import not_in_input
 
 
 def derive_claim_templates(inventory: Inventory, pods: list[PodInstance]) -> Facts:
@@ -98,7 +99,7 @@ def derive_volume_secrets(inventory: Inventory, pods: list[PodInstance]) -> Fact
                     facts.findings.append(Diagnostic(
                         pod.source, Severity.WARNING,
                         f"{pod.workload.kind} {pod.workload.name}: volume {volume_name} reads its credentials "
-                        f"from Secret {secret_name}, which is not in the input", "dangling-volume"))
+                        f"from Secret {secret_name}, {not_in_input(inventory, secret)}", "dangling-volume"))
     return facts
 
 

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 # An opening fence and its info string (spaces around it stripped by the caller: a pattern that strips them itself
 # can split a run of spaces between prefix, info and suffix in cubically many ways before failing).
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
-KEYS = ("manifests", "view", "caption", "namespace", "kinds", "names", "split", "layout")
+# The CLI's options under the CLI's names: `namespace` is the namespace of objects that name none (`gen -n`),
+# `only_namespace` draws only these namespaces (`--only-namespace`), `kinds` and `names` as `--kind` and `--name`.
+KEYS = ("manifests", "view", "caption", "namespace", "only_namespace", "kinds", "names", "split", "layout")
 # `split: namespace`: the figure, then one detail figure per namespace; `split: app`: an overview with one box per
 # application, then one detail figure per application.
 SPLITS = ("namespace", "app")
@@ -63,6 +65,7 @@ class FigureSpec:
     split: str = ""  # "" or one of SPLITS
     apps: tuple[str, ...] = ()  # a detail figure of `split: app`: these applications only
     direction: str = ""  # "TB" for a figure laid out top to bottom (`layout:`, or a split's detail too wide to read)
+    namespace: str = ""  # the namespace of objects that name none ("": the CLI's default, `default`)
 
     def filters(self) -> Filters:
         from ..views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
@@ -205,9 +208,10 @@ def parse_spec(body: str) -> FigureSpec:
     if split is not None and _text(split) != "":
         reader.choice(split, "split", SPLITS, "split")
     layout = reader.choice(found["layout"], "layout", sorted(LAYOUTS), "layout") if "layout" in found else None
-    spec = FigureSpec(manifests, view, caption, _strings(reader, found.get("namespace"), "namespace"),
+    spec = FigureSpec(manifests, view, caption, _strings(reader, found.get("only_namespace"), "only_namespace"),
                       _strings(reader, found.get("kinds"), "kinds"), _strings(reader, found.get("names"), "names"),
-                      _text(split) or "" if split is not None else "", direction=LAYOUTS.get(layout or "", ""))
+                      _text(split) or "" if split is not None else "", direction=LAYOUTS.get(layout or "", ""),
+                      namespace=_default_namespace(reader, found.get("namespace")))
     if reader.problems:
         raise SpecError(reader.problems)
     return spec
@@ -246,6 +250,27 @@ def _strings(reader: Reader, node: yaml.Node | None, key: str) -> tuple[str, ...
         else:
             values.append(text)
     return tuple(values)
+
+
+def _default_namespace(reader: Reader, node: yaml.Node | None) -> str:
+    """`namespace:`, the namespace of objects that name none, as on the command line. A list is the key's old
+    meaning (draw only these namespaces), which is `only_namespace` now: refused, naming it."""
+    if is_null(node):
+        return ""
+    assert node is not None
+    if isinstance(node, yaml.SequenceNode):
+        reader.problem(node, "namespace", "is the namespace of objects that name none (as `gen -n`), one name; "
+                                          "to draw only some namespaces, use `only_namespace:`")
+        return ""
+    text = _text(node)
+    if text is None or not _NAMESPACE_NAME.fullmatch(text):
+        reader.problem(node, "namespace", "must be a namespace's name (lower-case letters, digits and '-'), not "
+                                          + (repr(text) if text is not None else kind_of(node)))
+        return ""
+    return text
+
+
+_NAMESPACE_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label (RFC 1123)
 
 
 def _check_manifest_paths(reader: Reader, node: yaml.Node | None) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, Severity, Source
 from ..records import field, record, replace
-from ..request import FigureRequest, request_dependencies, request_files, request_key
+from ..request import DEFAULT_NAMESPACE, FigureRequest, request_dependencies, request_files, request_key
 from .blocks import SPLITS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from .cache import CachedFigure, Drawn, FigureCache, drawn_of
 from .config import SiteLayout
@@ -44,7 +44,8 @@ def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
     """A page's figure as the pipeline draws it: the declared paths (a kustomization or chart directory is
     rendered whole), the project's rule files, nothing from outside the project."""
     return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
-                         spec.filters(), rule_files=tuple(str(path) for path in layout.rule_files),
+                         spec.filters(), spec.namespace or DEFAULT_NAMESPACE,
+                         rule_files=tuple(str(path) for path in layout.rule_files),
                          roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout,
                          direction=spec.direction)
 

@@ -158,13 +158,28 @@ def test_a_full_declaration() -> None:
         manifests: [sample-app/, volumes/pod.yaml]
         view: storage
         caption: 샘플 애플리케이션
-        namespace: shop
+        only_namespace: shop
         kinds: [Deployment, Service]
         names: web
+        namespace: team-a
         """))
     assert spec == FigureSpec(("sample-app/", "volumes/pod.yaml"), "storage", "샘플 애플리케이션", ("shop",),
-                              ("Deployment", "Service"), ("web",))
-    assert _options(spec) == "storage|svg|default|shop|Deployment,Service|web|||"
+                              ("Deployment", "Service"), ("web",), namespace="team-a")
+    assert _options(spec) == "storage|svg|team-a|shop|Deployment,Service|web|||"
+
+
+def test_namespace_is_the_default_namespace_as_on_the_command_line() -> None:
+    """`namespace:` names the namespace of objects that name none (`gen -n`); its old meaning, a filter, is
+    `only_namespace:`, and a list under `namespace:` is refused naming it."""
+    assert parse_spec("manifests: a/\nnamespace: otel").namespace == "otel"
+    assert parse_spec("manifests: a/\nnamespace: otel").namespaces == ()
+    assert _options(parse_spec("manifests: a/\nnamespace: otel")).split("|")[2] == "otel"
+    assert _options(parse_spec("manifests: a/")).split("|")[2] == "default"
+    with pytest.raises(SpecError) as caught:
+        parse_spec("manifests: a/\nnamespace: [shop, web]")
+    assert "use `only_namespace:`" in str(caught.value) and caught.value.line == 2
+    with pytest.raises(SpecError, match="must be a namespace's name"):
+        parse_spec("manifests: a/\nnamespace: Not_A_Name")
 
 
 def test_layout_top_to_bottom_lays_the_figure_out_top_to_bottom() -> None:
@@ -195,7 +210,7 @@ def test_the_caption_does_not_change_the_options_key() -> None:
 def test_a_number_is_read_as_the_path_it_spells() -> None:
     # YAML reads an unquoted directory name such as 2024 as a number; it still names that directory.
     assert parse_spec("manifests: 2024").manifests == ("2024",)
-    assert parse_spec("manifests: [2024, app/]\nnamespace: 7").namespaces == ("7",)
+    assert parse_spec("manifests: [2024, app/]\nonly_namespace: 7").namespaces == ("7",)
 
 
 # --- parse_spec: paths must stay under manifests/ --------------------------------------------------------------
@@ -268,7 +283,7 @@ def test_every_problem_of_a_block_is_reported_at_its_line() -> None:
     ("manifests: [a/]\nnames: {web: api}", "names"),
     ("manifests: [a/]\nnames: [[web]]", "names"),
     ("manifests: [a/]\nkinds: {Deployment: 1}", "kinds"),
-    ("manifests: [a/]\nnamespace: [shop, {x: y}]", "namespace"),
+    ("manifests: [a/]\nonly_namespace: [shop, {x: y}]", "only_namespace"),
 ])
 def test_a_wrong_type_names_its_key(body: str, key: str) -> None:
     with pytest.raises(SpecError) as caught:
@@ -320,7 +335,7 @@ def test_a_blank_manifest_path_is_refused(body: str) -> None:
 
 @pytest.mark.parametrize(("body", "field"), [
     ("manifests: [a/]\nnames: [yes]", "names"),
-    ("manifests: [a/]\nnamespace: on", "namespaces"),
+    ("manifests: [a/]\nonly_namespace: on", "namespaces"),
     ("manifests: [a/]\nkinds: [true]", "kinds"),
     ("manifests: yes", "manifests"),
 ])
