@@ -242,10 +242,14 @@ def _render(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .model import Severity, printable
-    from .pipeline import all_diagnostics, analyse
+    from .pipeline import all_diagnostics, analyse_request
+    from .records import replace
+    from .request import FigureRequest
 
-    inputs, root, page_problems, rule_files, roots = args.inputs, None, [], list(args.rules), None
-    if not inputs:
+    page_problems: list[Diagnostic] = []
+    if args.inputs:
+        requests = [FigureRequest(tuple(args.inputs), namespace=args.namespace, rule_files=tuple(args.rules))]
+    else:
         from .site.commands import page_inputs
         from .site.config import ConfigError, read_layout
 
@@ -254,20 +258,28 @@ def _check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             return _usage(f"no paths given and {exc}: cannot find the pages' manifests")
         pages = page_inputs(layout)
-        inputs, root, page_problems = pages.files, pages.layout.root, pages.problems
-        rule_files = [*[str(path) for path in pages.layout.rule_files], *rule_files]  # the site's, then these
-        roots = pages.layout.input_roots  # in a site, rule files are confined as its manifests are
-    loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files, roots=roots)
-    diagnostics = all_diagnostics(loaded, graph, *page_problems)
-    report(diagnostics, quiet=args.quiet)
-    if args.calls:
-        from .rules.calls import inferred_calls
+        page_problems = pages.problems
+        # What the site draws, figure by figure, with the site's rule files and then these (confined as the site's)
+        requests = [replace(request, rule_files=(*request.rule_files, *args.rules)) for request in pages.requests]
+    diagnostics: set[Diagnostic] = set(page_problems)
+    files: set[str] = set()
+    resources: set[tuple[object, str]] = set()
+    calls: list[str] = []
+    for request in requests:
+        analysis = analyse_request(request)
+        diagnostics.update(all_diagnostics(analysis.loaded, analysis.graph))
+        files.update(analysis.loaded.files)
+        resources.update((resource.ref, str(resource.source)) for resource in analysis.loaded.resources)
+        if args.calls:
+            from .rules.calls import inferred_calls
 
-        for call in inferred_calls(graph):
-            print(printable(str(call)))
-    problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
-    count = len(loaded.resources)
-    print(f"gen check: {_count(count, 'resource')} in {_count(len(loaded.files), 'file')}, "
+            calls.extend(str(call) for call in inferred_calls(analysis.graph) if str(call) not in calls)
+    ordered = sorted(diagnostics)
+    report(ordered, quiet=args.quiet)
+    for call in calls:
+        print(printable(call))
+    problems = [d for d in ordered if d.severity is not Severity.NOTE]
+    print(f"gen check: {_count(len(resources), 'resource')} in {_count(len(files), 'file')}, "
           f"{_count(len(problems), 'problem')}", file=sys.stderr)
     return EXIT_FAILED if problems else EXIT_OK
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .documents import LoadResult, load_text
+from .ignore import WalkRules
 from .model import Diagnostic, Resource, Severity, Source, as_list, as_mapping
 from .paths import STDIN, expand_inputs, is_inside, matching_directories, real_path, relative_path
 from .records import replace
@@ -46,34 +47,46 @@ def is_rendered_directory(directory: Path) -> bool:
     return kustomization_file(directory) is not None or is_chart(directory)
 
 
-def rendered_roots(directory: Path) -> list[Path]:
-    """The outermost kustomization and chart directories at or under `directory` (hidden ones skipped): a base
-    inside an overlay, or a subchart inside a chart, is rendered by its parent."""
-    candidates = [directory] if is_rendered_directory(directory) else []
-    if not candidates:
-        for marker in (*KUSTOMIZATION_FILES, CHART_FILE):
-            for found in directory.rglob(marker):
-                parts = found.parent.relative_to(directory).parts
-                if found.is_file() and not any(part.startswith(".") for part in parts):
-                    candidates.append(found.parent)
-    roots: list[Path] = []
-    for candidate in sorted(set(candidates), key=lambda p: (len(p.parts), p)):
-        if not any(candidate.is_relative_to(root) for root in roots):
-            roots.append(candidate)
-    return sorted(roots)
+def rendered_roots(directory: Path, excluded: Sequence[Path] = ()) -> list[Path]:
+    """The outermost kustomization and chart directories at or under `directory`, walked as manifests are (dot
+    directories, `excluded` and what .gitignore ignores left out: gen/ignore.py): a base inside an overlay, or a
+    subchart inside a chart, is rendered by its parent. A kustomization that another one found here uses as a base
+    or component (`overlays/prod` naming `../../base`) is rendered by it, not as an application of its own."""
+    return _rendered_directories(directory, excluded)[0]
 
 
-def rendered_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
+def _rendered_directories(directory: Path, excluded: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """rendered_roots, and the kustomizations under `directory` that those roots use (rendered by them)."""
+    if is_rendered_directory(directory):
+        return [directory], []
+    rules = WalkRules(excluded)
+    candidates: list[Path] = []
+    for current, subdirectories, _names in os.walk(directory):
+        subdirectories[:] = sorted(d for d in subdirectories if not rules.skips(current, d, True))
+        if Path(current) != directory and is_rendered_directory(Path(current)):
+            candidates.append(Path(current))
+            subdirectories[:] = []  # what is inside is the outermost one's to render
+    used = {real_path(reached) for root in candidates if kustomization_file(root) is not None
+            for reached in kustomization_reach(root, None)[0] if real_path(reached) != real_path(root)}
+    return (sorted(root for root in candidates if real_path(root) not in used),
+            sorted(root for root in candidates if real_path(root) in used))
+
+
+def rendered_inputs(inputs: Iterable[str], excluded: Sequence[Path] = ()) -> tuple[list[str], list[Diagnostic]]:
     """Like `expand_inputs`, except that each kustomization or chart directory met in a directory (or a pattern's
     directory) stands for every file under it, once. Files named one by one stay files: `gen render
     overlay/kustomization.yaml` reads that file alone. Sorted, as `expand_inputs` is: a function of the set of
     inputs, never of their order."""
     inputs = list(inputs)
-    files, problems = expand_inputs(inputs)
+    files, problems = expand_inputs(inputs, excluded=excluded)
     directories = [directory for item in inputs if item != STDIN for directory in _directories_of(item)]
-    roots = [root for directory in directories for root in rendered_roots(directory)]
+    found = [_rendered_directories(directory, excluded) for directory in directories]
+    roots = [root for directory_roots, _used in found for root in directory_roots]
+    used = [base for _roots, bases in found for base in bases]
     entries: set[str] = set()
     for path in files:
+        if path != STDIN and any(Path(path).is_relative_to(base) for base in used):
+            continue  # a base another kustomization here renders: its files are that one's
         root = None if path == STDIN else next((r for r in roots if Path(path).is_relative_to(r)), None)
         entries.add(path if root is None else str(root))
     entries.update(str(root) for root in roots)  # a kustomization with no manifest file (only `Kustomization`)

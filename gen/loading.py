@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .documents import LoadResult, decode, error_at, load_text, note_at, os_reason
@@ -27,11 +27,13 @@ def load(
     default_namespace: str = "default",
     stdin_text: str | None = None,
     relative_to: Path | None = None,
+    excluded: Sequence[Path] = (),
 ) -> LoadResult:
     """Load every input; never raises for bad input. With `relative_to`, sources name files relative to it
-    (the site's root), so that figures do not depend on where the project is checked out."""
+    (the site's root), so that figures do not depend on where the project is checked out. A directory walk leaves
+    out the `excluded` directories (a site's build directory) besides dot entries and what .gitignore ignores."""
     result = LoadResult()
-    paths, problems = rendered_inputs(inputs)
+    paths, problems = rendered_inputs(inputs, excluded)
     result.diagnostics.extend(problems)
     with _collector_paused():
         for path in paths:

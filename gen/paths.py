@@ -12,19 +12,25 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .ignore import WalkRules
 from .model import Diagnostic, Severity, Source
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 
-def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) -> tuple[list[str], list[Diagnostic]]:
+def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None,
+                  excluded: Sequence[Path] = ()) -> tuple[list[str], list[Diagnostic]]:
     """Files, directories (recursively, manifest suffixes only), globs and `-`, sorted: the result is a function of
     the set of inputs, never of their order, and names each real file once (however many links lead to it).
 
     Symbolic links are followed, but what a directory or a pattern finds must resolve inside that directory (the
     pattern's fixed part); with `roots`, everything, files named outright included, must resolve inside one of
-    them. What leads elsewhere is refused with a message that names the link, never its target."""
+    them. What leads elsewhere is refused with a message that names the link, never its target.
+
+    A walk leaves out dot entries, the `excluded` directories (a site's build directory) and what the
+    repository's .gitignore files ignore (gen/ignore.py); a file named outright is read whatever they say."""
     problems: list[Diagnostic] = []
+    rules = WalkRules(excluded)
     named: dict[Path, str] = {}  # real path → how it was named (the smallest spelling, for a stable result)
     stdin = False
     confine = tuple(real_path(r) for r in roots) if roots is not None else None
@@ -46,7 +52,7 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
             if confine is not None and not is_inside(real_path(path), confine):
                 problems.append(_error(Source(item), "refused: a symbolic link that leads outside the project"))
                 continue
-            found = _walk(path, confine or (real_path(path),), problems)
+            found = _walk(path, confine or (real_path(path),), problems, rules=rules)
             if not found:
                 problems.append(Diagnostic(Source(item), Severity.WARNING,
                                            "no manifest file (*.yaml, *.yml, *.json) in this directory"))
@@ -56,7 +62,7 @@ def expand_inputs(inputs: Iterable[str], roots: Sequence[Path] | None = None) ->
             add(item, confine)
         elif glob.has_magic(item):
             # Like a directory, a pattern stands for the manifests it matches: README.md in `dir/*` is not one.
-            matches = _glob(item, confine, problems)
+            matches = _glob(item, confine, problems, rules)
             if not matches:
                 problems.append(_error(Source(item), "no manifest file matches this pattern"))
             for match in matches:
@@ -86,11 +92,12 @@ def is_inside(real: Path, boundary: tuple[Path, ...]) -> bool:
 
 
 def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic],
-          max_depth: int | None = None, with_dirs: bool = False) -> list[Path]:
-    """Manifest files below `directory` (hidden ones left out), iteratively. Symbolic links are followed, but never
-    out of `boundary` and never into a directory already visited: a link loop ends, instead of walking (and loading
-    the same files) until the path is too long."""
+          max_depth: int | None = None, with_dirs: bool = False, rules: WalkRules | None = None) -> list[Path]:
+    """Manifest files below `directory`, iteratively, without what `rules` leave out (dot entries, ignored ones).
+    Symbolic links are followed, but never out of `boundary` and never into a directory already visited: a link
+    loop ends, instead of walking (and loading the same files) until the path is too long."""
     found: list[Path] = []
+    walk_rules = rules or WalkRules()
     seen = {real_path(directory)}
     stack: list[tuple[Path, int]] = [(directory, 0)]
     while stack:
@@ -111,6 +118,8 @@ def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic
                 is_dir, is_file = entry.is_dir(), entry.is_file()
             except OSError:
                 continue
+            if walk_rules.skips(current, entry.name, is_dir):
+                continue
             if is_dir:
                 if real in seen:
                     continue
@@ -124,13 +133,14 @@ def _walk(directory: Path, boundary: tuple[Path, ...], problems: list[Diagnostic
     return sorted(found)
 
 
-def _glob(pattern: str, confine: tuple[Path, ...] | None, problems: list[Diagnostic]) -> list[Path]:
+def _glob(pattern: str, confine: tuple[Path, ...] | None, problems: list[Diagnostic],
+          rules: WalkRules | None = None) -> list[Path]:
     """What `glob.glob(pattern, recursive=True)` finds, but through `_walk`: loop-safe and confined to the pattern's
     fixed part. A matching directory stands for its manifests."""
     found: list[Path] = []
-    for path, boundary in _pattern_matches(pattern, confine, problems):
+    for path, boundary in _pattern_matches(pattern, confine, problems, rules):
         if path.is_dir():
-            found.extend(_walk(path, boundary, problems))
+            found.extend(_walk(path, boundary, problems, rules=rules))
         elif path.suffix.lower() in MANIFEST_SUFFIXES:
             found.append(path)
     return found
@@ -143,8 +153,8 @@ def matching_directories(pattern: str, confine: Sequence[Path] | None = None) ->
     return [path for path, _ in _pattern_matches(pattern, boundary, []) if path.is_dir()]
 
 
-def _pattern_matches(pattern: str, confine: tuple[Path, ...] | None,
-                     problems: list[Diagnostic]) -> list[tuple[Path, tuple[Path, ...]]]:
+def _pattern_matches(pattern: str, confine: tuple[Path, ...] | None, problems: list[Diagnostic],
+                     rules: WalkRules | None = None) -> list[tuple[Path, tuple[Path, ...]]]:
     """Every file and directory the pattern matches, each with the boundary links must stay in."""
     parts = Path(pattern).parts
     fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
@@ -154,7 +164,7 @@ def _pattern_matches(pattern: str, confine: tuple[Path, ...] | None,
         return []
     boundary = confine or (real_path(base),)
     max_depth = None if "**" in wanted else len(wanted)
-    return [(path, boundary) for path in _walk(base, boundary, problems, max_depth, with_dirs=True)
+    return [(path, boundary) for path in _walk(base, boundary, problems, max_depth, with_dirs=True, rules=rules)
             if _matches(wanted, path.relative_to(base).parts)]
 
 

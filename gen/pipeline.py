@@ -51,7 +51,7 @@ def analyse_request(request: FigureRequest) -> Analysis:
     """Load and derive; the project's rule files are read besides the shipped ones (their problems are errors of
     the graph)."""
     loaded = load(request.inputs, default_namespace=request.namespace, stdin_text=request.stdin_text,
-                  relative_to=request.root)
+                  relative_to=request.root, excluded=request.excluded)
     inventory = loaded.inventory()
     book = read_rule_files(request.rule_files, inventory.kinds(), roots=request.roots, relative_to=request.root)
     return Analysis(loaded, derive(inventory, rule_book=book), book)
@@ -103,11 +103,11 @@ def _directed(diagram: Diagram, request: FigureRequest) -> Diagram:
 
 def analyse(inputs: Sequence[str], namespace: str = "default", stdin_text: str | None = None,
             relative_to: Path | None = None, rule_files: Sequence[str] = (),
-            roots: Sequence[Path] | None = None) -> tuple[LoadResult, Graph]:
+            roots: Sequence[Path] | None = None, excluded: Sequence[Path] = ()) -> tuple[LoadResult, Graph]:
     """Load and derive `inputs` (see analyse_request)."""
     analysis = analyse_request(FigureRequest(tuple(inputs), namespace=namespace, stdin_text=stdin_text,
                                              root=relative_to, rule_files=tuple(rule_files),
-                                             roots=None if roots is None else tuple(roots)))
+                                             roots=None if roots is None else tuple(roots), excluded=tuple(excluded)))
     return analysis.loaded, analysis.graph
 
 

@@ -35,6 +35,7 @@ class FigureRequest:
     timeout: float | None = None
     stdin_text: str | None = field(default=None, repr=False)
     direction: str = ""  # "TB": lay the view out top to bottom instead of its own direction
+    excluded: tuple[Path, ...] = ()  # directories a walk leaves out besides dot and ignored ones (a site's build)
 
     def options_key(self) -> str:
         """The options that change the drawing, as text for a cache key."""
@@ -60,7 +61,8 @@ def code_fingerprint() -> str:
 def request_files(request: FigureRequest) -> tuple[list[str], list[Diagnostic]]:
     """The manifest files the request's inputs stand for, named from its root, and why any input is refused
     (outside `roots`, a link that leads out, nothing there)."""
-    files, problems = expand_inputs([p for p in request.inputs if p != STDIN], roots=request.roots)
+    files, problems = expand_inputs([p for p in request.inputs if p != STDIN], roots=request.roots,
+                                    excluded=request.excluded)
     named = [relative_path(f, request.root) for f in files]
     problems = [replace(d, source=Source(relative_path(d.source.path, request.root))) for d in problems]
     return named, problems

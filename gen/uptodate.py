@@ -21,6 +21,7 @@ import marshal
 import os
 import sys
 
+from .ignore import WalkRules
 from .userdirs import cache_home
 
 TYPE_CHECKING = False  # typing itself costs 3 ms at start: only the type checker reads these
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
 
-RECORD_FORMAT = 2  # 2: !ENV values as keyed hashes (1 held them as written)
+RECORD_FORMAT = 3  # 3: trees walked as manifests are, with what they leave out; 2: !ENV values as keyed hashes
 _MAX_INHERIT_DEPTH = 10  # deeper INHERIT chains are not followed: such a site is always built in full
 
 
@@ -115,20 +116,23 @@ def dot_identity() -> str:
     return ""
 
 
-def tree_listing(root: str, suffix: str = "") -> list[str]:
-    """Every file under `root` (ending in `suffix` when given), relative and sorted; links to directories are
-    followed once each. A link is listed with its target, so that relinking it is a change."""
+def tree_listing(root: str, suffix: str = "", excluded: Sequence[str] = ()) -> list[str]:
+    """Every file under `root` (ending in `suffix` when given), relative and sorted, walked as manifests are found
+    (gen/ignore.py: no dot entries, nothing .gitignore ignores, not the `excluded` directories such as the site's
+    build): a project whose manifests are `.` is not its virtual environment. Links to directories are followed
+    once each; a link is listed with its target, so that relinking it is a change."""
     found: list[str] = []
     seen: set[str] = set()
+    rules = WalkRules(excluded)
     for directory, subdirectories, names in os.walk(root, followlinks=True):
         real = os.path.realpath(directory)
         if real in seen:  # a loop of links: walked already
             subdirectories[:] = []
             continue
         seen.add(real)
-        subdirectories.sort()
+        subdirectories[:] = sorted(d for d in subdirectories if not rules.skips(directory, d, True))
         for name in names:
-            if name.endswith(suffix):
+            if name.endswith(suffix) and not rules.skips(directory, name, False):
                 path = os.path.join(directory, name)
                 relative = os.path.relpath(path, root)
                 found.append(f"{relative} -> {os.readlink(path)}" if os.path.islink(path) else relative)
@@ -184,7 +188,8 @@ def config_dependencies(config_file: str) -> tuple[list[str], list[str]] | None:
 
 
 def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_files: Iterable[str],
-                 cache_entries: Iterable[str], figures: int, messages: Sequence[str]) -> None:
+                 cache_entries: Iterable[str], figures: int, messages: Sequence[str],
+                 excluded: Sequence[str] = ()) -> None:
     """After a build in which every figure was drawn: what it read, and what it printed besides its summary."""
     dependencies = config_dependencies(config_file)
     if dependencies is None:
@@ -194,14 +199,16 @@ def write_record(config_file: str, docs_dir: str, manifests_dir: str, other_file
     if key is None:
         return  # nowhere to keep a key: no record, and the next `gen` builds in full
     files = [*config_files, *sorted(set(other_files))]
+    excluded = sorted(excluded)
+    manifests = tree_listing(manifests_dir, "", excluded)
     files += [os.path.join(docs_dir, name) for name in tree_listing(docs_dir, ".md")]
-    files += [os.path.join(manifests_dir, name) for name in tree_listing(manifests_dir) if " -> " not in name]
+    files += [os.path.join(manifests_dir, name) for name in manifests if " -> " not in name]
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "code": code_signature(),
         "dot": dot_identity(),
         "env": {name: _env_digest(os.environ.get(name), key) for name in variables},
-        "trees": [(docs_dir, ".md", tree_listing(docs_dir, ".md")), (manifests_dir, "", tree_listing(manifests_dir))],
+        "trees": [(docs_dir, ".md", [], tree_listing(docs_dir, ".md")), (manifests_dir, "", excluded, manifests)],
         "files": [(path, _file_digest(path)) for path in dict.fromkeys(files)],
         "entries": [(path, _entry_stat(path)) for path in sorted(set(cache_entries))],
         "figures": figures,
@@ -258,8 +265,8 @@ def _well_formed(record: object) -> bool:
             and isinstance(env, dict)
             and all(strings(k) and (v is None or isinstance(v, bytes)) for k, v in env.items())
             and isinstance(trees, list) and all(
-                isinstance(t, tuple) and len(t) == 3 and strings(t[0], t[1]) and isinstance(t[2], list)
-                and all(strings(name) for name in t[2]) for t in trees)
+                isinstance(t, tuple) and len(t) == 4 and strings(t[0], t[1]) and isinstance(t[2], list)
+                and isinstance(t[3], list) and all(strings(name) for name in (*t[2], *t[3])) for t in trees)
             and isinstance(files, list) and all(
                 isinstance(f, tuple) and len(f) == 2 and strings(f[0]) and isinstance(f[1], bytes) for f in files)
             and isinstance(entries, list) and all(
@@ -275,7 +282,7 @@ def _unchanged(record: dict[str, Any]) -> bool:
     key = user_key()
     if key is None or any(_env_digest(os.environ.get(name), key) != digest for name, digest in record["env"].items()):
         return False
-    if any(tree_listing(root, suffix) != listing for root, suffix, listing in record["trees"]):
+    if any(tree_listing(root, suffix, excluded) != listing for root, suffix, excluded, listing in record["trees"]):
         return False
     if any(_entry_stat(path) != stat for path, stat in record["entries"]):
         return False

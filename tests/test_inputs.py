@@ -32,9 +32,12 @@ def kustomize(fixtures_dir: Path) -> Path:
 
 
 def test_a_walked_directory_names_each_kustomization_once_and_none_of_its_files(kustomize: Path) -> None:
+    """The overlay renders its base: the base, met in the same walk, is not drawn again as an application of its
+    own (issue 18), nor are its files read as manifests."""
     paths, problems = rendered_inputs([str(kustomize)])
     assert problems == []
-    assert paths == [str(kustomize / "base"), str(kustomize / "overlay")]
+    assert paths == [str(kustomize / "overlay")]
+    assert rendered_inputs([str(kustomize / "base")])[0] == [str(kustomize / "base")]  # named, it is drawn
 
 
 def test_a_kustomization_file_named_on_its_own_stays_a_file(kustomize: Path) -> None:

@@ -7,13 +7,15 @@ import glob
 import io
 import sys
 import time
+from pathlib import Path
 
 from ..model import Diagnostic, Severity, Source, printable
-from ..records import record
+from ..records import record, replace
+from ..request import FigureRequest
 from ..uptodate import forget_record, write_record
 from .cache import FigureCache
 from .config import ConfigError, SiteLayout, read_layout
-from .figures import figure_dependencies, figure_inputs, site_figures, site_pages
+from .figures import figure_dependencies, figure_inputs, site_figures, site_pages, site_request
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -21,15 +23,19 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 @record
 class PageInputs:
     layout: SiteLayout
-    files: list[str]  # every manifest under manifests/ and every file a figure names
+    # One request per distinct input set and default namespace the pages' figures declare: what the site draws,
+    # each checked on its own (two unrelated apps on two pages are two clusters, not one with duplicate names).
+    requests: list[FigureRequest]
     problems: list[Diagnostic]  # figure declarations that are wrong or name nothing, at their page and line
 
 
 def page_inputs(layout: SiteLayout) -> PageInputs:
-    """What `gen check` without paths checks: the pages' figure declarations and every manifest they can use."""
+    """What `gen check` without paths checks: the pages' figure declarations, and each figure's inputs as the page
+    declares them, with its default namespace (views and filters change what is drawn, not what is wrong)."""
+    from ..views.base import Filters  # gen.views imports every view: only here, not for `gen` itself
     from .blocks import SpecError, find_blocks, parse_spec
 
-    files: set[str] = set()
+    requests: dict[tuple[tuple[str, ...], str], FigureRequest] = {}
     problems: list[Diagnostic] = []
     docs = layout.docs_dir.relative_to(layout.root) if layout.docs_dir.is_relative_to(layout.root) else None
     for page, path in site_pages(layout):
@@ -43,14 +49,15 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
                                            "figure-declaration") for line, column, message in exc.on_page(block))
                 continue
             _, missing = figure_inputs(spec, layout)
-            # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
-            declared = [layout.manifests_dir / p for p in spec.manifests]
-            files.update(str(path) for path in declared if path.exists() or glob.glob(str(path)))
             problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
                                        "figure-declaration") for m in missing)
-    if layout.manifests_dir.is_dir():
-        files.add(str(layout.manifests_dir))
-    return PageInputs(layout, sorted(files), problems)
+            request = site_request(spec, layout)
+            # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
+            present = tuple(sorted({path for path in request.inputs if Path(path).exists() or glob.glob(path)}))
+            if present:
+                requests.setdefault((present, request.namespace),
+                                    replace(request, inputs=present, view="topology", filters=Filters()))
+    return PageInputs(layout, [requests[key] for key in sorted(requests)], problems)
 
 
 def build_figures(config: str) -> int:
@@ -96,7 +103,8 @@ def build_figures(config: str) -> int:
         return EXIT_FAILED
     if not cache.unwritten:
         write_record(config, str(layout.docs_dir), str(layout.manifests_dir), inputs,
-                     (str(path) for path in cache.used), counts["rendered"] + counts["unchanged"], messages)
+                     (str(path) for path in cache.used), counts["rendered"] + counts["unchanged"], messages,
+                     [str(path) for path in layout.walk_excluded])
     return EXIT_OK
 
 

@@ -45,14 +45,21 @@ class SiteLayout:
     cache_dir: Path
     dot_timeout: float | None = None  # seconds per figure; None: DEFAULT_TIMEOUT
     rule_files: tuple[Path, ...] = ()  # the project's relationship rules for custom kinds (plugin option `rules`)
+    site_dir: Path | None = None  # the build's output (mkdocs.yml `site_dir`): never walked for manifests
 
     @classmethod
     def of(cls, config: MkDocsConfig, options: KubedocsConfig) -> SiteLayout:
         """The layout of a validated MkDocs configuration and the plugin's validated options."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
-                   timeout_option(options.dot_timeout), tuple(root / name for name in options.rules))
+                   timeout_option(options.dot_timeout), tuple(root / name for name in options.rules),
+                   Path(config.site_dir))
 
+
+    @property
+    def walk_excluded(self) -> tuple[Path, ...]:
+        """What a walk of the site's manifests leaves out besides dot and ignored entries: the build's output."""
+        return (self.site_dir,) if self.site_dir is not None else ()
 
     @property
     def input_roots(self) -> tuple[Path, Path]:

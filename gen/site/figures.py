@@ -47,7 +47,7 @@ def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
                          spec.filters(), spec.namespace or DEFAULT_NAMESPACE,
                          rule_files=tuple(str(path) for path in layout.rule_files),
                          roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout,
-                         direction=spec.direction)
+                         direction=spec.direction, excluded=layout.walk_excluded)
 
 
 def figure_inputs(spec: FigureSpec, layout: SiteLayout) -> tuple[list[str], list[Diagnostic]]:

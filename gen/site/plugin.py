@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..ignore import watched_directories
 from ..model import Severity
 from .blocks import Placeholders
 from .cache import FigureCache
@@ -68,7 +69,10 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.layout is not None and self.layout.manifests_dir.is_dir():
-            server.watch(str(self.layout.manifests_dir))  # editing a manifest rebuilds and reloads the page
+            # Editing a manifest rebuilds and reloads the page. Each directory a walk for manifests enters is watched
+            # on its own (not recursively), so that `manifests: .` does not watch .venv or the site being built.
+            for directory in watched_directories(self.layout.manifests_dir, self.layout.walk_excluded):
+                server.watch(str(directory), recursive=False)
         return server
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
