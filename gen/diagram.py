@@ -143,7 +143,7 @@ class Description:
 
 
 def describe(diagram: Diagram) -> Description:
-    names = {box.id: _reader_name(box) for box in diagram.boxes}
+    names = {box.id: reader_name(box) for box in diagram.boxes}
     groups = {group.id: group.label for group in diagram.groups}
 
     def end(box: str, group: str | None) -> str:
@@ -155,6 +155,7 @@ def describe(diagram: Diagram) -> Description:
     return Description(tuple((box.tooltip.split("\n")[0] or box.title) for box in diagram.boxes), links)
 
 
-def _reader_name(box: Box) -> str:
+def reader_name(box: Box) -> str:
+    """A box as a reader names it: its tooltip's first line up to the dash that says where it was written."""
     first = box.tooltip.split("\n")[0] if box.tooltip else ""
     return first.split(" — ")[0] if first else box.title

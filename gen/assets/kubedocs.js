@@ -275,6 +275,49 @@
       tooltip.hidden = true;
     }
 
+    // A link: its kind (the legend's word, from its class), then what the renderer's tooltip says (its ends and
+    // its label), shown where the pointer is. A wide transparent copy of its line makes it easy to point at.
+    Array.prototype.forEach.call(viewport.querySelectorAll("g.edge"), function (edge) {
+      var link = edge.querySelector("a");
+      if (!link) return;
+      var text = link.getAttributeNS(XLINK, "title") || link.getAttribute("title") || "";
+      if (!text) return;
+      link.removeAttributeNS(XLINK, "title");
+      var kinds = labels.kinds || {};
+      var kind = Array.prototype.filter.call(edge.classList, function (name) { return kinds[name]; })[0];
+      edge.setAttribute("data-kd-tip", (kind ? kinds[kind] + "\n" : "") + text);
+      var line = link.querySelector("path");
+      if (line) {
+        var hit = line.cloneNode(false);
+        hit.setAttribute("class", "kubedocs-hit");
+        link.insertBefore(hit, line);
+      }
+      edge.addEventListener("pointerenter", function (event) { showLink(edge, event); });
+      edge.addEventListener("pointerleave", hide);
+    });
+
+    function showLink(edge, event) {
+      if (shown) shown.classList.remove("kubedocs-hover");
+      shown = edge;
+      edge.classList.add("kubedocs-hover");
+      tooltip.textContent = "";
+      var lines = edge.getAttribute("data-kd-tip").split("\n");
+      var list = document.createElement("dl");
+      lines.forEach(function (line, index) {
+        var term = document.createElement("dt");
+        var value = document.createElement("dd");
+        value.textContent = line;
+        if (index === 0) value.style.fontWeight = "600";
+        list.appendChild(term);
+        list.appendChild(value);
+      });
+      tooltip.appendChild(list);
+      tooltip.hidden = false;
+      var frame = figure.getBoundingClientRect();
+      tooltip.style.left = clamp(event.clientX - frame.left + 8, 0, Math.max(0, frame.width - tooltip.offsetWidth)) + "px";
+      tooltip.style.top = (event.clientY - frame.top + 12) + "px";
+    }
+
     Array.prototype.forEach.call(viewport.querySelectorAll("g.node"), function (node) {
       var link = node.querySelector("a");
       if (!link) return;

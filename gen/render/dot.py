@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..diagram import Box, Change, Colour, Diagram, Group, GroupStyle, Line, Link, Shape
+from ..diagram import Box, Change, Colour, Diagram, Group, GroupStyle, Line, Link, Shape, reader_name
 from ..records import record, replace
 from .quoting import PATH_SEPARATORS, dot_id, dot_label, dot_tooltip, html_text, wrap_words
 
@@ -114,11 +114,13 @@ def diagram_to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         if box.group is not None:
             members.setdefault(box.group, []).append(box.id)
     ahead = _ahead_of_frames(diagram)
+    names = _end_names(diagram)
     for link in diagram.links:  # in the diagram's order: dot's layout depends on it
+        tip = _link_tooltip(link, names)
         if link in ahead:
-            lines.append(_link_line(link, ports, ranks, clusters, backwards=True))
+            lines.append(_link_line(link, ports, ranks, clusters, tip, backwards=True))
         else:
-            lines.extend(_group_link_lines(link, members, ports, ranks, clusters))
+            lines.extend(_group_link_lines(link, members, ports, ranks, clusters, tip))
     for row in diagram.aligned:
         lines.append(f"  {{rank=same; {'; '.join(dot_id(box) for box in row)}}}")
     for column in diagram.stacked:
@@ -338,13 +340,30 @@ def _minimum_length(source: str, target: str, ranks: dict[str, int | None]) -> l
     return []
 
 
+def _end_names(diagram: Diagram) -> dict[str, str]:
+    """What a reader calls each end a link can have: a box by its reader's name, a group by its label."""
+    names = {group.id: group.label for group in diagram.groups}
+    names.update((box.id, reader_name(box)) for box in diagram.boxes)
+    return names
+
+
+def _link_tooltip(link: Link, names: dict[str, str]) -> str:
+    """A drawn link's tooltip attribute: its ends by name, then its label (a port, the variable that names a
+    Service), so that pointing at a line says what it joins; the site puts the relation's word before it."""
+    if link.line == "invisible":
+        return ""
+    ends = (names.get(link.source_group or "", "") or names.get(link.source, link.source),
+            names.get(link.target_group or "", "") or names.get(link.target, link.target))
+    return f"tooltip={dot_tooltip(chr(10).join([' → '.join(ends), *link.label.split(chr(10))]).strip())}"
+
+
 def _group_link_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],
-                      ranks: dict[str, int | None], clusters: dict[str, str]) -> list[str]:
+                      ranks: dict[str, int | None], clusters: dict[str, str], tip: str = "") -> list[str]:
     """A link that stands for every member of a group. Entering the group, it is drawn once, its head on the
     group's border (the arrowhead says "all of them"); the other members get invisible copies so that dot still
     places each beside the far end. Leaving the group, nothing at a line's start says "all of them", so it is drawn
     from every member, the copies meeting at the far end and labelled once: no member looks different."""
-    lines = [_link_line(link, ports, ranks, clusters)]
+    lines = [_link_line(link, ports, ranks, clusters, tip)]
     for member in members.get(link.target_group or "", []):
         if member not in (link.source, link.target):
             lines.append(f"  {_end(link.source, link.source_row, ports, 'e')} -> "
@@ -353,7 +372,7 @@ def _group_link_lines(link: Link, members: dict[str, list[str]], ports: dict[str
     if leaving:
         # Each copy starts at its member itself: clipped at the group's border it would seem to come from
         # whatever else the group holds beside the member.
-        meeting = f"samehead={clusters[link.source_group or '']}"
+        meeting = ", ".join(filter(None, (f"samehead={clusters[link.source_group or '']}", tip)))
         own = replace(link, source_group=None)
         lines[0] = _link_line(own, ports, ranks, clusters, meeting)
         lines.extend(_link_line(replace(own, source=m, label=""), ports, ranks, clusters, meeting) for m in leaving)

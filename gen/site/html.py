@@ -147,7 +147,10 @@ def figure_html(figure: RenderedFigure, id_prefix: str, layout: SiteLayout, show
     svg = embeddable_svg(figure.svg, id_prefix)
     if show_source:
         svg = _link_nodes(svg, id_prefix, figure.files, layout)
-    script_words = html.escape(json.dumps({k: words[k] for k in SCRIPT_WORDS}, ensure_ascii=False))
+    # The script names a link its pointer is on by its kind's word (the legend's), keyed by the link's class.
+    kinds = {link.category: _kind_word(link.category, words) for link in figure.drawn.links if link.category}
+    script_words = html.escape(json.dumps({**{k: words[k] for k in SCRIPT_WORDS}, "kinds": dict(sorted(kinds.items()))},
+                                          ensure_ascii=False))
     text_id = f"{id_prefix}text"
     parts = [f'<figure class="kubedocs-figure" data-view="{spec.view}" data-source="{sources}" '
              f'data-kd-words="{script_words}">',

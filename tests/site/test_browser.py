@@ -377,6 +377,33 @@ def test_hovering_a_box_shows_its_tooltip(visit, screenshot):
     _assert_clean(browser)
 
 
+def test_pointing_at_a_link_says_what_it_joins(visit, screenshot):
+    """A link's tooltip (issue 18: "edges have no tooltip"): its kind as the legend says it, its ends by name and its
+    label; the wide invisible copy of its line takes the pointer a few px off the line."""
+    browser = visit()
+    browser.open("04-objects/")
+    page = browser.page
+    figure = page.locator("figure.kubedocs-figure").first
+    edge = figure.locator("g.edge:has(> title:text-is('Ingress/shop/shop->Service/shop/api'))")
+    edge.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 250)")
+    line = edge.locator("path:not(.kubedocs-hit)").first
+    box = line.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 3)  # 3 px off a level line
+    tooltip = figure.locator("[role=tooltip]")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    legend = figure.locator(".kubedocs-legend").inner_text()
+    kind = text.split("\n")[0]
+    assert kind and kind in legend, (text, legend)  # the legend's word for it, in the page's language
+    assert "shop → " in text and "api" in text and ":8080" in text, text
+    screenshot(page, "link-tooltip.png")
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden")
+    _assert_clean(browser)
+
+
 def test_clicking_a_deployment_opens_its_manifest(visit, screenshot):
     browser = visit()
     browser.open("04-objects/")
