@@ -236,9 +236,12 @@ def derive_calls(inventory: Inventory, pods: list[PodInstance]) -> Facts:
     return facts
 
 
-# A ConfigMap that this many workloads take whole by envFrom offers its addresses to each, and a variable a chart
-# sets alike on this many of its components (and on every other one but those the address leads to) is offered too.
+# A ConfigMap that this many workloads take whole by envFrom and that names this many Services offers its addresses
+# to each (a list of every API's address; one database's settings, shared by the database and its clients, is not
+# such a list), and a variable a chart sets alike on this many of its components (and on every other one but
+# those the address leads to) is offered too.
 SHARED_BY = 2
+SHARED_SERVICES = 2
 ALIKE_ON = 3
 # The labels that say which chart release (or application) a component belongs to, first found wins.
 CHART_LABELS: tuple[str, ...] = ("app.kubernetes.io/instance", "release", "app.kubernetes.io/part-of")
@@ -246,8 +249,8 @@ CHART_LABELS: tuple[str, ...] = ("app.kubernetes.io/instance", "release", "app.k
 
 @record(frozen=True)
 class Offers:
-    """What is given to many workloads alike rather than chosen by one (issue 21): the ConfigMaps taken by envFrom
-    by `SHARED_BY` workloads or more, and the env variables (name and value) each chart sets on its components."""
+    """What is given to many workloads alike rather than chosen by one (issue 21): the ConfigMaps of addresses taken
+    by envFrom by several workloads, and the env variables (name and value) each chart sets on its components."""
 
     shared_config_maps: frozenset[tuple[str | None, str]]  # (namespace, name)
     chart_of: dict[Ref, tuple[str | None, str]]  # workload → (namespace, release) when a chart label names one
@@ -273,8 +276,9 @@ class Offers:
             for container in containers(pod.spec):
                 for name, value in env_literals(container):
                     holders.setdefault((*chart, name, value), set()).add(pod.workload)
-        return Offers(frozenset(key for key, workloads in takers.items() if len(workloads) >= SHARED_BY), chart_of,
-                      {chart: frozenset(workloads) for chart, workloads in components.items()},
+        shared = frozenset(key for key, workloads in takers.items()
+                           if len(workloads) >= SHARED_BY and len(_services_listed(*key, inventory)) >= SHARED_SERVICES)
+        return Offers(shared, chart_of, {chart: frozenset(workloads) for chart, workloads in components.items()},
                       {key: frozenset(workloads) for key, workloads in holders.items()})
 
     def shared(self, namespace: str | None, config_map: str) -> bool:
@@ -291,6 +295,18 @@ class Offers:
         if len(holding) < ALIKE_ON:
             return False
         return all(target in own_services.get(other, set()) for other in self.components[chart] - holding)
+
+
+def _services_listed(namespace: str | None, config_map: str, inventory: Inventory) -> set[Ref]:
+    """The Services a ConfigMap's keys name, each key read as an env variable of that name."""
+    found: set[Ref] = set()
+    for key, value in _data(inventory.get(Ref("ConfigMap", namespace, config_map))).items():
+        for address in addresses(value, True):
+            if not address.bare or names_an_address(key):
+                target = service_named(address.host, namespace, inventory)
+                if target is not None:
+                    found.add(target)
+    return found
 
 
 def _release(pod: PodInstance, inventory: Inventory) -> str | None:
@@ -325,11 +341,11 @@ def _told(pod: PodInstance, inventory: Inventory, offers: Offers) -> Iterator[To
                 yield Told(_named(name, _ENV_NAME, "env"), value, True, name=name, offered=shared)
         yield from _told_by_arguments(container)
     mounted = [(inventory.get(Ref("ConfigMap", namespace, name)), keys) for name, keys in config_map_volumes(pod.spec)]
-    collected = [(config_map, None) for config_map in collected_config_maps(pod, inventory)]
-    for config_map, keys in [*mounted, *collected]:
-        for key, value in _data(config_map).items():
+    collected = [(resource, None) for resource in collected_config_maps(pod, inventory)]
+    for resource, keys in [*mounted, *collected]:
+        for key, value in _data(resource).items():
             if keys is None or key in keys:
-                name = config_map.name if config_map is not None else ""
+                name = resource.name if resource is not None else ""
                 via = f"{name}/{key}" if _KEY_NAME.fullmatch(name) and _KEY_NAME.fullmatch(key) else "configMap"
                 yield Told(via, value, "\n" not in value.strip(), name=key)
 
@@ -354,9 +370,10 @@ def collected_config_maps(pod: PodInstance, inventory: Inventory) -> list[Resour
             continue
         label, value = env["LABEL"], env.get("LABEL_VALUE")
         scope = env.get("NAMESPACE", "").strip()
-        namespaces = None if scope.upper() == "ALL" else {n.strip() for n in scope.split(",") if n.strip()}
+        listed: set[str | None] = {n.strip() for n in scope.split(",") if n.strip()}
+        namespaces = None if scope.upper() == "ALL" else listed or {pod.ref.namespace}
         for config_map in inventory.of_kind("ConfigMap"):
-            if namespaces is None or config_map.namespace in (namespaces or {pod.ref.namespace}):
+            if namespaces is None or config_map.namespace in namespaces:
                 labels = config_map.labels
                 if label in labels and (value is None or labels[label] == value):
                     found.setdefault(config_map.ref, config_map)

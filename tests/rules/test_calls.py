@@ -253,6 +253,8 @@ def test_microservices_demo_has_exactly_its_sixteen_addr_calls(corpus: Path) -> 
             found.setdefault(edge.source.name, set()).add(edge.target.name)
     assert found == MICROSERVICES_CALLS
     assert sum(map(len, found.values())) == 16
+    # every address is the workload's own variable: none is only offered
+    assert [edge for edge in graph.edges if edge.relation is Relation.CONFIGURED] == []
 
 
 def test_kubeadm_static_pods_apiserver_reaches_etcd(corpus: Path) -> None:
