@@ -12,8 +12,21 @@ A workload that is told where another one listens calls it. Three places say so:
 The caller is the Pod's workload (its top controller, or the Pod itself): replicas of one template make one call.
 Edges are labelled with what told the caller (the env var's or flag's name, the ConfigMap key) and the port, never
 with the value, which may hold a password. A Service that selects the caller's own Pods is not a call (an env
-value naming the application itself, such as OTEL_SERVICE_NAME; a StatefulSet's per-replica Services). Free text
-(a shell script, a config file) is read for URLs and `host:port` only: a bare word in prose is not an address.
+value naming the application itself; a StatefulSet's per-replica Services).
+
+What counts as an address: a URL (sub-schemes too: `jdbc:postgresql://`), `host:port`, the host field of a
+connection string (`Host=db;Port=5432`, libpq's `host=db port=5432`) and a `svc.ns.svc` name count anywhere; free
+text (a shell script, a config file) is read for those alone. A bare name (`db`, `db.data`) counts only where the
+name of what holds it says it is an address (`*_HOST`, `*_ADDR`, `--backend`…) and not that it is a name, a type
+or a mode (`POSTGRES_DB`, `OTEL_SERVICE_NAME`, `METRICS_STORAGE_TYPE`): names_an_address.
+
+Where the Pod's configuration is: its env, args and the ConfigMaps it names (env, envFrom, volumes), and those a
+sidecar of it collects by label (the k8s-sidecar pattern beside Grafana: collected_config_maps).
+
+Call or configured (issue 21): an address the workload names itself is a call (relation `calls`); one only offered
+to it among others (a ConfigMap of several Services' addresses that several workloads take whole by envFrom, a
+variable a chart sets alike on every component) is `configured`: it may read it or not (see Offers). When both
+reach one Service, the call wins.
 """
 
 from __future__ import annotations
