@@ -89,6 +89,7 @@ class Link:
     # a namespaced object names): a backend places it where it costs the figure no width.
     aside: bool = False
     change: Change = ""
+    tooltip: str = ""  # shown on hover, one fact a line; "" for none
 
 
 @record(frozen=True)

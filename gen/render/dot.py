@@ -289,6 +289,8 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
         lines = link.label.split("\n")
         wrapped = "\n".join(part for line in lines for part in wrap_words(line, LABEL_WIDTH, PATH_SEPARATORS))
         attrs.append(f"label={dot_label(wrapped)}")
+    if link.tooltip:
+        attrs.append(f"tooltip={dot_tooltip(link.tooltip)}")
     if link.source_group in clusters:
         attrs.append(f"{'lhead' if backwards else 'ltail'}={clusters[link.source_group]}")
     if link.target_group in clusters:

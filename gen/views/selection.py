@@ -16,7 +16,7 @@ from ..kinds import Category
 from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, workload_spec
 from ..model import Ref, as_list, as_mapping, is_declared, string_map
 from ..records import record, replace
-from ..relations import link_classes
+from ..relations import LANGUAGES, link_classes
 from .aggregate import (
     NODE_BUDGET,
     Level,
@@ -466,9 +466,13 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
     if len(lines) > MAX_LABEL_LINES:
         label = "\n".join([*lines[:MAX_LABEL_LINES - 1], f"… +{len(lines) - MAX_LABEL_LINES + 1} more"])
     relation = edge.relation
+    # An inferred call's hover says what kind it is (a call, or an address only offered) in every language of the
+    # site, and every name that told it: the label keeps three.
+    tooltip = ("\n".join([" · ".join(relation.words[language] for language in LANGUAGES), *lines])
+               if relation.family == "call" and relation.words else "")
     return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
-                category=relation.category)
+                category=relation.category, tooltip=tooltip)
 
 
 

@@ -277,6 +277,10 @@ def test_configured_calls_are_drawn_faint_and_worded_apart_from_calls(root: Path
     assert len(configured) == 6 and len(calls) == 3
     assert all('color="#bf39898c"' in line and "penwidth=0.8" in line for line in configured)
     assert all('color="#bf3989"' in line and "penwidth" not in line for line in calls)
+    # the hover names the kind in both languages, then what told it
+    assert all('tooltip="configured address (offered, maybe not called) · 설정으로 받은 주소 (호출은 불확실)\\n'
+               in line for line in configured)
+    assert all('tooltip="inferred call · 추론된 호출\\n' in line for line in calls)
     for language, call, offered in (("en", "inferred call", "configured address (offered, maybe not called)"),
                                     ("ko", "추론된 호출", "설정으로 받은 주소 (호출은 불확실)")):
         soup = BeautifulSoup(legend_html(drawn_of(diagram), words_for(language)), "html.parser")
