@@ -21,8 +21,9 @@ Colour = Literal["blue", "green", "mint", "yellow", "purple", "orange", "teal", 
                  "magenta"]
 # real: drawn solid; derived: what the input implies but does not hold (dashed); missing: referenced, absent (red)
 State = Literal["real", "derived", "missing"]
+# faint: drawn thinner and paler than its colour's other lines (what may be, beside what is);
 # invisible: places its ends (one column after another) without being drawn
-Line = Literal["solid", "dashed", "dotted", "bold", "invisible"]
+Line = Literal["solid", "dashed", "dotted", "bold", "faint", "invisible"]
 # BT: layers stacked from the bottom up (hardware under the OS under the applications)
 Direction = Literal["LR", "TB", "BT"]
 # outer: a frame around others (grey); inner: a frame inside one (white); copies: identical copies of one thing;
@@ -88,6 +89,7 @@ class Link:
     # a namespaced object names): a backend places it where it costs the figure no width.
     aside: bool = False
     change: Change = ""
+    tooltip: str = ""  # shown on hover, one fact a line; "" for none
 
 
 @record(frozen=True)

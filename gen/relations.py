@@ -41,6 +41,7 @@ class Relation:
     ENV: ClassVar[Relation]
     USES: ClassVar[Relation]
     CALLS: ClassVar[Relation]
+    CONFIGURED: ClassVar[Relation]
     ALLOWS: ClassVar[Relation]
     MONITORS: ClassVar[Relation]
     DEFINES: ClassVar[Relation]
@@ -75,6 +76,13 @@ Relation.USES = Relation("uses", "reference", "neutral", "dashed",
 Relation.CALLS = Relation("calls", "call", "magenta", "dotted",
                           "workload → Service (or control-plane component) it calls, inferred from env, args and "
                           "ConfigMap data", words={"en": "inferred call", "ko": "추론된 호출"})
+# An address offered to many workloads alike (a ConfigMap several take by envFrom, a variable a chart sets on every
+# component): the workload may or may not call it, so it is drawn fainter than a call it names itself.
+Relation.CONFIGURED = Relation("configured", "call", "magenta", "faint",
+                               "workload → Service whose address it is offered among others (a ConfigMap shared by "
+                               "envFrom, a variable set alike on every component of a chart), not one it names",
+                               words={"en": "configured address (offered, maybe not called)",
+                                      "ko": "설정으로 받은 주소 (호출은 불확실)"})
 Relation.ALLOWS = Relation("allows", "policy", "red", "dashed",
                            "NetworkPolicy → the Pods it applies to; allowed peer → Pod (ingress), Pod → peer (egress)",
                            words={"en": "allowed traffic", "ko": "허용된 트래픽"})
@@ -87,8 +95,8 @@ Relation.DEFINES = Relation("defines", "reference", "grey", "dotted",
                             words={"en": "defines (CRD)", "ko": "정의"})
 
 RELATIONS: tuple[Relation, ...] = (Relation.OWNS, Relation.CREATES, Relation.ROUTES, Relation.SELECTS,
-                                   Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS, Relation.ALLOWS,
-                                   Relation.MONITORS, Relation.DEFINES)
+                                   Relation.MOUNTS, Relation.ENV, Relation.USES, Relation.CALLS, Relation.CONFIGURED,
+                                   Relation.ALLOWS, Relation.MONITORS, Relation.DEFINES)
 RELATIONS_BY_NAME: dict[str, Relation] = {relation.name: relation for relation in RELATIONS}
 
 

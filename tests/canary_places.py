@@ -194,6 +194,39 @@ spec:
   selector: {app: shop}
   ports: [{port: 80, targetPort: 8080}]
 """),
+    # Inferred calls (gen/rules/calls.py) read these for the host alone: the call is labelled by the variable's or
+    # key's name and the port, never the value around the host.
+    "connection strings and label-collected datasources": ("connections.yaml", """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: datasources
+  namespace: shop
+  labels: {grafana_datasource: "1"}
+data:
+  datasource.yaml: |
+    datasources:
+      - {name: shop, url: "http://shop:80", basicAuthPassword: "{c}"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana, namespace: shop}
+spec:
+  selector: {matchLabels: {app: grafana}}
+  template:
+    metadata: {labels: {app: grafana}}
+    spec:
+      containers:
+        - name: api
+          image: example/api:1
+          env:
+            - {name: ConnectionStrings__Shop, value: "Host=shop;Port=5432;Username=api;Password={c}"}
+            - {name: DATASOURCE_URL, value: "jdbc:postgresql://shop:5432/app?user=api&password={c}"}
+            - {name: LIBPQ, value: "host=shop port=5432 dbname=app password={c}"}
+        - name: sidecar
+          image: quay.io/kiwigrid/k8s-sidecar:1.27.1
+          env: [{name: LABEL, value: grafana_datasource}, {name: FOLDER, value: /tmp/datasources}]
+"""),
 }
 
 

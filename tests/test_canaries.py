@@ -60,6 +60,10 @@ def test_the_figures_draw_the_objects(manifests: Path, tmp_path: Path) -> None:
 def test_no_canary_from_gen_check(manifests: Path) -> None:
     done = _gen("check", str(manifests))
     assert _leaks(done.stdout + done.stderr) == []
+    # the inferred calls are listed by what told them, the values around their hosts never
+    listed = _gen("check", "--calls", str(manifests))
+    assert b"(ConnectionStrings__Shop)" in listed.stdout and b"(datasources/datasource.yaml)" in listed.stdout
+    assert _leaks(listed.stdout + listed.stderr) == []
 
 
 def test_no_canary_in_the_source_view(manifests: Path) -> None:

@@ -44,7 +44,11 @@ CHANGE_SIGNS: dict[Change, str] = {"added": "+", "removed": "−", "changed": "~
 CHANGE_PENWIDTH = 3.2
 # A link is drawn in its family's border colour.
 LINE_STYLES: dict[Line, str] = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "bold",
-                                "invisible": "invis"}
+                                "faint": "dotted", "invisible": "invis"}
+# A faint line is its colour's dotted line, thinner and see-through (an alpha, so that the stylesheet's colour for
+# the dark scheme still applies to it): what may be, drawn beside what is.
+FAINT_ALPHA = "8c"  # 55 %
+FAINT_PENWIDTH = 0.8
 # The neutral outlines as dot shapes; `rounded` is a box with rounded corners.
 DOT_SHAPES: dict[Shape, str] = {
     "rectangle": "box", "rounded": "box", "ellipse": "ellipse", "circle": "circle", "double-circle": "doublecircle",
@@ -278,13 +282,15 @@ def _table_label(box: Box, palette: Palette, dashed: bool) -> str:
 
 
 # How dot draws a line style in SVG: its dash pattern and width (a legend draws its sample the same way).
-SVG_DASHES: dict[str, str] = {"dashed": "5,2", "dotted": "1,5"}
-SVG_WIDTHS: dict[str, str] = {"bold": "2"}
+SVG_DASHES: dict[str, str] = {"dashed": "5,2", "dotted": "1,5", "faint": "1,5"}
+SVG_WIDTHS: dict[str, str] = {"bold": "2", "faint": "1"}
+SVG_OPACITIES: dict[str, str] = {"faint": f"{int(FAINT_ALPHA, 16) / 255:.2f}"}
 
 
 def link_look(link: Link) -> tuple[str, str]:
-    """The colour (#rrggbb) and dot line style a link is drawn with: what a reader tells links apart by."""
-    colour, style = PALETTES[link.colour].border, LINE_STYLES[link.line]
+    """The colour (#rrggbb) and look a link is drawn with: what a reader tells links apart by. The look is dot's line
+    style, or `faint` (see FAINT_ALPHA)."""
+    colour, style = PALETTES[link.colour].border, "faint" if link.line == "faint" else LINE_STYLES[link.line]
     if link.missing:
         colour, style = MISSING, "dashed"
     if link.change:
@@ -298,6 +304,9 @@ def _link_line(link: Link, ports: dict[str, dict[str, str]], ranks: dict[str, in
     """One link in dot; `backwards`: laid out from its target (which dot then places before its source), drawn
     with its head still at the target."""
     colour, style = link_look(link)
+    if style == "faint":
+        colour, style = colour + FAINT_ALPHA, LINE_STYLES["faint"]
+        extra = ", ".join(filter(None, (extra, f"penwidth={FAINT_PENWIDTH:g}")))
     if link.change:
         extra = ", ".join(filter(None, (extra, f"penwidth={CHANGE_PENWIDTH - 0.8:g}")))
     tail = dot_id(link.source)
@@ -348,13 +357,15 @@ def _end_names(diagram: Diagram) -> dict[str, str]:
 
 
 def _link_tooltip(link: Link, names: dict[str, str]) -> str:
-    """A drawn link's tooltip attribute: its ends by name, then its label (a port, the variable that names a
-    Service), so that pointing at a line says what it joins; the site puts the relation's word before it."""
+    """A drawn link's tooltip attribute: its ends by name, then its tooltip or else its label (a port, the
+    variables that name a Service), so that pointing at a line says what it joins; the site puts the word of its
+    kind before it, in the page's language."""
     if link.line == "invisible":
         return ""
     ends = (names.get(link.source_group or "", "") or names.get(link.source, link.source),
             names.get(link.target_group or "", "") or names.get(link.target, link.target))
-    return f"tooltip={dot_tooltip(chr(10).join([' → '.join(ends), *link.label.split(chr(10))]).strip())}"
+    said = (link.tooltip or link.label).split("\n")  # a view's longer tooltip, else the label as drawn
+    return f"tooltip={dot_tooltip(chr(10).join([' → '.join(ends), *said]).strip())}"
 
 
 def _group_link_lines(link: Link, members: dict[str, list[str]], ports: dict[str, dict[str, str]],

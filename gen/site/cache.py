@@ -39,7 +39,7 @@ class DrawnLink:
     category: str
     label: str
     colour: str  # #rrggbb
-    style: str  # solid, dashed, dotted, bold
+    style: str  # solid, dashed, dotted, bold, faint
 
 
 @record(frozen=True)
@@ -152,7 +152,7 @@ _DIAGNOSTIC_FIELDS = {"path": str, "line": int, "column": int, "severity": str, 
 
 
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
-_STYLES = frozenset({"solid", "dashed", "dotted", "bold"})
+_STYLES = frozenset({"solid", "dashed", "dotted", "bold", "faint"})
 
 
 def _parse_drawn(drawn: object) -> Drawn | None:

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from ..render.dot import SVG_DASHES, SVG_WIDTHS
+from ..render.dot import SVG_DASHES, SVG_OPACITIES, SVG_WIDTHS
 from ..request import code_fingerprint
 from .cache import Drawn
 from .config import SiteLayout
@@ -81,8 +81,9 @@ def legend_html(drawn: Drawn, words: dict[str, str]) -> str:
     for (colour, style), names in looks.items():
         dash = f' stroke-dasharray="{SVG_DASHES[style]}"' if style in SVG_DASHES else ""
         width = SVG_WIDTHS.get(style, "1.6")
+        opacity = f' stroke-opacity="{SVG_OPACITIES[style]}"' if style in SVG_OPACITIES else ""
         items.append(f'<li><svg width="32" height="10" aria-hidden="true"><line x1="1" y1="5" x2="31" y2="5" '
-                     f'fill="none" stroke="{html.escape(colour)}" stroke-width="{width}"{dash}/></svg> '
+                     f'fill="none" stroke="{html.escape(colour)}" stroke-width="{width}"{dash}{opacity}/></svg> '
                      f"{html.escape(' / '.join(names))}</li>")
     # The kind badges above the boxes are kubectl's short names (what a reader types: `kubectl get po`), kept
     # short so that boxes stay narrow; the legend spells out each one drawn.

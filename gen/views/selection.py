@@ -526,9 +526,11 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
     if len(lines) > MAX_LABEL_LINES:
         label = "\n".join([*lines[:MAX_LABEL_LINES - 1], f"… +{len(lines) - MAX_LABEL_LINES + 1} more"])
     relation = edge.relation
+    # An inferred call's hover names every variable that told it (the label keeps three); the page says its kind.
+    tooltip = "\n".join(lines) if relation.family == "call" and len(lines) > MAX_LABEL_LINES else ""
     return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
-                category=relation.category)
+                category=relation.category, tooltip=tooltip)
 
 
 

@@ -88,11 +88,13 @@ def test_the_label_holds_the_env_name_and_port_never_the_value(graph_of: GraphOf
 
 
 def test_args_flag_values_and_lone_arguments(graph_of: GraphOf) -> None:
-    container = "{name: c, image: x, args: ['--backend=http://api:8080', '--cache', 'cache:6379', 'db.data']}"
+    container = "{name: c, image: x, args: ['--backend=http://api:8080', '--cache', 'cache:6379', 'db.data.svc']}"
     graph = graph_of(SERVICES + _deployment("web", container))
     assert _calls(graph) == [("Deployment/shop/web", "Service/data/db", "args"),
                              ("Deployment/shop/web", "Service/shop/api", "--backend :8080"),
                              ("Deployment/shop/web", "Service/shop/cache", "--cache :6379")]
+    # A lone bare name is no address: nothing names it one (`db.data` may as well be a file or a word).
+    assert _calls(graph_of(SERVICES + _deployment("web", "{name: c, image: x, args: [serve, db.data, api]}"))) == []
 
 
 @pytest.mark.parametrize("image", ["registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9",
@@ -251,6 +253,8 @@ def test_microservices_demo_has_exactly_its_sixteen_addr_calls(corpus: Path) -> 
             found.setdefault(edge.source.name, set()).add(edge.target.name)
     assert found == MICROSERVICES_CALLS
     assert sum(map(len, found.values())) == 16
+    # every address is the workload's own variable: none is only offered
+    assert [edge for edge in graph.edges if edge.relation is Relation.CONFIGURED] == []
 
 
 def test_kubeadm_static_pods_apiserver_reaches_etcd(corpus: Path) -> None:
@@ -263,9 +267,9 @@ def test_kubeadm_static_pods_apiserver_reaches_etcd(corpus: Path) -> None:
 
 @pytest.mark.parametrize(("args", "label"), [
     ("['-pPASSWD7', 'api:80']", "args :80"),  # mysql-style: the password glued to -p
-    ("['-uadmin:PASSWD7', 'api']", "args"),  # curl -u user:password glued
+    ("['-uadmin:PASSWD7', 'api:80']", "args :80"),  # curl -u user:password glued
     ("['-HX-Api-Key:PASSWD7', 'http://api:8080']", "args :8080"),  # a header glued to -H
-    ("['-PASSWD7=api']", "args"),  # not a flag's name at all
+    ("['-PASSWD7=api:80']", "args :80"),  # not a flag's name at all
     ("['--backend', 'api:80']", "--backend :80"),  # a long flag is a name
     ("['-b', 'api:80']", "-b :80"),  # so is a lone short flag
 ])
