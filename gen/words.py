@@ -50,7 +50,7 @@ _ENGLISH: dict[str, str] = {
     "lifecycle.probe_effect.startup": "the other probes wait until it succeeds",
     "lifecycle.probe_effect.liveness": "on failure, the container is restarted",
     "lifecycle.probe_effect.readiness": "on failure, the Pod leaves the Service's endpoints",
-    "lifecycle.post_start": "runs at once, alongside\nRunning once it ends",
+    "lifecycle.post_start": "runs async after creation\nRunning once it ends",
     "lifecycle.after_success": "on success",
     "lifecycle.created": "Pod created", "lifecycle.created_tooltip": "Pod created: bound to a node",
     "lifecycle.sidecar_runs": "then runs as long as the Pod",
