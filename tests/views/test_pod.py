@@ -160,7 +160,7 @@ def test_english_roles_volumes_and_frames(graph_of: Callable[..., Graph]) -> Non
     assert "shares logs" in boxes[f"{P}/container/log-shipper"].details
     assert boxes[f"{P}/volume/html"].details == ("emptyDir", "lives with the Pod", "survives restarts")
     groups = {g.id: g.label for g in diagram.groups}
-    assert groups[P] == "pod web (Deployment's template, ×3 replicas) · volumes made before the containers start"
+    assert groups[P] == "pod web (Deployment's template, ×3 replicas) · volumes made before containers"
     assert groups[f"{P}/network"] == "network namespace · one port space"
     assert {link.label for link in diagram.links if link.category == "then"} == {"then"}
 
@@ -292,7 +292,7 @@ def test_native_sidecar_from_the_kubernetes_examples(corpus: Path) -> None:
     path = corpus / "k8s-website-examples/content/en/examples/application/deployment-sidecar.yaml"
     diagram = build_view(derive(load([str(path)]).inventory()), "pod")
     boxes = {b.title: b for b in diagram.boxes if b.category == "container"}
-    assert boxes["logshipper"].badge.startswith("네이티브 사이드카")
-    assert boxes["myapp"].badge == "주 컨테이너"
+    assert boxes["logshipper"].badge.startswith("native sidecar")
+    assert boxes["myapp"].badge == "main container"
     assert any(link.category == "then" and link.source.endswith("/logshipper") and link.target.endswith("/myapp")
                for link in diagram.links)
