@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
     render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
     render.add_argument("-o", "--output", help="output file; its extension picks the format (default: SVG on stdout)")
+    # Checked when drawing, as --view is: the languages are those gen/words.py has words in.
+    render.add_argument("--lang", default="en", metavar="LANG",
+                        help="the language of the figure's words: en or ko (default: en)")
     add_drawing_options(render)
     add_input_options(render)
 
@@ -213,15 +216,19 @@ def _render(args: argparse.Namespace) -> int:
     from .pipeline import render_figure
     from .render import FORMATS, RenderError
     from .views import VIEWS, Filters
+    from .words import LANGUAGES
 
     if args.view not in VIEWS:
         return _usage(f"argument --view: invalid choice: {args.view!r} (choose from {', '.join(sorted(VIEWS))})")
+    if args.lang not in LANGUAGES:
+        return _usage(f"argument --lang: invalid choice: {args.lang!r} (choose from {', '.join(LANGUAGES)})")
     output_format = "svg"
     if args.output:
         output_format = Path(args.output).suffix.lstrip(".").lower()
         if output_format not in FORMATS:
             return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
-    filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview)
+    filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview,
+                      args.lang)
     try:
         figure = render_figure(args.inputs, args.view, output_format, filters, args.namespace, timeout=args.timeout,
                                rule_files=args.rules)

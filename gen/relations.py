@@ -12,12 +12,13 @@ from typing import ClassVar, Literal
 
 from .diagram import Colour, Line
 from .records import field, record
+from .words import LANGUAGES
 
 # What a relationship is about; views choose relationships by family.
 RelationFamily = Literal["traffic", "ownership", "configuration", "storage", "reference", "call", "policy",
                          "monitoring"]
-# The languages of the site's words (gen/site/words.py WORDS): every relation says itself in each.
-LANGUAGES: tuple[str, ...] = ("en", "ko")
+# Every relation says itself in each language of the figures' words (gen/words.py LANGUAGES).
+__all__ = ["LANGUAGES", "RELATIONS", "RELATIONS_BY_NAME", "Relation", "RelationFamily", "link_classes", "link_words"]
 
 
 @record(frozen=True)

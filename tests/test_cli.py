@@ -80,7 +80,19 @@ def test_unknown_extension_is_a_usage_error(root: Path, tmp_path: Path) -> None:
     assert "Traceback" not in stderr(result)
 
 
-@pytest.mark.parametrize("args", [["render"], ["render", SAMPLE, "--view", "nope"], ["frobnicate"]])
+def test_lang_draws_the_figure_in_that_language_english_by_default(root: Path) -> None:
+    hangul = re.compile("[\uac00-\ud7a3]")
+    english = gen(root, "render", "manifests/lifecycle/web.yaml", "--view", "lifecycle")
+    korean = gen(root, "render", "manifests/lifecycle/web.yaml", "--view", "lifecycle", "--lang", "ko")
+    assert english.returncode == korean.returncode == 0
+    assert "Pod deletion request" in english.stdout.decode() and not hangul.search(english.stdout.decode())
+    assert "Pod 삭제 요청" in korean.stdout.decode()
+    assert gen(root, "render", "manifests/lifecycle/web.yaml", "--view", "lifecycle", "--lang", "en").stdout == (
+        english.stdout)
+
+
+@pytest.mark.parametrize("args", [["render"], ["render", SAMPLE, "--view", "nope"], ["frobnicate"],
+                                  ["render", SAMPLE, "--lang", "fr"]])
 def test_usage_errors_exit_2(root: Path, args: list[str]) -> None:
     result = gen(root, *args)
     assert result.returncode == 2

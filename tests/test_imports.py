@@ -13,9 +13,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gen"
 
 # The stages, earliest first. A module may import its own stage's modules and earlier stages' only.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("gen", "gen.records", "gen.userdirs", "gen.kinds", "gen.diagram", "gen.relations", "gen.model",
-                    "gen.selectors", "gen.masking", "gen.safeyaml", "gen.schema", "gen.uptodate", "gen.tools",
-                    "gen.ignore")),
+    ("foundation", ("gen", "gen.records", "gen.words", "gen.userdirs", "gen.kinds", "gen.diagram", "gen.relations",
+                    "gen.model", "gen.selectors", "gen.masking", "gen.safeyaml", "gen.schema", "gen.uptodate",
+                    "gen.tools", "gen.ignore")),
     ("load", ("gen.paths", "gen.documents", "gen.inputs", "gen.loading", "gen.declarative")),
     ("graph", ("gen.kube", "gen.graph")),
     ("derive", ("gen.rules", "gen.rules.*")),

@@ -13,6 +13,7 @@ from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..records import record
+from ..words import FALLBACK, language_of
 from .blocks import timeout_option
 
 
@@ -46,6 +47,7 @@ class SiteLayout:
     dot_timeout: float | None = None  # seconds per figure; None: DEFAULT_TIMEOUT
     rule_files: tuple[Path, ...] = ()  # the project's relationship rules for custom kinds (plugin option `rules`)
     site_dir: Path | None = None  # the build's output (mkdocs.yml `site_dir`): never walked for manifests
+    language: str = FALLBACK  # the language of every figure word: the theme's (gen/words.py)
 
     @classmethod
     def of(cls, config: MkDocsConfig, options: KubedocsConfig) -> SiteLayout:
@@ -53,7 +55,7 @@ class SiteLayout:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return cls(root, Path(config.docs_dir), root / options.manifests, root / options.cache_dir,
                    timeout_option(options.dot_timeout), tuple(root / name for name in options.rules),
-                   Path(config.site_dir))
+                   Path(config.site_dir), theme_language(config))
 
 
     @property
@@ -65,6 +67,13 @@ class SiteLayout:
     def input_roots(self) -> tuple[Path, Path]:
         """Where a site's inputs (manifests and rule files) must lie, every symbolic link resolved."""
         return self.root, self.manifests_dir
+
+
+def theme_language(config: MkDocsConfig) -> str:
+    """The site's language, as a key of gen/words.py: Material's `theme.language` (MkDocs' own themes say
+    `locale`), English when it names none or one with no words of ours."""
+    theme = config.theme
+    return language_of(str(theme.get("language") or theme.get("locale") or FALLBACK))
 
 
 class ConfigError(Exception):

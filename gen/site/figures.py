@@ -44,7 +44,7 @@ def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
     """A page's figure as the pipeline draws it: the declared paths (a kustomization or chart directory is
     rendered whole), the project's rule files, nothing from outside the project."""
     return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
-                         spec.filters(), spec.namespace or DEFAULT_NAMESPACE,
+                         replace(spec.filters(), language=layout.language), spec.namespace or DEFAULT_NAMESPACE,
                          rule_files=tuple(str(path) for path in layout.rule_files),
                          roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout,
                          direction=spec.direction, excluded=layout.walk_excluded)

@@ -46,8 +46,7 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.layout = SiteLayout.of(config, self.config)
         self.cache = FigureCache(self.layout.cache_dir)
-        theme = config.theme
-        self.words = words_for(str(theme.get("language") or theme.get("locale") or "en"))
+        self.words = words_for(self.layout.language)  # the figures' own words are drawn in it too
         # The site gets the plugin's styles and script without listing them in extra_css / extra_javascript.
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)

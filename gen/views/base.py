@@ -9,24 +9,34 @@ from ..diagram import Diagram
 from ..graph import Graph
 from ..model import Ref
 from ..records import field, record
+from ..words import FALLBACK, FigureWords, language_of
 
 
 @record
 class Filters:
-    """Optional narrowing of a view: only these namespaces, kinds, names or applications (empty means all); and
+    """Optional narrowing of a view: only these namespaces, kinds, names or applications (empty means all);
     `overview`: one box per application, with its counts (a figure too wide to read, drawn as an overview whose
-    details are each application's figure)."""
+    details are each application's figure); and `language`: the language of the words the view draws (a site's
+    `theme.language`, `gen render --lang`; gen/words.py)."""
 
     namespaces: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     apps: set[str] = field(default_factory=set)
     overview: bool = False
+    language: str = FALLBACK
 
     def key(self) -> str:
-        """The filters as text, for a cache key."""
+        """The filters as text, for a cache key (the language too: the same figure in another language is drawn
+        again)."""
         return "|".join([*(",".join(sorted(values)) for values in (self.namespaces, self.kinds, self.names,
-                                                                   self.apps)), "overview" if self.overview else ""])
+                                                                   self.apps)), "overview" if self.overview else "",
+                         language_of(self.language)])
+
+    @property
+    def words(self) -> FigureWords:
+        """The words the view draws, in the figure's language."""
+        return FigureWords(self.language)
 
     def unmatched(self, graph: Graph) -> list[str]:
         """Why a value of these filters matches nothing the inputs hold, one line each: a typo (`Servcie`) would

@@ -33,6 +33,7 @@ from ..kube import (
 )
 from ..model import Resource, as_list, as_mapping
 from ..records import record
+from ..words import FigureWords
 from .base import Filters, ViewBuilder, located
 
 
@@ -42,17 +43,17 @@ class ComponentLook:
     shape: Shape
     colour: Colour
     rank: int  # left to right: the API server's clients, the API server, etcd
-    role: str  # what the report says it does
+    # What the report says it does: the words `cluster.role.COMPONENT`, when it has them.
+    has_role: bool = True
 
 
 COMPONENTS: dict[str, ComponentLook] = {
-    "kube-scheduler": ComponentLook("Scheduler", "rounded", "green", 0, "Pod를 띄울 node를 정한다"),
-    "kube-controller-manager": ComponentLook("Controller Manager", "rounded", "green", 0,
-                                             "현재 상태를 원하는 상태에 맞춘다"),
-    "kube-apiserver": ComponentLook("API Server", "rectangle", "blue", 1, "REST API · etcd와 통신하는 유일한 모듈"),
-    "etcd": ComponentLook("etcd", "cylinder", "teal", 2, "모든 상태를 key-value로 저장"),
+    "kube-scheduler": ComponentLook("Scheduler", "rounded", "green", 0),
+    "kube-controller-manager": ComponentLook("Controller Manager", "rounded", "green", 0),
+    "kube-apiserver": ComponentLook("API Server", "rectangle", "blue", 1),
+    "etcd": ComponentLook("etcd", "cylinder", "teal", 2),
 }
-OTHER_COMPONENT = ComponentLook("static Pod", "rounded", "neutral", 0, "")
+OTHER_COMPONENT = ComponentLook("static Pod", "rounded", "neutral", 0, has_role=False)
 FOLDER_RANK = 3
 
 
@@ -111,6 +112,7 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
     drawn: dict[str, str] = {}  # Pod ref id → its box id (the same)
     frames: dict[str, bool] = {}  # node frame → every Pod in it has hostNetwork
     apiserver = ""
+    words = filters.words
     pods = [p for p in _real_pods(graph, filters)
             if control_plane_component(p.ref.name, p.labels) or p.labels.get("tier") == "control-plane"]
     for pod in pods:
@@ -122,7 +124,8 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
         frames[frame] = frames.get(frame, True) and host_network
         network = f"{frame}/host-network" if host_network else frame
         port = _secure_port(pod.spec)
-        details = [d for d in (_version(pod.spec), f":{port} (HTTPS)" if port else "", look.role) if d]
+        role = words(f"cluster.role.{component}") if component and look.has_role else ""
+        details = [d for d in (_version(pod.spec), f":{port} (HTTPS)" if port else "", role) if d]
         folders = _host_paths(pod.spec)
         tooltip = located(pod.ref.name, pod.source) + (f"\nhostPath: {', '.join(folders)}" if folders else "")
         diagram.boxes.append(Box(pod.ref.id, pod.ref.name, look.badge, look.shape, look.colour, details=tuple(details),
@@ -136,23 +139,23 @@ def build_control_plane(graph: Graph, filters: Filters) -> Diagram:
         label = "Control Plane (node)" if node == "node" else f"Control Plane (node {node})"
         diagram.groups.append(Group(frame, label, style="outer", category="node control-plane"))
         if any(box.group == f"{frame}/host-network" for box in diagram.boxes):
-            text = "hostNetwork: true (node의 IP·port)" if all_host_network else "hostNetwork: true"
+            text = words("cluster.host_network") if all_host_network else "hostNetwork: true"
             diagram.groups.append(Group(f"{frame}/host-network", text, frame, "inner", "network hostnetwork"))
     calls = sorted((e for e in graph.edges if e.relation is Relation.CALLS
                     and e.source.id in drawn and e.target.id in drawn), key=lambda e: (e.source, e.target))
     for edge in calls:
         flags = edge.label.replace("\n", ", ")
         # What the call is for, as the report says it; the flag that reveals it stays as the evidence.
-        purpose = "저장·조회" if control_plane_component(edge.target.name, {}) == "etcd" else "API 호출"
+        purpose = words("cluster.store" if control_plane_component(edge.target.name, {}) == "etcd"
+                        else "cluster.api_call")
         diagram.links.append(Link(edge.source.id, edge.target.id, f"{purpose} {flags}".strip(), "blue",
                                   category="talks"))
     if apiserver:
         # Every API server serves clients: the one the report names (REST API) is drawn, marked as not in the input.
         # In the API server's row: beside the frame, its link enters from the side, clear of the frames' titles.
         diagram.boxes.append(Box(CLIENT, "kubectl", "client", "rounded", "neutral", "derived",
-                                 ("클러스터 상태 조회·변경",), rank=COMPONENTS["kube-apiserver"].rank,
-                                 category="client",
-                                 tooltip="kubectl — 클러스터 밖의 클라이언트 (입력에 없는 예)"))
+                                 (words("cluster.client"),), rank=COMPONENTS["kube-apiserver"].rank,
+                                 category="client", tooltip=words("cluster.client_tooltip")))
         server = next(box for box in diagram.boxes if box.id == apiserver)
         https = next((d for d in server.details if d.endswith("(HTTPS)")), "")
         diagram.links.append(Link(CLIENT, apiserver, f"REST API {https}".strip(), "blue", category="talks"))
@@ -193,17 +196,18 @@ def build_nodes(graph: Graph, filters: Filters) -> Diagram:
     # The plane every kubelet talks to, above the nodes (its static Pods run on the control-plane node).
     details = [apiserver.ref.name if apiserver else "kube-apiserver"]
     if control_node:
-        details.append(f"node {control_node}의 static Pod")
+        details.append(filters.words("cluster.static_pods", node=control_node))
     diagram.boxes.append(Box("control-plane", "Control Plane", "API Server", "rectangle", "blue",
                              details=tuple(details), category="control-plane"))
     diagram.groups.append(Group("workload-plane", "Workload Plane", style="outer", category="workload-plane"))
     daemon_sets = sorted((d for d in graph.inventory.of_kind("DaemonSet") if filters.keeps(d.ref)), key=lambda d: d.ref)
     for name in sorted(nodes):
-        _draw_node(diagram, nodes[name], placed.get(name, []), daemon_sets)
+        _draw_node(diagram, nodes[name], placed.get(name, []), daemon_sets, filters.words)
     return diagram
 
 
-def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daemon_sets: list[Resource]) -> None:
+def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daemon_sets: list[Resource],
+               words: FigureWords) -> None:
     frame = f"node/{facts.name}"
     roles = ",".join(facts.roles) or "worker"
     address = ""
@@ -213,23 +217,26 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
         address = next((str(a.get("address")) for a in addresses if a.get("type") == "InternalIP"), "")
     label = " · ".join(filter(None, [f"node {facts.name}", f"roles: {roles}", address]))
     if facts.resource is None:
-        label += " (Node 객체가 입력에 없음)"
+        label += words("cluster.no_node_object")
     diagram.groups.append(Group(frame, label, "workload-plane", "inner", "node"))
     info = node_info(facts.resource) if facts.resource is not None else {}
     kubelet, runtime = f"{frame}/kubelet", f"{frame}/container-runtime"
     where = facts.resource.source if facts.resource is not None else None
-    diagram.boxes.append(Box(kubelet, "kubelet", "노드 에이전트", "rounded", "green",
-                             details=tuple(filter(None, [info.get("kubeletVersion", ""), "Pod를 관리"])),
-                             group=frame, category="kubelet", tooltip=located(f"{facts.name}의 kubelet", where)))
+    diagram.boxes.append(Box(kubelet, "kubelet", words("cluster.node_agent"), "rounded", "green",
+                             details=tuple(filter(None, [info.get("kubeletVersion", ""),
+                                                         words("cluster.manages_pods")])),
+                             group=frame, category="kubelet",
+                             tooltip=located(words("cluster.kubelet_tooltip", node=facts.name), where)))
     runtime_name, runtime_version = _runtime(info.get("containerRuntimeVersion", ""))
     diagram.boxes.append(Box(runtime, runtime_name, "container runtime", "rounded", "purple",
-                             details=tuple(filter(None, [runtime_version, "컨테이너 실행 환경"])),
+                             details=tuple(filter(None, [runtime_version, words("cluster.runs_containers")])),
                              group=frame, category="container-runtime",
-                             tooltip=located(f"{facts.name}의 container runtime {runtime_name}", where)))
+                             tooltip=located(words("cluster.runtime_tooltip", node=facts.name, runtime=runtime_name),
+                                             where)))
     # Drawn from the plane down to the kubelet without a head: it places the plane above the nodes, and the kubelet
     # both reports to and watches the API server. One word on it (the plane is named at its end): the longer
     # label made the figure too wide for the text column.
-    diagram.links.append(Link("control-plane", kubelet, "통신", "blue", category="talks", arrow=False))
+    diagram.links.append(Link("control-plane", kubelet, words("cluster.talks"), "blue", category="talks", arrow=False))
     diagram.links.append(Link(kubelet, runtime, "CRI", "green", category="cri"))
     for daemon_set in daemon_sets:
         spec = as_mapping(as_mapping(daemon_set.spec.get("template")).get("spec"))
@@ -237,8 +244,8 @@ def _draw_node(diagram: Diagram, facts: NodeFacts, pods: list[PodInstance], daem
             continue
         box_id = f"{frame}/{daemon_set.ref.id}"
         labels = template_labels(as_mapping(daemon_set.spec.get("template")))
-        role = "Service 부하 분산" if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
-        details = tuple(filter(None, [_version(spec), "DaemonSet: node마다 하나", role]))
+        role = words("cluster.load_balancing") if "kube-proxy" in (daemon_set.name, labels.get("k8s-app")) else ""
+        details = tuple(filter(None, [_version(spec), words("cluster.daemon_set"), role]))
         diagram.boxes.append(Box(box_id, daemon_set.name, "ds", "stack", "green", details=details, group=frame,
                                  tooltip=located(f"DaemonSet {daemon_set.ref.name}", daemon_set.source),
                                  category="daemonset"))

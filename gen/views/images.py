@@ -51,7 +51,8 @@ def build_images(graph: Graph, filters: Filters) -> Diagram:
         container_id = f"container/{use.namespace or ''}/{use.workload}/{use.container}"
         # Titled by the container's own name: "web/nginx" read as an image name. Each replica runs one container
         # of this spec from the same image: the count says that one image makes several containers.
-        details = (f"{use.kind} {use.workload}", f"×{use.replicas} (replica마다 하나)" if use.replicas > 1 else "")
+        details = (f"{use.kind} {use.workload}",
+                   filters.words("images.replicas", count=use.replicas) if use.replicas > 1 else "")
         runners.setdefault(container_id, Box(container_id, use.container, ROLE_BADGES[use.role], "rounded",
                                              "yellow", details=tuple(d for d in details if d), rank=2,
                                              category="container",

@@ -6,7 +6,7 @@ Stage: the main containers, started together, each with its postStart hook and i
 startup probe gates the liveness and readiness probes; timings, commands and images are in the tooltips).
 Termination Stage: the deletion request, reached by one link from the Run Stage (deletion can come at any moment;
 no probe or hook deletes the Pod), each container's preStop hook, SIGTERM, the grace period
-(terminationGracePeriodSeconds), SIGKILL, the end (끝).
+(terminationGracePeriodSeconds), SIGKILL, the end. Its words are the figure's language's (gen/words.py `lifecycle.*`).
 
 Which Pods: every Pod of the input, real or a workload's template (replicas of one template are drawn once), each
 as its own frame; a figure's `names:` picks one by the Pod's or the workload's name, `kinds:` by kind. Every
@@ -25,6 +25,7 @@ from ..kube import Container, Handler, Probe, containers, grace_period, hook, pr
 from ..masking import clip, command_text, mask_text
 from ..model import Ref, Source
 from ..records import field, record
+from ..words import FigureWords
 from .base import Filters, ViewBuilder, located
 
 COMMAND_WIDTH = 28  # characters per line of a command in a label; the tooltip has all of it
@@ -37,8 +38,9 @@ class PodSubject:
 
     ref: Ref  # the Pod, or the workload whose template it is
     spec: Mapping[str, Any]
-    title: str  # "Pod web", "StatefulSet mysql의 Pod"
+    title: str  # "Pod web", "Pod of StatefulSet mysql"
     source: Source | None = None  # where the Pod or the template is written: its containers' boxes link there
+    words: FigureWords = field(default_factory=lambda: FigureWords(None), compare=False)  # the figure's language
 
     @property
     def prefix(self) -> str:
@@ -63,8 +65,10 @@ def pod_subjects(graph: Graph, filters: Filters) -> list[PodSubject]:
             continue
         if filters.kinds and not {r.kind for r in candidates} & filters.kinds:
             continue
-        title = f"Pod {ref.name}" if real else f"{ref.kind} {ref.name}의 Pod"
-        subjects.append(PodSubject(ref, pod.spec, title, pod.source))
+        words = filters.words
+        title = words("lifecycle.pod", name=ref.name) if real else words("lifecycle.template_pod", kind=ref.kind,
+                                                                          name=ref.name)
+        subjects.append(PodSubject(ref, pod.spec, title, pod.source, words))
     return subjects
 
 
@@ -102,6 +106,10 @@ class _Timeline:
     def id(self, *parts: str) -> str:
         return "/".join((self.subject.prefix, *parts))
 
+    @property
+    def words(self) -> FigureWords:
+        return self.subject.words
+
     def box(self, box_id: str, title: str, *, badge: str = "", shape: Shape = "rounded",
             colour: Colour = "neutral", details: tuple[str, ...] = (), group: str, tooltip: str = "",
             rank: int, category: str) -> str:
@@ -116,27 +124,19 @@ class _Timeline:
                                orders=not wraps))
 
 
-def _timing_lines(probe: Probe) -> tuple[str, ...]:
-    def line(key: str) -> str:
-        default = "" if key in probe.written else " (기본값)"
-        return f"{key}: {probe.timings[key]}{default}"
-    return tuple(line(key) for key in ("initialDelaySeconds", "periodSeconds", "failureThreshold"))
+def _timing_lines(probe: Probe, words: FigureWords) -> tuple[str, ...]:
+    return tuple(f"{key}: {probe.timings[key]}{words.defaulted(key in probe.written)}"
+                 for key in ("initialDelaySeconds", "periodSeconds", "failureThreshold"))
 
 
 PROBE_WIDTH = 24  # characters of a probe's handler in its mark; the tooltip has all of it
-# What a probe does, in a few words for its mark, and in full for its tooltip.
-PROBE_MARK = {"startup": "성공 전엔 다른 probe 대기", "liveness": "실패: 컨테이너 재시작",
-              "readiness": "실패: 엔드포인트에서 제외"}
-PROBE_EFFECT = {
-    "startup": "성공할 때까지 다른 probe 비활성",
-    "liveness": "실패하면 컨테이너 재시작",
-    "readiness": "실패하면 Service 엔드포인트에서 제외",
-}
+# What a probe does: in a few words for its mark (`lifecycle.probe_mark.KIND`), in full for its tooltip
+# (`lifecycle.probe_effect.KIND`).
 
 
 def _handler_box(timeline: _Timeline, box_id: str, badge: str, handler: Handler | None, details: tuple[str, ...],
                  colour: Colour, group: str, rank: int, category: str) -> str:
-    text = handler_text(handler) if handler is not None else "(handler 없음)"
+    text = handler_text(handler) if handler is not None else timeline.words("lifecycle.no_handler")
     title = text
     if handler is not None and handler.kind == "exec":  # a command is long: a detail line, clipped
         title, details = "exec", (*command_lines(command_text(handler.command)), *details)
@@ -158,7 +158,7 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
     post_start = hook(container, "postStart")
     if post_start is not None:
         box = _handler_box(timeline, timeline.id("container", name, "postStart"), "postStart hook", post_start,
-                           ("생성 직후 비동기 실행", "끝나야 Running"), "yellow", group, rank, "hook")
+                           timeline.words.lines("lifecycle.post_start"), "yellow", group, rank, "hook")
         timeline.link(start, box, colour="yellow", category="hook")
         ends, rank = [box], rank + 1
     found = probes(container)
@@ -173,7 +173,8 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
         boxes = [_probe_box(timeline, name, probe, group, rank) for probe in others]
         for box in boxes:
             for end in ends:
-                timeline.link(end, box, "성공 후" if startup else "", colour="blue", category="probe")
+                timeline.link(end, box, timeline.words("lifecycle.after_success") if startup else "", colour="blue",
+                              category="probe")
         if len(boxes) > 1:
             timeline.aligned.append(tuple(boxes))
         ends, rank = boxes, rank + 1
@@ -183,11 +184,13 @@ def _run_lane(timeline: _Timeline, container: Container, group: str, rank: int) 
 def _probe_box(timeline: _Timeline, container: str, probe: Probe, group: str, rank: int) -> str:
     """A probe as a small mark: its kind, what it checks and what its failure does; the timings are the
     tooltip's."""
-    text = handler_text(probe.handler) if probe.handler is not None else "(handler 없음)"
-    tooltip = "\n".join((located(f"{probe.kind}Probe: {text}", timeline.subject.source), *_timing_lines(probe),
-                         PROBE_EFFECT[probe.kind]))
+    words = timeline.words
+    text = handler_text(probe.handler) if probe.handler is not None else words("lifecycle.no_handler")
+    tooltip = "\n".join((located(f"{probe.kind}Probe: {text}", timeline.subject.source),
+                         *_timing_lines(probe, words), words(f"lifecycle.probe_effect.{probe.kind}")))
     return timeline.box(timeline.id("container", container, f"{probe.kind}Probe"), f"{probe.kind}Probe",
-                        colour="blue", details=(clip(text, PROBE_WIDTH), PROBE_MARK[probe.kind]), group=group,
+                        colour="blue", details=(clip(text, PROBE_WIDTH), words(f"lifecycle.probe_mark.{probe.kind}")),
+                        group=group,
                         tooltip=tooltip, rank=rank, category="probe")
 
 
@@ -197,11 +200,12 @@ def build_timeline(subject: PodSubject) -> _Timeline:
     frame for the deletion request: deletion can come at any moment of the run, and nothing in the run (a failed
     probe, a hook) deletes the Pod."""
     timeline = _Timeline(subject)
+    words = subject.words
     spec = subject.spec
     policy, written = restart_policy(spec)
     pod_group = timeline.id()
-    timeline.groups.append(Group(pod_group, f"{subject.title} (restartPolicy: {policy}{'' if written else ', 기본값'})",
-                                 style="outer", category="pod"))
+    timeline.groups.append(Group(pod_group, f"{subject.title} (restartPolicy: {policy}"
+                                 f"{words.defaulted(written, ', ', '')})", style="outer", category="pod"))
     all_containers = list(containers(spec, ephemeral=False))
     init = [c for c in all_containers if c.role in ("init", "sidecar")]
     stages = {key: timeline.id("stage", key) for key in ("init", "run", "termination")}
@@ -209,11 +213,11 @@ def build_timeline(subject: PodSubject) -> _Timeline:
         if key != "init" or init:  # no empty stage
             timeline.groups.append(Group(stages[key], label, pod_group, "inner", f"stage-{key}"))
 
-    start = timeline.box(timeline.id("created"), "Pod 생성", shape="dot", colour="grey",
+    start = timeline.box(timeline.id("created"), words("lifecycle.created"), shape="dot", colour="grey",
                          # Without init containers, above the Run Stage: a box of its own in the stage's frame
                          # would be one more start of the single link that leaves the frame.
-                         group=stages["init"] if init else pod_group, tooltip="Pod 생성: node에 배정됨", rank=0,
-                         category="start")
+                         group=stages["init"] if init else pod_group, tooltip=words("lifecycle.created_tooltip"),
+                         rank=0, category="start")
     previous, rank = start, 1
     for index, container in enumerate(init, start=1):
         sidecar = container.role == "sidecar"
@@ -224,12 +228,13 @@ def build_timeline(subject: PodSubject) -> _Timeline:
         box = timeline.box(timeline.id("init", container.name), container.name,
                            badge=f"{'sidecar' if sidecar else 'init container'} {index}", shape="rectangle",
                            colour="purple", group=stages["init"],
-                           details=("시작 후 Pod가 끝날 때까지 실행" if sidecar else "성공해야 다음 단계",),
+                           details=(words("lifecycle.sidecar_runs" if sidecar else "lifecycle.init_succeeds"),),
                            tooltip="\n".join(filter(None, (located(f"init container {index}: {container.name}",
                                                                    timeline.subject.source),
                                                            f"image: {image}" if image else "", full))),
                            rank=rank, category="sidecar" if sidecar else "init-container")
-        timeline.link(previous, box, "" if previous == start else "성공 후", colour="purple", category="init")
+        timeline.link(previous, box, "" if previous == start else words("lifecycle.after_success"), colour="purple",
+                      category="init")
         previous, rank = box, rank + 1
 
     starts: list[str] = []
@@ -237,7 +242,7 @@ def build_timeline(subject: PodSubject) -> _Timeline:
         lane = timeline.id("run", container.name)
         timeline.groups.append(Group(lane, f"container {container.name}", stages["run"], "inner", "container-lane"))
         first, _, _ = _run_lane(timeline, container, lane, rank)
-        timeline.link(previous, first, "동시에 시작" if len(starts) == 0 and init else "", colour="green",
+        timeline.link(previous, first, words("lifecycle.together") if len(starts) == 0 and init else "", colour="green",
                       category="start")
         starts.append(first)
     if len(starts) > 1:
@@ -253,8 +258,9 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
     a container's start, never a probe or a hook), each container's preStop hook, SIGTERM, the grace period,
     SIGKILL, the end."""
     group = stages["termination"]
-    delete = timeline.box(timeline.id("deletion"), "Pod 삭제 요청", colour="grey", group=group, rank=rank,
-                          tooltip="Pod 삭제 요청: kubectl delete, 축출(eviction), 스케일 다운", category="event")
+    words = timeline.words
+    delete = timeline.box(timeline.id("deletion"), words("lifecycle.deletion"), colour="grey", group=group, rank=rank,
+                          tooltip=words("lifecycle.deletion_tooltip"), category="event")
     # From frame to frame: the line ends on the Termination Stage's border, clear of its title.
     timeline.links.append(Link(run_end, delete, "", "grey", "dashed", source_group=stages["run"],
                                target_group=group, category="end-of-run"))
@@ -274,20 +280,22 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
         timeline.aligned.append(tuple(pre_stops))
     rank += 1 if pre_stops else 0
     timeline.box(sigterm, "SIGTERM", badge="signal", shape="rectangle", colour="orange", group=group,
-                 details=("각 컨테이너의 주 프로세스에",), rank=rank, category="signal",
-                 tooltip="SIGTERM: 각 컨테이너의 주 프로세스에 보냄")
+                 details=(words("lifecycle.sigterm"),), rank=rank, category="signal",
+                 tooltip=words("lifecycle.sigterm_tooltip"))
     for source in pre_stops or [delete]:
-        timeline.link(source, sigterm, "hook이 끝나면" if pre_stops else "", colour="orange", category="signal")
-    grace = timeline.box(timeline.id("grace"), f"{seconds}초까지 대기", badge="grace period", colour="orange",
-                         group=group, rank=rank + 1, category="grace", details=("삭제 요청부터, preStop 포함",),
-                         tooltip=f"terminationGracePeriodSeconds: {seconds}" + ("" if written else " (기본값)"))
+        timeline.link(source, sigterm, words("lifecycle.hooks_done") if pre_stops else "", colour="orange",
+                      category="signal")
+    grace = timeline.box(timeline.id("grace"), words("lifecycle.grace", seconds=seconds), badge="grace period",
+                         colour="orange", group=group, rank=rank + 1, category="grace",
+                         details=(words("lifecycle.grace_from"),),
+                         tooltip=f"terminationGracePeriodSeconds: {seconds}{words.defaulted(written)}")
     timeline.link(sigterm, grace, colour="orange", category="signal")
     sigkill = timeline.box(timeline.id("SIGKILL"), "SIGKILL", badge="signal", shape="rectangle", colour="red",
-                           group=group, details=("남은 프로세스 강제 종료",), rank=rank + 2, category="signal",
-                           tooltip="SIGKILL: 유예 기간이 지나도 남은 프로세스를 강제 종료")
-    timeline.link(grace, sigkill, "아직 실행 중이면", colour="red", category="signal")
-    end = timeline.box(timeline.id("terminated"), "끝", shape="double-circle", colour="grey", group=group,
-                       rank=rank + 3, category="end", tooltip="끝: 모든 컨테이너 종료, Pod 삭제")
+                           group=group, details=(words("lifecycle.sigkill"),), rank=rank + 2, category="signal",
+                           tooltip=words("lifecycle.sigkill_tooltip"))
+    timeline.link(grace, sigkill, words("lifecycle.still_running"), colour="red", category="signal")
+    end = timeline.box(timeline.id("terminated"), words("lifecycle.end"), shape="double-circle", colour="grey",
+                       group=group, rank=rank + 3, category="end", tooltip=words("lifecycle.end_tooltip"))
     timeline.link(sigkill, end, colour="grey", category="end")
 
 

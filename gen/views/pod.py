@@ -51,6 +51,7 @@ from ..kube import (
 )
 from ..model import Ref, as_list, as_mapping, string_map
 from ..records import record
+from ..words import FigureWords
 from .base import Filters, ViewBuilder, located
 from .kinds import kind_style
 
@@ -100,8 +101,11 @@ class Role:
     detail: str = ""
 
 
-def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> dict[str, Role]:
-    """Each container's role in the Pod, by name (see the module's docstring for the rules)."""
+def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str],
+                    words: FigureWords | None = None) -> dict[str, Role]:
+    """Each container's role in the Pod, by name (see the module's docstring for the rules), said in `words`'
+    language (English by default)."""
+    words = words or FigureWords(None)
     roles: dict[str, Role] = {}
     entries = list(containers(spec, ephemeral=False))
     main = [c for c in entries if c.role == "container"]
@@ -114,19 +118,20 @@ def container_roles(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> 
         if container.role in ("init", "sidecar"):
             step += 1
             if container.role == "init":
-                roles[container.name] = Role(f"초기화 컨테이너 {step}", "grey", "끝날 때까지 실행")
+                roles[container.name] = Role(words("pod.init", step=step), "grey", words("pod.init_runs"))
             else:
-                roles[container.name] = Role(f"네이티브 사이드카 ({step})", "teal", "restartPolicy: Always")
+                roles[container.name] = Role(words("pod.native_sidecar", step=step), "teal", "restartPolicy: Always")
         elif container is primary:
-            roles[container.name] = Role("주 컨테이너", "yellow")
+            roles[container.name] = Role(words("pod.main"), "yellow")
         else:
             shared = sorted(primary_volumes & {str(m["name"]) for m in mounts(container)})
             if shared:
-                roles[container.name] = Role("사이드카", "orange", f"{', '.join(shared)} 공유")
+                roles[container.name] = Role(words("pod.sidecar"), "orange", words("pod.shares",
+                                                                                   volumes=", ".join(shared)))
             elif _named_sidecar(container):
-                roles[container.name] = Role("사이드카", "orange")
+                roles[container.name] = Role(words("pod.sidecar"), "orange")
             else:
-                roles[container.name] = Role("컨테이너", "yellow")
+                roles[container.name] = Role(words("pod.peer"), "yellow")
     return roles
 
 
@@ -151,16 +156,11 @@ def _ports(container: Container, host_network: bool) -> list[str]:
 # Volume sources backed by an object of their own: (key in the volume, key of the name, kind).
 BACKING_OBJECTS = (("configMap", "name", "ConfigMap"), ("secret", "secretName", "Secret"),
                    ("persistentVolumeClaim", "claimName", "PersistentVolumeClaim"))
-# How long a volume's data lives, by its source type (what the report's Volume section says of each).
-VOLUME_NOTES = {
-    "emptyDir": ("Pod와 함께 생성·삭제", "재시작에도 유지"),  # a container's restart: a Pod is not restarted
-    "hostPath": ("node에 남음", "다른 Pod와 공유"),
-    "persistentVolumeClaim": ("Pod 삭제 후에도 남음",),
-    "projected": ("여러 소스를 한 디렉터리에",),
-    "downwardAPI": ("Pod 자신의 정보",),
-}  # configMap and secret: their linked object says where the data comes from
-# What every volume shares: it is made before the containers start (said on the Pod's title).
-POD_VOLUMES_LABEL = "volume은 컨테이너 시작 전에 생성"
+# How long a volume's data lives, by its source type (what the report's Volume section says of each): the words
+# `pod.volume.TYPE` (emptyDir: kept across a container's restart, as a Pod is not restarted). configMap and
+# secret: their linked object says where the data comes from.
+VOLUME_NOTES = ("emptyDir", "hostPath", "persistentVolumeClaim", "projected", "downwardAPI")
+# What every volume shares, said on the Pod's title: it is made before the containers start (`pod.volumes_made`).
 # A volume on the node rather than in the Pod (drawn outside the Pod frame).
 NODE_VOLUME_TYPES = frozenset({"hostPath"})
 # Columns in the flow: containers, then the Pod's volumes, then what lies outside the Pod (a node's volume, the
@@ -186,8 +186,9 @@ def _backing(volume: Mapping[str, Any]) -> list[tuple[str, str]]:
 class _PodDrawing:
     """Accumulates one figure: boxes, groups and links for every drawn Pod (shared objects once)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, words: FigureWords) -> None:
         self.graph = graph
+        self.words = words
         self.diagram = Diagram(empty_message="no Pods for the pod view")
         self.objects: dict[str, Box] = {}
         self.start_order = False  # some Pod has init containers: its start order reads along the flow
@@ -207,8 +208,8 @@ class _PodDrawing:
         groups.append(Group(node_group, "node", style="outer", category="node"))
         interface_group = None
         if host_network:
-            groups.append(Group(net_group, "node의 network namespace · hostNetwork: true (node IP를 공유)",
-                                node_group, "inner", "network hostnetwork"))
+            groups.append(Group(net_group, self.words("pod.host_network"), node_group, "inner",
+                                "network hostnetwork"))
             groups.append(Group(pod_group, self._pod_label(drawn, volumes(spec)), net_group, "accent", "pod"))
             container_group = pod_group
             interface_group = net_group
@@ -216,11 +217,10 @@ class _PodDrawing:
             groups.append(Group(pod_group, self._pod_label(drawn, volumes(spec)), node_group, "accent", "pod"))
             container_group = pod_group
             if draws_network:
-                groups.append(Group(net_group, "network namespace · port space 공유", pod_group, "inner",
-                                    "network"))
+                groups.append(Group(net_group, self.words("pod.network"), pod_group, "inner", "network"))
                 container_group = interface_group = net_group
 
-        roles = container_roles(spec, annotations)
+        roles = container_roles(spec, annotations, self.words)
         for container in entries:
             role = roles[container.name]
             ports = [] if draws_network else _ports(container, host_network)  # else on the interface's links
@@ -244,11 +244,11 @@ class _PodDrawing:
         the listening containers reaching each other on localhost."""
         interface = f"{drawn.id}/interface"
         address = "node IP" if host_network else " ".join(filter(None, ["Pod IP", self._pod_ip(drawn.pod)]))
-        owner = "node의 " if host_network else ""
+        words, owner = self.words, "node_" if host_network else ""
         self.diagram.boxes.append(Box(
-            interface, "eth0", f"{owner}network interface", "rectangle", "blue", details=(f"{address} 하나",),
-            group=group, category="interface",
-            tooltip=located(f"{owner}eth0 ({address}) — pod {drawn.name}의 컨테이너가 함께 쓰는 interface",
+            interface, "eth0", words(f"pod.{owner}interface"), "rectangle", "blue",
+            details=(words("pod.one_address", address=address),), group=group, category="interface",
+            tooltip=located(words(f"pod.{owner}interface_tooltip", address=address, name=drawn.name),
                             drawn.pod.source)))
         for container in listening:
             self.diagram.links.append(Link(interface, self._container_id(drawn, container.name),
@@ -265,14 +265,14 @@ class _PodDrawing:
 
     def _pod_label(self, drawn: DrawnPod, pod_volumes: Mapping[str, Any]) -> str:
         # Said once on the Pod's title rather than on a frame of volumes, whose title the mount links would cross.
-        made = f" · {POD_VOLUMES_LABEL}" if pod_volumes else ""
+        made = f" · {self.words('pod.volumes_made')}" if pod_volumes else ""
         if drawn.real:
             return f"pod {drawn.name}{made}"
         if drawn.kind == "DaemonSet":
             replicas = "one per node"
         else:
             replicas = f"×{drawn.replicas} replica" + ("" if drawn.replicas == 1 else "s")
-        return f"pod {drawn.name} ({drawn.kind}의 template, {replicas}){made}"
+        return self.words("pod.template", name=drawn.name, kind=drawn.kind, replicas=replicas, made=made)
 
     def _pod_ip(self, pod: PodInstance) -> str:
         resource = self.graph.inventory.get(pod.ref)
@@ -289,12 +289,14 @@ class _PodDrawing:
         mains = [c for c in entries if c.role == "container"]
         for before, after in pairwise(steps):
             self.diagram.links.append(Link(self._container_id(drawn, before.name),
-                                           self._container_id(drawn, after.name), "다음", "grey", "dashed",
+                                           self._container_id(drawn, after.name), self.words("pod.then"), "grey",
+                                           "dashed",
                                            category="then"))
         if steps:
             for main in mains:
                 self.diagram.links.append(Link(self._container_id(drawn, steps[-1].name),
-                                               self._container_id(drawn, main.name), "다음", "grey", "dashed",
+                                               self._container_id(drawn, main.name), self.words("pod.then"), "grey",
+                                               "dashed",
                                                category="then"))
 
     def _volume(self, drawn: DrawnPod, name: str, volume: Mapping[str, Any], entries: list[Container],
@@ -305,7 +307,8 @@ class _PodDrawing:
             details = [f"hostPath {as_mapping(volume.get('hostPath')).get('path', '')}".strip()]
         if kind == "emptyDir" and as_mapping(volume.get("emptyDir")).get("medium") == "Memory":
             details = ["emptyDir (Memory)"]
-        details.extend(VOLUME_NOTES.get(kind, ()))
+        if kind in VOLUME_NOTES:
+            details.extend(self.words.lines(f"pod.volume.{kind}"))
         volume_id = f"{drawn.id}/volume/{name}"
         # hostPath data is on the node's disk: outside the Pod, inside the node; the rest lives with the Pod.
         group = node_group if kind in NODE_VOLUME_TYPES else pod_group
@@ -347,7 +350,7 @@ class _PodDrawing:
 
 
 def build_pod(graph: Graph, filters: Filters) -> Diagram:
-    drawing = _PodDrawing(graph)
+    drawing = _PodDrawing(graph, filters.words)
     for drawn in pods_to_draw(graph, filters):
         drawing.add(drawn)
     return drawing.finish()

@@ -17,6 +17,7 @@ from ..kube import CONTROLLER_KINDS, containers, pod_spec_of, replica_count, wor
 from ..model import Ref, as_list, as_mapping, is_declared, string_map
 from ..records import record, replace
 from ..relations import link_classes
+from ..words import FigureWords
 from .aggregate import (
     NODE_BUDGET,
     Level,
@@ -112,7 +113,7 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
         _list_called_services(diagram, {ids[ref] for ref in nodes if apps.get(ref) in filters.apps},
                               {ids[ref]: ref.kind for ref in nodes})
     if view == "network":
-        _add_outside_paths(diagram, graph, nodes, ids)
+        _add_outside_paths(diagram, graph, nodes, ids, filters.words)
     return diagram
 
 
@@ -187,7 +188,8 @@ def _place_side_references(diagram: Diagram) -> None:
 OUTSIDE_CLIENT = "outside/client"
 
 
-def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, GraphNode], ids: Mapping[Ref, str]) -> None:
+def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, GraphNode], ids: Mapping[Ref, str],
+                       words: FigureWords) -> None:
     """What tells the Service types apart: a NodePort Service is reached from outside the cluster on a port of every
     node, a LoadBalancer one through a load balancer the cloud provisions in front of those node ports; a ClusterIP
     Service has no such path (it is reached from inside only). Drawn derived: the cluster makes them, the input
@@ -200,23 +202,24 @@ def _add_outside_paths(diagram: Diagram, graph: Graph, nodes: Mapping[Ref, Graph
             exposed.append((ref, kind, [as_mapping(p) for p in as_list(resource.spec.get("ports"))]))
     if not exposed:
         return
-    diagram.boxes.append(Box(OUTSIDE_CLIENT, "외부 클라이언트", "클러스터 밖", "rounded", "neutral", "derived", rank=-1,
-                             category="client", tooltip="외부 클라이언트 — 클러스터 밖에서 오는 요청"))
+    diagram.boxes.append(Box(OUTSIDE_CLIENT, words("selection.client"), words("selection.outside"), "rounded",
+                             "neutral", "derived", rank=-1, category="client",
+                             tooltip=words("selection.client_tooltip")))
     for ref, kind, ports in exposed:
         service = ids[ref]
         node_ports = [str(p.get("nodePort", "")) for p in ports]
-        shown = ", ".join(n for n in node_ports if n) or "자동 할당"
+        shown = ", ".join(n for n in node_ports if n) or words("selection.any_port")
         node_port = f"outside/{service}/node-port"
         diagram.boxes.append(Box(node_port, f"node :{shown}", "NodePort", "rectangle", "blue", "derived",
-                                 ("모든 node의 같은 port",), rank=0, category="node-port",
-                                 tooltip=f"{ref.name}의 node port — 모든 node에서 열린다"))
+                                 (words("selection.every_node"),), rank=0, category="node-port",
+                                 tooltip=words("selection.node_port_tooltip", service=ref.name)))
         entry = node_port
         if kind == "LoadBalancer":
             balancer = f"outside/{service}/load-balancer"
             service_ports = ", ".join(str(p.get("port", "")) for p in ports if p.get("port") is not None)
-            diagram.boxes.append(Box(balancer, "외부 로드밸런서", "LoadBalancer", "hexagon", "purple", "derived",
-                                     ("클라우드가 프로비저닝",), rank=-1, category="load-balancer",
-                                     tooltip=f"{ref.name}의 외부 로드밸런서 — 클라우드가 만든다"))
+            diagram.boxes.append(Box(balancer, words("selection.load_balancer"), "LoadBalancer", "hexagon", "purple",
+                                     "derived", (words("selection.cloud"),), rank=-1, category="load-balancer",
+                                     tooltip=words("selection.load_balancer_tooltip", service=ref.name)))
             diagram.links.append(Link(OUTSIDE_CLIENT, balancer, f":{service_ports}" if service_ports else "", "blue",
                                       category="traffic"))
             diagram.links.append(Link(balancer, node_port, "", "blue", category="traffic"))

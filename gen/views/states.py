@@ -22,15 +22,18 @@ from ..diagram import Box, Colour, Diagram, Direction, Group, Link, Row, Shape
 from ..graph import Graph
 from ..kube import RestartPolicy, active_deadline, containers, probes, readiness_gates, restart_policy
 from ..records import field, record
+from ..words import FigureWords
 from .base import Filters, ViewBuilder
 from .lifecycle import PodSubject, pod_subjects
 
-# What each transition under each restart policy is called: the label of Terminated → Waiting, or None.
-RESTART_LABEL: dict[RestartPolicy, str | None] = {
-    "Always": "재시작 (exit code 무관)",
-    "OnFailure": "재시작 (exit code ≠ 0일 때만)",
-    "Never": None,
-}
+# The restart policies, in the order the phase diagram's note names them; a policy that restarts containers
+# labels Terminated → Waiting (and Running's loop) with its words `states.restart.POLICY`.
+POLICIES: tuple[RestartPolicy, ...] = ("Always", "OnFailure", "Never")
+RESTARTING: frozenset[RestartPolicy] = frozenset({"Always", "OnFailure"})
+
+
+def _restart_label(policy: RestartPolicy, words: FigureWords) -> str | None:
+    return words(f"states.restart.{policy}") if policy in RESTARTING else None
 
 
 @record
@@ -39,6 +42,7 @@ class _Machine:
 
     prefix: str
     group: str
+    words: FigureWords
     boxes: list[Box] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     aligned: list[tuple[str, ...]] = field(default_factory=list)  # states in one column, linked or not
@@ -56,8 +60,9 @@ class _Machine:
 
     def marker(self, name: str, shape: Shape, rank: int) -> str:
         box_id = self.id(name)
-        self.boxes.append(Box(box_id, "끝" if shape == "double-circle" else "", "", shape, "grey", "real", (),
-                              (), self.group, "시작" if shape == "dot" else "끝", rank, name))
+        end = self.words("states.end")
+        self.boxes.append(Box(box_id, end if shape == "double-circle" else "", "", shape, "grey", "real", (),
+                              (), self.group, self.words("states.start") if shape == "dot" else end, rank, name))
         return box_id
 
     def move(self, source: str, target: str, label: str = "", *, colour: Colour = "grey", dashed: bool = False,
@@ -68,17 +73,12 @@ class _Machine:
 
 def _policy_text(subject: PodSubject) -> str:
     policy, written = restart_policy(subject.spec)
-    return f"restartPolicy: {policy}{'' if written else ' (기본값)'}"
+    return f"restartPolicy: {policy}{subject.words.defaulted(written)}"
 
 
-# How each restart policy ends a Pod, for the note beside the phase diagram: every policy can reach both
-# Succeeded and Failed (since Kubernetes 1.27 the kubelet gives a deleted Pod its terminal phase by its
-# containers' exit codes, under Always too), so the policy says how, not whether.
-POLICY_ENDINGS: dict[RestartPolicy, tuple[str, ...]] = {
-    "Always": ("Always: 끝난 컨테이너를 재시작해 Running 유지,", "삭제하면 exit code로 Succeeded/Failed (1.27+)"),
-    "OnFailure": ("OnFailure: 실패한 컨테이너만 재시작,", "모두 exit code 0으로 끝나면 Succeeded"),
-    "Never": ("Never: 재시작 없음, 모두 exit code 0이면", "Succeeded, 하나라도 아니면 Failed"),
-}
+# How each restart policy ends a Pod, for the note beside the phase diagram (`states.ending.POLICY`): every policy
+# can reach both Succeeded and Failed (since Kubernetes 1.27 the kubelet gives a deleted Pod its terminal phase by
+# its containers' exit codes, under Always too), so the policy says how, not whether.
 
 
 def phase_machine(subject: PodSubject, group: str) -> _Machine:
@@ -86,32 +86,35 @@ def phase_machine(subject: PodSubject, group: str) -> _Machine:
     Pod's restart policy (first) and the others get there; Running's restart loop is this Pod's."""
     spec = subject.spec
     policy, _ = restart_policy(spec)
-    machine = _Machine(f"{subject.prefix}/phase", group)
+    words = subject.words
+    machine = _Machine(f"{subject.prefix}/phase", group, words)
     has_init = any(c.role == "init" for c in containers(spec, ephemeral=False))
     start = machine.marker("start", "dot", 0)
-    pending = machine.state("Pending", ("실행 준비를 마치지 못한", "컨테이너가 존재"), colour="yellow", rank=1)
-    running = machine.state("Running", ("최소 한 개의 컨테이너가", "실행·시작·재시작 중"), colour="green", rank=2)
-    succeeded = machine.state("Succeeded", ("모든 컨테이너가", "성공적으로 종료"), colour="blue", rank=3)
-    failed = machine.state("Failed", ("모든 컨테이너가 종료,", "하나 이상 비정상 종료"), colour="red", rank=3)
-    unknown = machine.state("Unknown", ("상태 정보를 읽어오지 못함", "(kubelet ↔ API server)"), rank=3)
-    machine.move(start, pending, "생성 요청")
-    machine.move(pending, running, "init container 완료" if has_init else "node 배정")
-    restart = RESTART_LABEL[policy]
+    pending = machine.state("Pending", words.lines("states.pending"), colour="yellow", rank=1)
+    running = machine.state("Running", words.lines("states.running"), colour="green", rank=2)
+    succeeded = machine.state("Succeeded", words.lines("states.succeeded"), colour="blue", rank=3)
+    failed = machine.state("Failed", words.lines("states.failed"), colour="red", rank=3)
+    unknown = machine.state("Unknown", words.lines("states.unknown"), rank=3)
+    machine.move(start, pending, words("states.created"))
+    machine.move(pending, running, words("states.init_done" if has_init else "states.scheduled"))
+    restart = _restart_label(policy, words)
     if restart is not None:
         machine.move(running, running, restart, colour="green", category="restart")
-    machine.move(running, succeeded, "모두 exit code 0")
-    machine.move(running, failed, "하나 이상 실패")
+    machine.move(running, succeeded, words("states.all_zero"))
+    machine.move(running, failed, words("states.some_failed"))
     if has_init and policy == "Never":  # the other policies run a failed init container again
-        machine.move(pending, failed, "init container 실패")
+        machine.move(pending, failed, words("states.init_failed"))
     deadline = active_deadline(spec)
     if deadline is not None:
-        machine.move(running, failed, f"activeDeadlineSeconds {deadline}초 초과", colour="red")
-    machine.move(running, unknown, "통신 끊김", dashed=True)
-    machine.move(unknown, running, "복구", dashed=True)
-    others = [other for other in POLICY_ENDINGS if other != policy]
-    note = machine.state(f"restartPolicy: {policy}", (*POLICY_ENDINGS[policy], "다른 정책:",
-                                                      *(line for other in others for line in POLICY_ENDINGS[other])),
-                         shape="document", badge="이 Pod", rank=1, category="note",
+        machine.move(running, failed, words("states.deadline", seconds=deadline), colour="red")
+    machine.move(running, unknown, words("states.lost"), dashed=True)
+    machine.move(unknown, running, words("states.back"), dashed=True)
+    others = [other for other in POLICIES if other != policy]
+    note = machine.state(f"restartPolicy: {policy}", (*words.lines(f"states.ending.{policy}"),
+                                                      words("states.other_policies"),
+                                                      *(line for other in others
+                                                        for line in words.lines(f"states.ending.{other}"))),
+                         shape="document", badge=words("states.this_pod"), rank=1, category="note",
                          tooltip=f"restartPolicy: {policy}")
     machine.aligned.append((pending, note))
     return machine
@@ -120,7 +123,7 @@ def phase_machine(subject: PodSubject, group: str) -> _Machine:
 def condition_moments(subject: PodSubject) -> list[tuple[str, str, dict[str, bool]]]:
     """The Pod's conditions at each moment of its start: (what happened, the phase, condition → True/False),
     from its creation to serving, then a readiness probe failing. Each moment holds every condition at once."""
-    spec = subject.spec
+    spec, words = subject.spec, subject.words
     all_containers = list(containers(spec, ephemeral=False))
     init = [c.name for c in all_containers if c.role == "init"]
     probed = [c.name for c in all_containers
@@ -128,26 +131,28 @@ def condition_moments(subject: PodSubject) -> list[tuple[str, str, dict[str, boo
     gates = readiness_gates(spec)
     names = ["PodScheduled", "Initialized", "ContainersReady", "Ready", *gates]
     now = dict.fromkeys(names, False)
-    moments: list[tuple[str, str, dict[str, bool]]] = [("생성 직후 (node 배정 전)", "Pending", dict(now))]
+    moments: list[tuple[str, str, dict[str, bool]]] = [(words("states.moment.created"), "Pending",
+                                                            dict(now))]
 
     def then(event: str, phase: str, **changes: bool) -> None:
         now.update(changes)
         moments.append((event, phase, dict(now)))
 
     if init:
-        then(f"node 배정, init container {len(init)}개 실행 중", "Pending", PodScheduled=True)
-        then("init container 모두 성공, 컨테이너 실행", "Running", Initialized=True)
+        then(words("states.moment.init_running", count=len(init)), "Pending", PodScheduled=True)
+        then(words("states.moment.init_done"), "Running", Initialized=True)
     else:
-        then("node 배정, 컨테이너 실행 (init container 없음)", "Running", PodScheduled=True, Initialized=True)
-    ready = "readinessProbe 성공" if probed else "모든 컨테이너 실행"
+        then(words("states.moment.no_init"), "Running", PodScheduled=True, Initialized=True)
+    ready = words("states.moment.probe_ok" if probed else "states.moment.all_running")
     now["ContainersReady"] = True
     now["Ready"] = not gates  # a readiness gate holds Ready back until its controller sets it
     moments.append((ready, "Running", dict(now)))
     if gates:
         now.update(dict.fromkeys(gates, True))
-        then("외부 컨트롤러가 readinessGate를 True로", "Running", Ready=True)
+        then(words("states.moment.gate"), "Running", Ready=True)
     if probed:
-        then(f"readinessProbe 실패 ({', '.join(probed)})", "Running", ContainersReady=False, Ready=False)
+        then(words("states.moment.probe_failed", containers=", ".join(probed)), "Running", ContainersReady=False,
+             Ready=False)
     return moments
 
 
@@ -155,7 +160,7 @@ def condition_machine(subject: PodSubject, group: str) -> _Machine:
     """The Pod's conditions as a set per moment: one box for each moment of its start, every condition in it
     True or False (False muted); the boxes follow one another in time, two to a row, and nothing links one
     condition to another."""
-    machine = _Machine(f"{subject.prefix}/condition", group)
+    machine = _Machine(f"{subject.prefix}/condition", group, subject.words)
     gates = set(readiness_gates(subject.spec))
     moments = condition_moments(subject)
     boxes: list[str] = []
@@ -191,32 +196,32 @@ def container_machine(subject: PodSubject, group: str) -> _Machine:
     reports, so it is a note beside Running, not a transition."""
     spec = subject.spec
     policy, _ = restart_policy(spec)
-    machine = _Machine(f"{subject.prefix}/container", group)
+    words = subject.words
+    machine = _Machine(f"{subject.prefix}/container", group, words)
     all_containers = list(containers(spec, ephemeral=False))
     liveness = [c.name for c in all_containers if any(p.kind == "liveness" for p in probes(c))]
     start = machine.marker("start", "dot", 0)
-    waiting = machine.state("Waiting", ("시작되기를 기다림", "(이미지 pull 등)"), colour="yellow", rank=1)
-    running = machine.state("Running", ("프로세스들이 실행 중",), colour="green", rank=2)
-    terminated = machine.state("Terminated", ("프로세스들이 모두 종료", "(exit code 기록)"), colour="red", rank=3)
-    unknown = machine.state("Unknown", ("API의 state 값은 아님:", "kubelet이 보고하지 못하면", "상태를 알 수 없음"),
-                            shape="document", rank=2, category="note",
-                            tooltip="Unknown: kubelet이 상태를 보고하지 못해 컨테이너의 상태를 정할 수 없음")
+    waiting = machine.state("Waiting", words.lines("states.waiting"), colour="yellow", rank=1)
+    running = machine.state("Running", words.lines("states.processes_run"), colour="green", rank=2)
+    terminated = machine.state("Terminated", words.lines("states.terminated"), colour="red", rank=3)
+    unknown = machine.state("Unknown", words.lines("states.container_unknown"), shape="document", rank=2,
+                            category="note", tooltip=words("states.container_unknown_tooltip"))
     machine.aligned.append((running, unknown))
     machine.move(start, waiting)
-    machine.move(waiting, running, "시작")
+    machine.move(waiting, running, words("states.started"))
     # Labels broken by hand: every labelled link widens the gap between two whole columns.
-    machine.move(running, terminated, "프로세스\n종료")
+    machine.move(running, terminated, words("states.process_end"))
     if liveness:
-        machine.move(running, terminated, f"livenessProbe 실패\n({', '.join(liveness)})", colour="red",
+        machine.move(running, terminated, words("states.liveness_failed", containers=", ".join(liveness)), colour="red",
                      category="liveness")
-    restart = RESTART_LABEL[policy]
+    restart = _restart_label(policy, words)
     if restart is not None:
         machine.move(terminated, waiting, restart, colour="green", category="restart")
     if policy != "Always":  # under Always a container never stays terminated
         # Under Terminated, not after it: one more column would widen the figure past a page's text column.
         end = machine.marker("end", "double-circle", 3)
         machine.aligned.append((terminated, end))
-        machine.move(terminated, end, "재시작 없음" if policy == "Never" else "exit code 0")
+        machine.move(terminated, end, words("states.no_restart") if policy == "Never" else "exit code 0")
     return machine
 
 

@@ -165,7 +165,7 @@ def test_a_full_declaration() -> None:
         """))
     assert spec == FigureSpec(("sample-app/", "volumes/pod.yaml"), "storage", "샘플 애플리케이션", ("shop",),
                               ("Deployment", "Service"), ("web",), namespace="team-a")
-    assert _options(spec) == "storage|svg|team-a|shop|Deployment,Service|web|||"
+    assert _options(spec) == "storage|svg|team-a|shop|Deployment,Service|web|||en|"
 
 
 def test_namespace_is_the_default_namespace_as_on_the_command_line() -> None:
@@ -195,9 +195,10 @@ def test_defaults() -> None:
     assert parse_spec("manifests: app/") == FigureSpec(("app/",), "topology", "", (), (), ())
 
 
-def _options(spec: FigureSpec) -> str:
+def _options(spec: FigureSpec, language: str = "en") -> str:
     """The options part of the figure's one cache key, as the site makes its request."""
-    layout = SiteLayout(Path("/site"), Path("/site/docs"), Path("/site/manifests"), Path("/site/.cache"))
+    layout = SiteLayout(Path("/site"), Path("/site/docs"), Path("/site/manifests"), Path("/site/.cache"),
+                        language=language)
     return site_request(spec, layout).options_key()
 
 
@@ -205,6 +206,13 @@ def test_the_caption_does_not_change_the_options_key() -> None:
     assert (_options(parse_spec("manifests: a/\ncaption: one"))
             == _options(parse_spec("manifests: a/\ncaption: two")))
     assert _options(parse_spec("manifests: a/\nnames: [x]")) != _options(parse_spec("manifests: a/\nkinds: [x]"))
+
+
+def test_the_site_language_is_part_of_the_options_key() -> None:
+    # The same figure in a Korean and an English site is drawn in other words: it is not the same cache entry.
+    spec = parse_spec("manifests: a/\nview: lifecycle")
+    assert _options(spec, "ko") != _options(spec, "en")
+    assert _options(spec, "ko").endswith("|ko|")
 
 
 def test_a_number_is_read_as_the_path_it_spells() -> None:

@@ -41,6 +41,21 @@ def test_layout_follows_inherit_and_env(sites: Sites, tmp_path: Path, monkeypatc
     assert read_layout(str(site / "mkdocs.yml")).docs_dir == site / "elsewhere"
 
 
+def test_the_figures_language_is_the_themes(sites: Sites, tmp_path: Path) -> None:
+    """`gen` draws a site's figures in the language `mkdocs build` does (its theme's), so that both key them
+    alike: the project's Korean report in Korean; a site of MkDocs' own theme (`locale`, English by default) and one
+    in a language with no words of ours in English."""
+    assert read_layout(str(sites.repo / "mkdocs.yml")).language == "ko"
+    assert read_layout(str(sites.copy("broken", tmp_path) / "mkdocs.yml")).language == "en"
+    site = sites.copy("spec-errors", tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: material\n  language: fr"),
+                      encoding="utf-8")
+    assert read_layout(str(config)).language == "en"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: fr", "language: ko"), encoding="utf-8")
+    assert read_layout(str(config)).language == "ko"
+
+
 def test_a_missing_or_invalid_config_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no .*mkdocs\.yml here"):
         read_layout(str(tmp_path / "mkdocs.yml"))

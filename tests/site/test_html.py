@@ -80,7 +80,8 @@ def test_korean_words_have_no_english_fragment() -> None:
     from gen.site.words import WORDS
 
     assert "ko" in LANGUAGES
-    korean = {**WORDS["ko"], **link_words("ko")}
+    # The site's own words; the views' words (`view.key`) keep Kubernetes' terms as the report writes them.
+    korean = {key: word for key, word in {**WORDS["ko"], **link_words("ko")}.items() if "." not in key}
     fragments = {key: word for key, word in korean.items() if re.search(r"\([A-Za-z][A-Za-z -]*\)", word)}
     assert not fragments
     # every word has Hangul in it, beside a name kept as Kubernetes spells it (liveness, readiness, CRI)

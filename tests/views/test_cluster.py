@@ -12,7 +12,8 @@ from gen.diagram import Diagram
 from gen.graph import Graph
 from gen.pipeline import analyse
 from gen.render import diagram_to_dot, render_diagram
-from gen.views import build_view
+from gen.views import Filters, build_view
+from gen.words import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_PLANE = ROOT / "manifests" / "cluster" / "control-plane"
@@ -20,6 +21,7 @@ NODES = ROOT / "manifests" / "cluster" / "nodes"
 EDGE = re.compile(r'^\s*"(?P<tail>[^"]+)"(?::\w+:\w)? -> "(?P<head>[^"]+)"(?::\w+:\w)? \[(?P<attrs>.*)\];$')
 
 GraphOf = Callable[..., Graph]
+KOREAN = Filters(language="ko")  # the report's words
 
 
 def _graph(*paths: Path) -> Graph:
@@ -50,7 +52,7 @@ def test_control_plane_is_four_components_in_a_node_frame() -> None:
 
 
 def test_only_the_api_server_talks_to_etcd_and_the_others_and_a_client_call_the_api_server() -> None:
-    diagram = build_view(_graph(CONTROL_PLANE), "control-plane")
+    diagram = build_view(_graph(CONTROL_PLANE), "control-plane", KOREAN)
     talks = sorted((link.source, link.target, link.label) for link in diagram.links if link.category == "talks")
     assert talks == [(APISERVER, ETCD, "저장·조회 --etcd-servers :2379"),
                      (CONTROLLERS, APISERVER, "API 호출 --kubeconfig"), (SCHEDULER, APISERVER, "API 호출 --kubeconfig"),
@@ -71,9 +73,10 @@ def test_host_paths_are_named_in_the_tooltips_not_drawn() -> None:
 
 
 @pytest.mark.exe
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_control_plane_svg_reads_top_to_bottom_callers_api_server_etcd(
-        svg_positions: Callable[[str], dict[str, tuple[float, float, float]]]) -> None:
-    diagram = build_view(_graph(CONTROL_PLANE), "control-plane")
+        svg_positions: Callable[[str], dict[str, tuple[float, float, float]]], language: str) -> None:
+    diagram = build_view(_graph(CONTROL_PLANE), "control-plane", Filters(language=language))
     svg = render_diagram(diagram, "svg").decode()
     where = svg_positions(svg)
     assert where[SCHEDULER][1] < where[APISERVER][1] < where[ETCD][1]
@@ -91,7 +94,7 @@ def test_an_empty_input_says_why() -> None:
 
 
 def _nodes_diagram() -> Diagram:
-    return build_view(_graph(NODES), "nodes")
+    return build_view(_graph(NODES), "nodes", KOREAN)
 
 
 def test_each_node_is_a_frame_with_roles_kubelet_and_runtime_from_node_info() -> None:
@@ -141,7 +144,10 @@ def test_a_pod_on_a_node_not_in_the_input_gets_a_frame_saying_so(graph_of: Graph
     pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {nodeName: n9, containers: [{name: c, image: x}]}\n"
     diagram = build_view(graph_of(pod), "nodes")
     labels = [g.label for g in diagram.groups if g.category == "node"]
-    assert labels == ["node n9 · roles: worker (Node 객체가 입력에 없음)"]
+    assert labels == ["node n9 · roles: worker (no Node object in the input)"]
+    korean = build_view(graph_of(pod), "nodes", KOREAN)
+    assert [g.label for g in korean.groups if g.category == "node"] == [
+        "node n9 · roles: worker (Node 객체가 입력에 없음)"]
     assert next(b for b in diagram.boxes if b.id == "Pod/default/p").group == "node/n9"
 
 

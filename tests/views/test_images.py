@@ -38,6 +38,8 @@ def graph(graph_of: Callable[..., Graph]) -> Graph:
 def test_registries_images_and_containers(graph: Graph) -> None:
     diagram = build_view(graph, "images")
     groups = {g.id: g.label for g in diagram.groups}
+    korean = {b.id: b.details for b in build_view(graph, "images", Filters(language="ko")).boxes}
+    assert korean["container/shop/web/nginx"] == ("Deployment web", "×3 (replica마다 하나)")
     assert groups == {"registry/docker.io": "registry docker.io", "registry/localhost:5000": "registry localhost:5000"}
     boxes = {b.id: b for b in diagram.boxes}
     busybox = boxes["image/docker.io/library/busybox:latest"]
@@ -48,7 +50,7 @@ def test_registries_images_and_containers(graph: Graph) -> None:
     # One container box per workload, titled by the container (not "web/nginx", which reads as an image name),
     # its workload and how many replicas run it from the one image as details.
     assert boxes["container/shop/web/nginx"].title == "nginx"
-    assert boxes["container/shop/web/nginx"].details == ("Deployment web", "×3 (replica마다 하나)")
+    assert boxes["container/shop/web/nginx"].details == ("Deployment web", "×3 (one per replica)")
     assert boxes["container/shop/debug/shell"].details == ("Pod debug",)
     assert boxes["container/shop/web/setup"].badge == "init container"
     assert sum(1 for b in diagram.boxes if b.category == "container") == 5

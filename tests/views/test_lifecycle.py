@@ -17,9 +17,11 @@ from gen.render.dot import DETAIL_POINTS
 from gen.rules import derive
 from gen.views import Filters, build_view
 from gen.views.lifecycle import handler_text
+from gen.words import LANGUAGES
 
 # Our own equivalents of the corpus examples: a StatefulSet with two init containers and two main containers,
 # and a Pod with both hooks, one of whose commands carries a password.
+KOREAN = Filters(language="ko")  # the report's words
 STATEFUL = """
 apiVersion: apps/v1
 kind: StatefulSet
@@ -79,7 +81,7 @@ def _ids(graph: Graph, filters: Filters | None = None) -> set[str]:
 
 
 def test_replicas_of_one_template_are_drawn_once(graph_of: Callable[..., Graph]) -> None:
-    diagram = build_view(graph_of(STATEFUL), "lifecycle")
+    diagram = build_view(graph_of(STATEFUL), "lifecycle", KOREAN)
     frames = [g.label for g in diagram.groups if g.category == "pod"]
     assert frames == ["StatefulSet db의 Pod (restartPolicy: Always, 기본값)"]
     assert {"StatefulSet/default/db/init/init-config", "StatefulSet/default/db/init/clone-data",
@@ -104,7 +106,7 @@ def test_three_stages_and_their_steps(graph_of: Callable[..., Graph]) -> None:
 
 
 def test_probes_are_small_marks_with_their_timings_in_the_tooltip(graph_of: Callable[..., Graph]) -> None:
-    boxes = {b.id: b for b in build_view(graph_of(STATEFUL), "lifecycle").boxes}
+    boxes = {b.id: b for b in build_view(graph_of(STATEFUL), "lifecycle", KOREAN).boxes}
     liveness = boxes["StatefulSet/default/db/container/db/livenessProbe"]
     assert liveness.title == "livenessProbe" and liveness.details == ("exec: pg_isready", "실패: 컨테이너 재시작")
     assert "initialDelaySeconds: 30" in liveness.tooltip and "periodSeconds: 10 (기본값)" in liveness.tooltip
@@ -137,7 +139,7 @@ def test_startup_probe_gates_liveness(graph_of: Callable[..., Graph]) -> None:
 
 
 def test_hooks_grace_period_and_masking(graph_of: Callable[..., Graph]) -> None:
-    diagram = build_view(graph_of(HOOKS), "lifecycle", Filters(names={"hooks"}))
+    diagram = build_view(graph_of(HOOKS), "lifecycle", Filters(names={"hooks"}, language="ko"))
     boxes = {b.id: b for b in diagram.boxes}
     post_start = boxes["Pod/default/hooks/container/app/postStart"]
     pre_stop = boxes["Pod/default/hooks/container/app/preStop"]
@@ -275,10 +277,11 @@ REPORT_FIGURES = [("web.yaml", "phases"), ("web.yaml", "conditions"), ("web.yaml
 
 
 @pytest.mark.exe
+@pytest.mark.parametrize("language", LANGUAGES)  # English words are longer: they must fit too
 @pytest.mark.parametrize(("manifest", "view"), REPORT_FIGURES)
-def test_report_figures_fit_the_text_column(root: Path, manifest: str, view: str) -> None:
+def test_report_figures_fit_the_text_column(root: Path, manifest: str, view: str, language: str) -> None:
     loaded = load([str(root / "manifests" / "lifecycle" / manifest)])
-    svg = render_diagram(build_view(derive(loaded.inventory()), view)).decode()
+    svg = render_diagram(build_view(derive(loaded.inventory()), view, Filters(language=language))).decode()
     width = re.search(r'<svg width="([0-9.]+)pt"', svg)
     assert width is not None and float(width.group(1)) <= COLUMN_BUDGET_PT
 

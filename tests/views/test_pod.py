@@ -65,9 +65,12 @@ data: {token: c2VjcmV0LXZhbHVl}
 """
 
 
+KOREAN = Filters(language="ko")  # the report's words
+
+
 @pytest.fixture
 def diagram(graph_of: Callable[..., Graph]) -> Diagram:
-    return build_view(graph_of(POD), "pod")
+    return build_view(graph_of(POD), "pod", KOREAN)
 
 
 def _boxes(diagram: Diagram) -> dict[str, Box]:
@@ -120,7 +123,7 @@ def test_a_figure_of_volumes_draws_no_network_and_says_how_long_each_volume_live
     """One listening container shares its network with no one: its port is a detail, no network frame is drawn.
     The volumes say what the report's Volume section says: made before the containers start, an emptyDir made and
     deleted with the Pod and kept across a container's restart, a hostPath left on the node for other Pods."""
-    diagram = build_view(graph_of(ONE_LISTENER), "pod")
+    diagram = build_view(graph_of(ONE_LISTENER), "pod", KOREAN)
     pod = "pod/Pod/default/logs"
     groups = {g.id: g for g in diagram.groups}
     assert not [g for g in diagram.groups if "network" in g.category]
@@ -145,6 +148,21 @@ def test_roles_init_native_sidecar_main_classic_sidecar_and_peer(diagram: Diagra
     details = {b.title: b.details for b in diagram.boxes}
     assert "restartPolicy: Always" in details["proxy"]
     assert "logs 공유" in details["log-shipper"]
+
+
+def test_english_roles_volumes_and_frames(graph_of: Callable[..., Graph]) -> None:
+    """The same Pod in an English figure (the default): the roles, lifetimes and frames in English words."""
+    diagram = build_view(graph_of(POD), "pod")
+    badges = {b.title: b.badge for b in diagram.boxes if b.category == "container"}
+    assert badges == {"migrate": "init container 1", "proxy": "native sidecar (2)", "seed": "init container 3",
+                      "nginx": "main container", "log-shipper": "sidecar", "metrics": "container"}
+    boxes = _boxes(diagram)
+    assert "shares logs" in boxes[f"{P}/container/log-shipper"].details
+    assert boxes[f"{P}/volume/html"].details == ("emptyDir", "lives with the Pod", "survives restarts")
+    groups = {g.id: g.label for g in diagram.groups}
+    assert groups[P] == "pod web (Deployment's template, ×3 replicas) · volumes made before containers"
+    assert groups[f"{P}/network"] == "network namespace · one port space"
+    assert {link.label for link in diagram.links if link.category == "then"} == {"then"}
 
 
 def test_start_order_is_linked_then(diagram: Diagram) -> None:
@@ -200,7 +218,7 @@ spec: {containers: [{name: app-sidecar, image: x}, {name: app, image: y}]}
 
 
 def test_host_network_puts_the_network_frame_outside_the_pod(graph_of: Callable[..., Graph]) -> None:
-    diagram = build_view(graph_of(HOST_NETWORK), "pod")
+    diagram = build_view(graph_of(HOST_NETWORK), "pod", KOREAN)
     groups = {g.id: g for g in diagram.groups}
     pod = "pod/Pod/default/agent"
     assert groups[f"{pod}/network"].parent == f"{pod}/node"
@@ -274,7 +292,7 @@ def test_native_sidecar_from_the_kubernetes_examples(corpus: Path) -> None:
     path = corpus / "k8s-website-examples/content/en/examples/application/deployment-sidecar.yaml"
     diagram = build_view(derive(load([str(path)]).inventory()), "pod")
     boxes = {b.title: b for b in diagram.boxes if b.category == "container"}
-    assert boxes["logshipper"].badge.startswith("네이티브 사이드카")
-    assert boxes["myapp"].badge == "주 컨테이너"
+    assert boxes["logshipper"].badge.startswith("native sidecar")
+    assert boxes["myapp"].badge == "main container"
     assert any(link.category == "then" and link.source.endswith("/logshipper") and link.target.endswith("/myapp")
                for link in diagram.links)

@@ -303,9 +303,12 @@ def test_the_network_view_tells_service_types_apart_by_their_outside_paths() -> 
     from gen.pipeline import analyse
 
     _, graph = analyse([str(Path(__file__).resolve().parents[2] / "manifests" / "service-types")])
-    diagram = build_view(graph, "network")
+    diagram = build_view(graph, "network", Filters(language="ko"))
     boxes = {box.id: box for box in diagram.boxes}
     links = {(link.source, link.target) for link in diagram.links}
+    english = {box.id: box.title for box in build_view(graph, "network").boxes}
+    assert english["outside/client"] == "external client"
+    assert english["outside/Service/service-types/echo-lb/node-port"] == "node :auto"
     nodeport = "outside/Service/service-types/echo-nodeport/node-port"
     lb_port = "outside/Service/service-types/echo-lb/node-port"
     balancer = "outside/Service/service-types/echo-lb/load-balancer"

@@ -32,8 +32,9 @@ spec:
 Positions = Callable[[str], dict[str, tuple[float, float, float]]]
 
 
-def _diagram(graph_of: Callable[..., Graph], view: str, policy: str) -> Diagram:
-    return build_view(graph_of(POD.format(policy=policy)), view)
+def _diagram(graph_of: Callable[..., Graph], view: str, policy: str, language: str = "ko") -> Diagram:
+    """The report's Pod under a policy, in the report's words unless told otherwise."""
+    return build_view(graph_of(POD.format(policy=policy)), view, Filters(language=language))
 
 
 def _transitions(diagram: Diagram) -> set[tuple[str, str]]:
@@ -89,8 +90,10 @@ def test_every_policy_gets_the_general_phase_diagram(graph_of: Callable[..., Gra
 
 def test_active_deadline_makes_failed_reachable(graph_of: Callable[..., Graph]) -> None:
     text = POD.format(policy="Always").replace("spec:\n", "spec:\n  activeDeadlineSeconds: 600\n", 1)
-    diagram = build_view(graph_of(text), "phases")
+    diagram = build_view(graph_of(text), "phases", Filters(language="ko"))
     assert any(link.label == "activeDeadlineSeconds 600초 초과" for link in diagram.links)
+    english = build_view(graph_of(text), "phases")
+    assert any(link.label == "activeDeadlineSeconds 600 s passed" for link in english.links)
 
 
 def _moments(diagram: Diagram) -> list[dict[str, str]]:
@@ -151,8 +154,9 @@ def test_states_view_draws_the_three_machines_in_frames(graph_of: Callable[..., 
 
 def test_default_policy_is_always_and_said_so(graph_of: Callable[..., Graph]) -> None:
     graph = graph_of("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n")
-    diagram = build_view(graph, "container-states")
+    diagram = build_view(graph, "container-states", Filters(language="ko"))
     assert diagram.groups[0].label == "Pod p (restartPolicy: Always (기본값))"
+    assert build_view(graph, "container-states").groups[0].label == "Pod p (restartPolicy: Always (default))"
     assert ("Terminated", "Waiting") in _transitions(diagram)
 
 
