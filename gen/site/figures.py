@@ -17,6 +17,7 @@ from ..request import DEFAULT_NAMESPACE, FigureRequest, request_dependencies, re
 from .blocks import SPLITS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from .cache import CachedFigure, Drawn, FigureCache, drawn_of
 from .config import SiteLayout
+from .words import words_for
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -239,9 +240,10 @@ def split_figures(figure: RenderedFigure, layout: SiteLayout, cache: FigureCache
         cache.put(detail_key, CachedFigure(svg, tuple(drawn.diagnostics), words))
         return _checked(RenderedFigure(detail, svg, drawn.diagnostics, files, drawn=words))
 
+    words = words_for(layout.language)  # a detail's caption names its part in the site's language
     details = []
     for part in parts:
-        label = f"{'namespace' if spec.split == 'namespace' else 'app'} {part}"
+        label = words["namespace_figure" if spec.split == "namespace" else "app_figure"].format(name=part)
         caption = f"{spec.caption} — {label}" if spec.caption else label
         if spec.split == "namespace":
             detail = replace(spec, namespaces=(part,), split="", caption=caption)

@@ -23,7 +23,7 @@ from ..graph import Graph
 from ..kube import RestartPolicy, active_deadline, containers, probes, readiness_gates, restart_policy
 from ..records import field, record
 from ..words import FigureWords
-from .base import Filters, ViewBuilder
+from .base import Filters, ViewBuilder, located
 from .lifecycle import PodSubject, pod_subjects
 
 # The restart policies, in the order the phase diagram's note names them; a policy that restarts containers
@@ -115,7 +115,7 @@ def phase_machine(subject: PodSubject, group: str) -> _Machine:
                                                       *(line for other in others
                                                         for line in words.lines(f"states.ending.{other}"))),
                          shape="document", badge=words("states.this_pod"), rank=1, category="note",
-                         tooltip=f"restartPolicy: {policy}")
+                         tooltip=located(f"restartPolicy: {policy}", subject.source))  # links to the Pod's lines
     machine.aligned.append((pending, note))
     return machine
 

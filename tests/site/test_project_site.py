@@ -245,3 +245,12 @@ def test_the_lifecycle_figures_hooks_and_probes_link_to_their_manifest(project_s
     marks = {title: href for title, href in linked.items() if title.endswith(("Probe", "postStart", "preStop"))}
     assert len(marks) >= 4, linked
     assert all(href.startswith("#") for href in marks.values()), marks
+
+
+def test_the_phase_figures_restart_policy_note_links_to_the_pods_manifest(project_site):
+    """The phase figure's states are the API's, not the manifest's; its restartPolicy note is the manifest's (the
+    Pod's spec), and links to its lines like any box drawn from a manifest."""
+    figure = next(f for f in _soup(_html_path(project_site, "06-pod-status.md")).select("figure.kubedocs-figure")
+                  if f["data-view"] == "phases")
+    note = next(node for node in figure.select("g.node") if "restartPolicy" in node.get_text())
+    assert note.find("a").get("xlink:href", "").startswith("#"), note
