@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
-from ...kube import CustomPodTemplate, field_values, usable_name
+from ...kube import (
+    CustomPodTemplate,
+    FieldPathError,
+    FieldStep,
+    field_path_text,
+    field_values,
+    parse_field_path,
+    usable_name,
+)
 from ...model import (
     BUILTIN_KINDS,
     CLUSTER_SCOPED_KINDS,
@@ -133,8 +141,9 @@ class RuleBook:
 
 def _reads_values(reference: Reference) -> bool:
     paths = ((reference.selector, reference.namespace_selector, reference.namespaces)
-             if isinstance(reference, SelectorReference) else
-             (reference.field, reference.namespace_field, reference.kind_field))
+             if isinstance(reference, SelectorReference) else (reference.namespace_field, reference.kind_field))
+    if isinstance(reference, NameReference) and value_path_reason(reference.field, names_one=True):
+        return True
     return any(value_path_reason(path) for path in (*paths, reference.label_field) if path)
 
 
@@ -184,18 +193,18 @@ def _named(reference: NameReference, body: Mapping[str, Any]) -> Iterator[tuple[
 
 def _split_at_common_list(*paths: str | None) -> tuple[Callable[[Any], list[Any]], tuple[str | None, ...]]:
     """The items of the deepest `[]` list every given path passes through, and each path relative to them."""
-    given = [p.split(".") for p in paths if p]
-    common: list[str] = []
+    given = [parse_field_path(p) for p in paths if p]
+    common: list[FieldStep] = []
     for steps in zip(*given, strict=False):
         if len(set(steps)) != 1:
             break
         common.append(steps[0])
-    while common and not common[-1].endswith("[]"):
+    while common and not common[-1].each:
         common.pop()
-    if not common or all(len(p.split(".")) == len(common) for p in paths if p):
+    if not common or all(len(steps) == len(common) for steps in given):
         return (lambda body: [body]), paths
-    prefix = ".".join(common)
-    rest = tuple(p[len(prefix) + 1:] if p else None for p in paths)
+    prefix = field_path_text(common)
+    rest = tuple(field_path_text(parse_field_path(p)[len(common):]) if p else None for p in paths)
     return (lambda body: [i for i in field_values(body, prefix) if isinstance(i, Mapping)]), rest
 
 
@@ -272,15 +281,27 @@ def derive_definitions(inventory: Inventory, pods: list[PodInstance]) -> Facts:
 # selectors and numbers to draw; a path through one of these would draw a value instead, so no rule may read one.
 _VALUE_STEPS = {"data": "Secret and ConfigMap data", "stringData": "Secret data", "binaryData": "ConfigMap data",
                 "annotations": "annotation values"}
+# A name reference's field may end in one named annotation (dapr wires applications through `dapr.io/app-id`): its
+# author says the annotation holds a name, drawn as the name of what it points at, as any name field's. Never this
+# one, which holds the whole object as last applied, a Secret's data included; never as a label, namespace or kind.
+_WHOLE_OBJECT_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 
 
-def value_path_reason(path: str) -> str | None:
+def value_path_reason(path: str, names_one: bool = False) -> str | None:
     """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
-    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env."""
-    steps = [step.removesuffix("[]") for step in path.split(".")]
+    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env. `names_one`: the
+    path is a name reference's field, which may end in one named annotation (`metadata.annotations["dapr.io/app-id"]`)."""
+    try:
+        steps = parse_field_path(path)
+    except FieldPathError:
+        return "a path that cannot be read"
+    keys = [step.key for step in steps]
     for index, step in enumerate(steps):
-        if step in _VALUE_STEPS:
-            return _VALUE_STEPS[step]
-        if step == "env" and steps[index + 1:index + 2] == ["value"]:
+        if names_one and step.key == "annotations" and not step.each and index == len(steps) - 2 \
+                and not steps[-1].each and steps[-1].key != _WHOLE_OBJECT_ANNOTATION:
+            return None  # one named annotation, read as a name
+        if step.key in _VALUE_STEPS:
+            return _VALUE_STEPS[step.key]
+        if step.key == "env" and keys[index + 1:index + 2] == ["value"]:
             return "env values"
     return None

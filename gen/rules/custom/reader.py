@@ -15,7 +15,8 @@ and a rule with any problem is dropped whole.
             - {selector: spec.selector, to: {kind: Service}, namespaceSelector: spec.namespaceSelector}
             - {podTemplate: spec.template, replicas: spec.replicas, through: ReplicaSet}  # a workload
 
-Paths are dotted field paths, `[]` for every item of a list. The rules shipped beside this module
+Paths are dotted field paths, `[]` for every item of a list, a key with dots or slashes quoted
+(`metadata.annotations["dapr.io/app-id"]`). The rules shipped beside this module
 (gen/rules/custom/*.yaml) are always loaded; a project adds its own (`gen render --rules FILE`, the plugin's
 `rules` option).
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from ...kube import POD_PLACEHOLDERS, CustomPodTemplate
+from ...kube import POD_PLACEHOLDERS, CustomPodTemplate, FieldPathError, parse_field_path
 from ...model import BUILTIN_KINDS, Diagnostic, Severity, Source
 from ...relations import RELATIONS_BY_NAME
 from ...safeyaml import Refused, describe_error, inspected_nodes
@@ -81,23 +82,23 @@ def _text(reader: Reader, node: yaml.Node, path: str) -> str | None:
     return reader.text(node, path, nonblank=True)
 
 
-def _path_text(reader: Reader, node: yaml.Node, path: str) -> str | None:
-    """A dotted field path that reads no value that may be secret."""
+def _path_text(reader: Reader, node: yaml.Node, path: str, names_one: bool = False) -> str | None:
+    """A field path (gen/kube.py parse_field_path) that reads no value that may be secret."""
     value = _text(reader, node, path)
-    if value is not None and not _valid_path(value):
-        reader.problem(node, path, "is not a dotted field path (spec.endpoints[].port)")
+    if value is None:
         return None
-    reason = value_path_reason(value) if value is not None else None
+    try:
+        parse_field_path(value)
+    except FieldPathError as exc:
+        reader.problem(node, path, f"is not a field path (spec.endpoints[].port, a key with dots or slashes "
+                                   f"quoted: metadata.annotations[\"dapr.io/app-id\"]): {exc}")
+        return None
+    reason = value_path_reason(value, names_one)
     if reason is not None:
         reader.problem(node, path, f"reads {reason}, which may be secret: a rule reads names, selectors and "
                                    "numbers only (refused)")
         return None
     return value
-
-
-def _valid_path(path: str) -> bool:
-    steps = path.split(".")
-    return all(s.removesuffix("[]") and all(c.isalnum() or c in "_-" for c in s.removesuffix("[]")) for s in steps)
 
 
 def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic]]:
@@ -229,7 +230,8 @@ def _reference(reader: Reader, node: yaml.Node, path: str, group: str, kind: str
         name = reader.choice(found["relation"], child(path, "relation"), sorted(RELATIONS_BY_NAME), "relation")
         relation = RELATIONS_BY_NAME.get(name or "")
     label = _text(reader, found["label"], child(path, "label")) if "label" in found else ""
-    paths = {key: _path_text(reader, found[key], child(path, key)) if key in found else None
+    # A name reference's field may name one annotation (value_path_reason); no other path may read one.
+    paths = {key: _path_text(reader, found[key], child(path, key), names_one=key == "field") if key in found else None
              for key in ("field", "selector", "labelField", "namespaceField", "kindField", "namespaceSelector",
                          "namespaces")}
     if to is None or relation is None or label is None:
