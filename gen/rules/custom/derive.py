@@ -6,6 +6,7 @@ A rule reads names, selectors and numbers, never a value that may be secret (val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -33,7 +34,7 @@ from ...model import (
     string_map,
 )
 from ...records import record
-from ...selectors import parse_label_selector
+from ...selectors import parse_label_selector, parse_map_selector
 
 API_VERSION = "kubedocs.dev/v1"
 KIND = "RelationshipRules"
@@ -62,6 +63,8 @@ class NameReference:
     namespace_field: str | None = None
     kind_field: str | None = None  # a field that names the kind instead (cert-manager's issuerRef.kind)
     optional: bool = False  # absent targets are neither drawn nor reported
+    name_form: str = "name"  # how the field writes a name (NAME_FORMS)
+    ignore: tuple[str, ...] = ()  # values that name nothing (Istio's `mesh`, which is every sidecar, no Gateway)
 
 
 @record(frozen=True)
@@ -76,9 +79,43 @@ class SelectorReference:
     label: str = ""
     label_field: str | None = None
     namespaces: str | None = None  # prometheus-operator's NamespaceSelector: {any: true} or {matchNames: [...]}
+    selector_form: str = "labelSelector"  # SELECTOR_FORMS
+    any_namespace: bool = False  # the selector looks in every namespace (an Istio Gateway's, by default)
 
 
 Reference = NameReference | SelectorReference
+
+# How a name field writes the name of what it points at:
+# - name: the name itself (in the resource's namespace unless namespaceField names another);
+# - host: a Service's host name as a mesh resolves it: `NAME` in the resource's namespace (Istio reads a short
+#   name in the namespace of the rule, not of the Service) or `NAME.NAMESPACE.svc.cluster.local`; any other host (an
+#   external name, a wildcard, `NAME.NAMESPACE`) names nothing in the cluster, so is neither drawn nor reported;
+# - namespace/name: `NAMESPACE/NAME`, or `NAME` in the resource's namespace (an Istio VirtualService's gateways).
+NAME_FORMS = ("name", "host", "namespace/name")
+# How a selector is written: a LabelSelector (matchLabels / matchExpressions; `{}` selects everything), or a plain
+# label map as a Service's `spec.selector` (an Istio Gateway's `selector`; `{}` selects nothing).
+SELECTOR_FORMS = ("labelSelector", "map")
+_CLUSTER_DOMAIN = "svc.cluster.local"
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def named_in_form(value: str, form: str) -> tuple[str, str | None] | None:
+    """(name, namespace or None for the resource's own) that a value written in a NAME_FORMS form names, or None
+    when it names nothing in the cluster."""
+    value = value.strip()
+    if form == "host":
+        parts = value.split(".")
+        if len(parts) == 1 and _DNS_LABEL.match(value):
+            return value, None
+        if len(parts) == 5 and ".".join(parts[2:]) == _CLUSTER_DOMAIN and all(_DNS_LABEL.match(p) for p in parts[:2]):
+            return parts[0], parts[1]
+        return None
+    if form == "namespace/name":
+        namespace, slash, name = value.rpartition("/")
+        if not slash:
+            return value, None
+        return (name, namespace) if name and namespace and "/" not in namespace else None
+    return value, None
 
 
 @record(frozen=True)
@@ -188,7 +225,11 @@ def _named(reference: NameReference, body: Mapping[str, Any]) -> Iterator[tuple[
         namespace = namespaces[0] if namespaces and isinstance(namespaces[0], str) else None
         kind = kinds[0] if kinds and usable_name(kinds[0]) else reference.to.kind
         for name in field_values(item, names_path[0] or reference.field):
-            yield name, namespace, kind
+            if not usable_name(name) or name.strip() in reference.ignore:
+                continue
+            found = named_in_form(name, reference.name_form)
+            if found is not None:
+                yield found[0], found[1] or namespace, kind
 
 
 def _split_at_common_list(*paths: str | None) -> tuple[Callable[[Any], list[Any]], tuple[str | None, ...]]:
@@ -213,11 +254,17 @@ def _selected(reference: SelectorReference, ref: Ref, body: Mapping[str, Any], i
     values = field_values(body, reference.selector)
     if not values or not isinstance(values[0], Mapping):
         return []  # no selector: nothing selected
-    selector = parse_label_selector(values[0])
-    in_namespace = _namespaces(reference, ref, body, inventory)
+    if reference.selector_form == "map":
+        selector = parse_map_selector(values[0])
+        if selector.empty:
+            return []  # an empty label map selects nothing (as a Service's)
+    else:
+        selector = parse_label_selector(values[0])
+    in_namespace = (lambda namespace: True) if reference.any_namespace else _namespaces(reference, ref, body,
+                                                                                         inventory)
 
     def matches(labels: Mapping[str, str]) -> bool:
-        return selector.empty or selector.matches(labels)  # an empty selector selects everything
+        return selector.empty or selector.matches(labels)  # an empty LabelSelector selects everything
 
     if reference.to.kind == "Pod":
         return [pod.ref for pod in pods if in_namespace(pod.ref.namespace) and matches(pod.labels)]

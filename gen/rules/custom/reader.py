@@ -40,6 +40,8 @@ from .derive import (
     API_VERSION,
     CHECK,
     KIND,
+    NAME_FORMS,
+    SELECTOR_FORMS,
     CustomRule,
     NameReference,
     Reference,
@@ -55,8 +57,11 @@ _DOCUMENT_KEYS = ("apiVersion", "kind", "metadata", "spec")
 _RULE_KEYS = ("group", "kind", "when", "references")
 _WHEN_KEYS = ("annotation", "value")
 _TARGET_KEYS = ("group", "kind")
-_NAME_KEYS = ("field", "to", "relation", "label", "labelField", "namespaceField", "kindField", "optional")
-_SELECTOR_KEYS = ("selector", "to", "relation", "namespaceSelector", "namespaces", "label", "labelField")
+_NAME_KEYS = ("field", "to", "relation", "label", "labelField", "namespaceField", "kindField", "optional", "nameForm",
+              "ignore")
+_SELECTOR_KEYS = ("selector", "to", "relation", "namespaceSelector", "namespaces", "label", "labelField",
+                  "selectorForm", "anyNamespace")
+MAX_IGNORED = 100  # values a name reference ignores: a few reserved words
 _TEMPLATE_KEYS = ("podTemplate", "replicas", "name", "through", "groups", "firstIndex", "podName", "labels")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_BYTES = 1_000_000  # a rule file is read by people: nothing near this is useful
@@ -238,16 +243,34 @@ def _reference(reader: Reader, node: yaml.Node, path: str, group: str, kind: str
         return None
     if "selector" in found:
         selector = paths["selector"]
-        if selector is None:
+        form = reader.choice(found["selectorForm"], child(path, "selectorForm"), SELECTOR_FORMS, "selector form") \
+            if "selectorForm" in found else SELECTOR_FORMS[0]
+        anywhere = reader.flag(found["anyNamespace"], child(path, "anyNamespace")) if "anyNamespace" in found \
+            else False
+        if anywhere and ("namespaces" in found or "namespaceSelector" in found):
+            reader.problem(found["anyNamespace"], child(path, "anyNamespace"), "cannot go with namespaces or "
+                                                                              "namespaceSelector")
+            return None
+        if selector is None or form is None or anywhere is None:
             return None
         return SelectorReference(selector, to, relation, paths["namespaceSelector"], label, paths["labelField"],
-                                 paths["namespaces"])
+                                 paths["namespaces"], form, anywhere)
     name_field = paths["field"]
-    if name_field is None:
-        return None
     optional = reader.flag(found["optional"], child(path, "optional")) if "optional" in found else False
+    name_form = reader.choice(found["nameForm"], child(path, "nameForm"), NAME_FORMS, "name form") \
+        if "nameForm" in found else NAME_FORMS[0]
+    ignore = _words(reader, found["ignore"], child(path, "ignore")) if "ignore" in found else ()
+    if name_field is None or name_form is None or ignore is None:
+        return None
     return NameReference(name_field, to, relation, label, paths["labelField"], paths["namespaceField"],
-                         paths["kindField"], bool(optional))
+                         paths["kindField"], bool(optional), name_form, ignore)
+
+
+def _words(reader: Reader, node: yaml.Node, path: str) -> tuple[str, ...] | None:
+    """A list of values (a name reference's `ignore`)."""
+    items = reader.items(node, path, most=MAX_IGNORED)
+    words = [_text(reader, item, path) for item in items or []]
+    return None if items is None or None in words else tuple(str(word) for word in words)
 
 
 def _target(reader: Reader, node: yaml.Node, path: str) -> Target | None:
