@@ -409,8 +409,8 @@ def _parsed_file(name: str) -> tuple[tuple[CustomRule, ...], tuple[Diagnostic, .
 
 @functools.cache
 def shipped_rules(kinds: frozenset[str] | None = None) -> RuleBook:
-    """The rules shipped with gen (gen/rules/custom/*.yaml): prometheus-operator, cert-manager, Argo Rollouts,
-    LeaderWorkerSet. Given the kinds of an input, only the files that name one of them: a rule applies to the
+    """The rules shipped with gen (gen/rules/custom/*.yaml): prometheus-operator, cert-manager, Istio, Argo
+    Rollouts, LeaderWorkerSet. Given the kinds of an input, only the files that name one of them: a rule applies to the
     resources of its own kind, so a file that names none of the input's kinds has nothing to add, and is not
     parsed (2.5 ms of a small `gen render`); each file is parsed once a process."""
     rules: list[CustomRule] = []
