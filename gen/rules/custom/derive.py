@@ -337,7 +337,8 @@ _WHOLE_OBJECT_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 def value_path_reason(path: str, names_one: bool = False) -> str | None:
     """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
     none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env. `names_one`: the
-    path is a name reference's field, which may end in one named annotation (`metadata.annotations["dapr.io/app-id"]`)."""
+    path is a name reference's field, which may end in one named annotation
+    (`metadata.annotations["dapr.io/app-id"]`)."""
     try:
         steps = parse_field_path(path)
     except FieldPathError:
