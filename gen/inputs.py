@@ -185,6 +185,19 @@ def root_entries(marker: Path) -> list[tuple[str, int]]:
     return entries
 
 
+def kustomization_bases(inputs: Iterable[str], boundary: tuple[Path, ...] | None) -> list[Path]:
+    """The bases and components the kustomizations of `inputs` (directories, patterns) reach, inside `boundary`
+    (a site's roots): what kustomize reads besides the named folder, whose manifests are the figure's as much as
+    the overlay's are. A base outside the boundary is left out here (the render refuses it, saying where)."""
+    reached: set[Path] = set()
+    for item in inputs:
+        for directory in _directories_of(item) if item != STDIN else []:
+            for root in rendered_roots(directory):
+                if kustomization_file(root) is not None:
+                    reached.update(d for d in kustomization_reach(root, boundary)[0] if d != root)
+    return sorted(reached)
+
+
 MAX_DEPENDENCY_FILES = 20000
 
 

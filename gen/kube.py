@@ -12,7 +12,8 @@ there, and the rules pick it up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, TypeGuard
 
 from .kinds import KINDS, kinds_where
@@ -462,19 +463,104 @@ def runs_on(spec: Mapping[str, Any], node: Resource) -> bool:
 # --- Custom kinds: field paths, and Pod templates named by relationship rules (gen/rules/custom/) --------------
 
 
+class FieldPathError(ValueError):
+    """A field path that cannot be read: what is wrong and at which character (from 1)."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(f"{message} (at character {column})")
+        self.message, self.column = message, column
+
+
+@record(frozen=True)
+class FieldStep:
+    """One step of a field path: a key, and whether it visits every item of the list found there (`[]`)."""
+
+    key: str
+    each: bool = False
+
+
+_PLAIN_KEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_field_path(path: str) -> tuple[FieldStep, ...]:
+    """The steps of a field path: dotted keys (`spec.secretName`), `[]` after a step for every item of a list
+    (`spec.endpoints[].port`), and a quoted key for one that holds `.` or `/` (`metadata.annotations["dapr.io/app-id"]`,
+    or in single quotes). A quoted key holds any character but its own quote, and is never empty. Raises
+    FieldPathError naming what is wrong and where."""
+    steps: list[FieldStep] = []
+    position = 0
+    while True:
+        if path.startswith(("[\"", "['"), position):  # a quoted key: ["a.b/c"]
+            quote = path[position + 1]
+            end = path.find(quote, position + 2)
+            if end < 0:
+                raise FieldPathError(f"the quote {quote} opened here is never closed", position + 2)
+            if not path.startswith("]", end + 1):
+                raise FieldPathError(f"a quoted key must end with {quote}]", end + 2)
+            key = path[position + 2:end]
+            if not key:
+                raise FieldPathError("an empty quoted key", position + 1)
+            position = end + 2
+        else:
+            start = position
+            while position < len(path) and path[position] in _PLAIN_KEY:
+                position += 1
+            key = path[start:position]
+            if not key:
+                raise FieldPathError(_missing_key(path, position), position + 1)
+        each = path.startswith("[]", position)
+        position += 2 if each else 0
+        steps.append(FieldStep(key, each))
+        if position == len(path):
+            return tuple(steps)
+        if path.startswith(".", position):
+            position += 1
+            if position == len(path):
+                raise FieldPathError("a key is missing after the last '.'", position)
+        elif path[position] not in _PLAIN_KEY and path[position] != "[":
+            raise FieldPathError(_missing_key(path, position), position + 1)
+        elif not path.startswith("[", position) or path.startswith("[]", position):
+            raise FieldPathError("a key must be followed by '.', '[]' or a quoted key ([\"…\"])", position + 1)
+
+
+def _missing_key(path: str, position: int) -> str:
+    """Why no key begins at `position` of a path."""
+    if position == len(path) or path[position] == ".":
+        return "a key is missing"
+    if path[position] == "[":
+        return "'[' opens a quoted key ([\"dapr.io/app-id\"]) or is '[]' after a key (every item of a list)"
+    return "a character that may only be in a quoted key (metadata.annotations[\"dapr.io/app-id\"])"
+
+
+def field_path_text(steps: Iterable[FieldStep]) -> str:
+    """A field path written back: plain keys dotted, any other key quoted (parse_field_path reads it again)."""
+    text = ""
+    for step in steps:
+        if step.key and set(step.key) <= _PLAIN_KEY:
+            text += f"{'.' if text else ''}{step.key}"
+        else:
+            text += f"['{step.key}']" if '"' in step.key else f'["{step.key}"]'
+        text += "[]" if step.each else ""
+    return text
+
+
 def field_values(value: object, path: str) -> list[Any]:
-    """The values at a dotted field path: `spec.secretName`; `spec.endpoints[].port` visits every item of a list.
-    A step that is missing or null gives nothing (manifests are often partial)."""
+    """The values at a field path (parse_field_path): `spec.secretName`; `spec.endpoints[].port` visits every item
+    of a list; `metadata.annotations["dapr.io/app-id"]` reads a key with dots. A step that is missing or null gives
+    nothing (manifests are often partial); so does a path that cannot be read (the rule reader refuses those)."""
+    try:
+        steps = parse_field_path(path)
+    except FieldPathError:
+        return []
     current: list[Any] = [value]
-    for step in path.split("."):
-        each = step.endswith("[]")
-        key = step[:-2] if each else step
+    for step in steps:
         found: list[Any] = []
         for item in current:
-            child = item.get(key) if isinstance(item, Mapping) else None
+            child = item.get(step.key) if isinstance(item, Mapping) else None
             if child is None:
                 continue
-            if each:
+            if step.each:
                 found.extend(c for c in as_list(child) if c is not None)
             else:
                 found.append(child)

@@ -9,9 +9,9 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .inputs import files_read_by
+from .inputs import files_read_by, kustomization_bases
 from .model import Diagnostic, Source
-from .paths import STDIN, expand_inputs, inside_roots, relative_path
+from .paths import STDIN, expand_inputs, inside_roots, real_path, relative_path
 from .records import field, record, replace
 from .views.base import Filters
 
@@ -60,9 +60,19 @@ def code_fingerprint() -> str:
 
 def request_files(request: FigureRequest) -> tuple[list[str], list[Diagnostic]]:
     """The manifest files the request's inputs stand for, named from its root, and why any input is refused
-    (outside `roots`, a link that leads out, nothing there)."""
-    files, problems = expand_inputs([p for p in request.inputs if p != STDIN], roots=request.roots,
-                                    excluded=request.excluded)
+    (outside `roots`, a link that leads out, nothing there). A kustomization stands for the manifests of the bases
+    and components it reaches inside the project too (after its own files): an overlay's Deployment is drawn from
+    its base's file, which the source view must show. Nothing outside `roots` (else `root`) is ever listed."""
+    inputs = [p for p in request.inputs if p != STDIN]
+    files, problems = expand_inputs(inputs, roots=request.roots, excluded=request.excluded)
+    confine = request.roots if request.roots is not None else (request.root,) if request.root is not None else None
+    boundary = tuple(real_path(r) for r in confine) if confine is not None else None
+    bases = kustomization_bases(inputs, boundary)
+    if bases:
+        # kustomize says what is wrong there
+        from_bases, _ = expand_inputs([str(b) for b in bases], roots=confine, excluded=request.excluded)
+        seen = {real_path(Path(f)) for f in files}
+        files += [f for f in from_bases if real_path(Path(f)) not in seen]
     named = [relative_path(f, request.root) for f in files]
     problems = [replace(d, source=Source(relative_path(d.source.path, request.root))) for d in problems]
     return named, problems

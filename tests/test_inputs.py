@@ -380,3 +380,26 @@ def test_a_page_figure_is_redrawn_when_a_generators_file_changes(tmp_path: Path)
     (app / "settings.env").write_text("MODE=two\n", encoding="utf-8")  # a new hash suffix of the ConfigMap
     second = render_site_figure(FigureSpec(("app/",)), layout, cache)
     assert not second.cached and second.svg != first.svg
+
+
+def test_an_overlay_stands_for_its_bases_files_inside_the_project_and_no_file_outside(kustomize: Path,
+                                                                                       tmp_path: Path) -> None:
+    """The source view listed only an overlay's own files: no box drawn from its base `../base` linked anywhere."""
+    from gen.request import FigureRequest, request_files
+
+    outside = tmp_path / "outside"
+    shutil.copytree(kustomize / "base", outside)
+    project = tmp_path / "project"
+    shutil.copytree(kustomize, project / "manifests")
+    (project / "manifests" / "overlay" / "linked").symlink_to(outside)
+    (project / "manifests" / "overlay" / "kustomization.yaml").write_text(
+        "resources:\n- ../base\n- ../../../outside\n- linked\n- ingress.yaml\n", encoding="utf-8")
+    site = FigureRequest((str(project / "manifests" / "overlay"),), roots=(project,), root=project)
+    files, problems = request_files(site)
+    assert files == ["manifests/overlay/ingress.yaml", "manifests/overlay/kustomization.yaml",
+                     "manifests/overlay/service-patch.yaml", "manifests/base/deployment.yaml",
+                     "manifests/base/kustomization.yaml", "manifests/base/service.yaml"]
+    # The overlay's own link out is refused as before; the base outside is the render's to refuse, at its line.
+    assert [(d.source.path, d.message) for d in problems] == [
+        ("manifests/overlay/linked", "refused: a symbolic link that leads outside the project")]
+    assert not [f for f in files if "outside" in f or "linked" in f]

@@ -156,3 +156,26 @@ def test_full_name_and_version() -> None:
                                      "my image", "registry.example.com/"])
 def test_unpullable_references_are_none(written: object) -> None:
     assert parse_image(written) is None
+
+
+# --- Field paths ------------------------------------------------------------------------------------------------
+
+
+def test_a_field_path_quotes_a_key_with_dots_or_slashes_in_either_quote() -> None:
+    from gen.kube import FieldStep, field_path_text, field_values, parse_field_path
+
+    body = {"metadata": {"annotations": {"dapr.io/app-id": "nodeapp", "a.io/x": "no"}},
+            "spec": {"routes": [{"to": {"k8s.io/name": "one"}}, {"to": {"k8s.io/name": "two"}}]}}
+    assert field_values(body, 'metadata.annotations["dapr.io/app-id"]') == ["nodeapp"]
+    assert field_values(body, "metadata.annotations['dapr.io/app-id']") == ["nodeapp"]
+    assert field_values(body, 'spec.routes[].to["k8s.io/name"]') == ["one", "two"]
+    assert field_values(body, "metadata.annotations.dapr") == []  # a plain path never splits inside a key
+    steps = parse_field_path("""spec['say "hi"'][].to["a.b/c"]""")
+    assert steps == (FieldStep("spec"), FieldStep('say "hi"', each=True), FieldStep("to"), FieldStep("a.b/c"))
+    assert parse_field_path(field_path_text(steps)) == steps  # written back as it is read
+
+
+def test_a_path_that_cannot_be_read_finds_nothing() -> None:
+    from gen.kube import field_values
+
+    assert field_values({"a": {"b": 1}}, 'a["b') == []  # the rule reader refuses it with its reason

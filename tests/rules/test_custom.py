@@ -397,7 +397,7 @@ def test_a_projects_own_rules_add_relationships_and_workloads(inventory_of: Inve
      8, 19, "references[0].field: must be a non-empty string, not a list"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - group: a.io\n      kind: X\n"
      "      references:\n        - {field: 'spec..a', to: {kind: Secret}}\n",
-     8, 19, "is not a dotted field path"),
+     8, 19, "is not a field path"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - kind: Widget\n"
      "      references: []\n", 5, 13, "kind: is not a built-in kind, so its API group is required"),
     ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules: {}\n", 4, 10, "must be a list"),
@@ -437,7 +437,9 @@ spec:
     assert [(p.source.line, p.source.column, p.message.split(";")[0]) for p in problems] == [
         (7, 7, "rule file: spec.rules[0]: unknown key 'colour'"),
         (9, 57, "rule file: spec.rules[0].references[0].relation: unknown relation"),
-        (10, 19, "rule file: spec.rules[0].references[1].field: is not a dotted field path (spec.endpoints[].port)"),
+        (10, 19, "rule file: spec.rules[0].references[1].field: is not a field path (spec.endpoints[].port, a key "
+                 "with dots or slashes quoted: metadata.annotations[\"dapr.io/app-id\"]): a key is missing (at "
+                 "character 6)"),
         (11, 47, "rule file: spec.rules[0].references[2].firstIndex: must be a whole number (0 or more)"),
         (11, 60, "rule file: spec.rules[0].references[2].podName: an unknown placeholder (known: {name}, {group}, "
                  "{index})"),
@@ -740,3 +742,56 @@ def test_rules_that_would_find_a_million_links_stop_at_their_bound_and_say_so(
     [bound] = [f for f in facts.findings if f.check == "rule-bound"]
     assert bound.severity is Severity.ERROR and bound.source.path == "bomb.yaml" and bound.source.line == 6
     assert "more than 20,000 links" in bound.message
+
+
+# --- Quoted keys: a rule that reads one named annotation (dapr) -----------------------------------------------
+
+DAPR = Path(__file__).parent.parent / "fixtures" / "dapr"
+
+
+def test_a_quoted_key_reads_an_annotation_whose_name_has_dots_and_a_slash(inventory_of: InventoryOf) -> None:
+    book = read_rule_files([str(DAPR / "rules.yaml")])
+    assert book.problems == (), [str(p) for p in book.problems]
+    graph = derive(inventory_of((DAPR / "app.yaml").read_text(encoding="utf-8")), rule_book=book)
+    links = {(e.source.id, e.target.id, e.label) for e in graph.edges if e.source.kind == "Deployment"
+             and e.relation is Relation.USES}
+    assert {("Deployment/shop/nodeapp", "Configuration/shop/tracing", "dapr config"),
+            ("Deployment/shop/nodeapp", "Secret/shop/dapr-api-token", "dapr api token")} <= links
+    assert not [d for d in graph.findings if d.check == "dangling-custom-reference"]
+    shown = " ".join([*(f"{e.label}" for e in graph.edges), *(str(d) for d in graph.findings)])
+    assert "kdcanary" not in shown
+
+
+def _rule_with_field(field: str, key: str = "field") -> str:
+    return ("apiVersion: kubedocs.dev/v1\nkind: RelationshipRules\nspec:\n  rules:\n    - kind: Deployment\n"
+            f"      references:\n        - {{{key}: {field}, to: {{kind: Secret}}}}\n")
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("'spec.template.metadata.annotations[\"dapr.io/config'", "the quote \" opened here is never closed (at "
+                                                               "character 36)"),
+    ("\"metadata.annotations['dapr.io/config\"", "the quote ' opened here is never closed (at character 22)"),
+    ("'metadata.annotations[\"a\"'", "a quoted key must end with \"] (at character 25)"),
+    ("'metadata.annotations[\"\"]'", "an empty quoted key (at character 21)"),
+    ("metadata.annotations.dapr.io/config", "a character that may only be in a quoted key"),
+    ("'spec.template[0]'", "'[' opens a quoted key"),
+])
+def test_a_malformed_quoted_key_is_an_error_at_its_line_saying_what_is_wrong(field: str, message: str) -> None:
+    rules, problems = parse_rules(_rule_with_field(field), "dapr.yaml")
+    assert rules == [] and len(problems) == 1
+    problem = problems[0]
+    assert (problem.source.path, problem.source.line, problem.source.column) == ("dapr.yaml", 7, 19)
+    assert "references[0].field: is not a field path" in problem.message and message in problem.message, problem
+
+
+@pytest.mark.parametrize(("field", "key"), [
+    ("metadata.annotations", "field"),  # every annotation
+    ("'metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"]'", "field"),  # the whole object
+    ("'metadata.annotations[\"dapr.io/config\"].x'", "field"),  # into an annotation
+    ("'metadata.annotations[\"dapr.io/config\"]'", "labelField"),  # a named annotation, but as a label
+    ("'metadata.annotations[\"dapr.io/config\"]'", "namespaceField"),
+])
+def test_only_a_name_field_may_read_one_named_annotation(field: str, key: str) -> None:
+    text = _rule_with_field(field) if key == "field" else _rule_with_field(f"metadata.name, {key}: {field}")
+    rules, problems = parse_rules(text, "dapr.yaml")
+    assert rules == [] and problems and all("annotation values, which may be secret" in p.message for p in problems)

@@ -425,6 +425,36 @@ def test_clicking_a_deployment_opens_its_manifest(visit, screenshot):
     _assert_clean(browser)
 
 
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
+                    reason="neither kubectl nor kustomize is installed")
+def test_clicking_a_box_drawn_from_an_overlays_base_opens_the_base_files_document(chromium, tmp_path):
+    """tests/site/overlay: a figure of `overlays/prod`, whose Deployment comes from `../../base`."""
+    site = tmp_path / "overlay"
+    shutil.copytree(REPO / "tests" / "site" / "overlay", site, ignore=shutil.ignore_patterns(".cache", "site"))
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                           cwd=site, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, build.stdout + build.stderr
+    with _served(tmp_path / "out") as url:
+        browser = Visit(chromium, url)
+        try:
+            browser.open()
+            page = browser.page
+            node = page.locator("figure.kubedocs-figure g.node:has(> title:text-is('Deployment/prod/web'))")
+            node.scroll_into_view_if_needed()
+            node.locator("a").click()
+            target = page.locator(".kubedocs-manifest.kubedocs-target")
+            target.wait_for(state="visible")
+            assert page.evaluate("location.hash") == "#" + target.get_attribute("id")
+            text = target.inner_text()
+            assert "kind: Deployment" in text and "replicas: 1" in text and "kind: ServiceAccount" not in text
+            heading = target.evaluate("element => element.closest('pre').previousElementSibling.textContent")
+            assert heading == "manifests/base/deployment.yaml"
+            _assert_clean(browser)
+        finally:
+            browser.close()
+
+
 def test_zoom_buttons_wheel_and_drag(visit):
     browser = visit()
     browser.open("04-objects/")

@@ -334,3 +334,45 @@ def test_a_filter_that_matches_nothing_fails_a_strict_build(sites, fixture_site,
     assert build.returncode != 0, build.log
     assert "typo.md:3" in build.log and "filter kind 'Servcie' matches nothing in the inputs" in build.log, build.log
     assert "filter namespace" not in build.log  # demo is there
+
+
+# --- overlay/: a figure of a kustomize overlay whose base lies beside it (`../../base`) -------------------------
+
+needs_kustomize = pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
+                                     reason="neither kubectl nor kustomize is installed")
+
+
+@pytest.fixture(scope="module")
+def overlay(sites, tmp_path_factory):
+    site = sites.copy("overlay", tmp_path_factory.mktemp("overlay"))
+    build = sites.build(site, site.parent / "out")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@needs_kustomize
+def test_an_overlays_source_view_shows_the_base_files_kustomize_read(overlay):
+    source = overlay.page().select_one("details.kubedocs-source")
+    shown = [code.get_text() for code in source.select("p > code")]
+    assert shown == ["manifests/overlays/prod/ingress.yaml", "manifests/overlays/prod/kustomization.yaml",
+                     "manifests/overlays/prod/replicas.yaml", "manifests/base/deployment.yaml",
+                     "manifests/base/kustomization.yaml", "manifests/base/service.yaml"]
+    assert "(6" in source.select_one("summary").get_text()
+
+
+@needs_kustomize
+def test_a_box_drawn_from_the_base_links_to_the_base_files_document(overlay):
+    page = overlay.page()
+    source = page.select_one("details.kubedocs-source")
+    documents = {span["id"]: span.get_text() for span in source.select("span.kubedocs-manifest")}
+    links: dict[str, str] = {}
+    for node in page.select("figure.kubedocs-figure svg g.node"):
+        anchor = node.find("a")
+        links[node.find("title").get_text()] = anchor.get("xlink:href", "") if anchor is not None else ""
+    assert all(href.startswith("#") and href[1:] in documents for href in links.values()), links  # every box
+    deployment = documents[links["Deployment/prod/web"][1:]]
+    assert "kind: Deployment" in deployment and "kind: ServiceAccount" not in deployment  # its own document
+    assert "replicas: 1" in deployment  # the base's text, as written there
+    assert "kind: ServiceAccount" in documents[links["ServiceAccount/prod/web"][1:]]
+    assert "kind: Service\n" in documents[links["Service/prod/web"][1:]]
+    assert "kind: Ingress" in documents[links["Ingress/prod/web"][1:]]  # the overlay's own file, as before

@@ -1,5 +1,5 @@
 """Relationship rules of custom kinds, written as data (`kind: RelationshipRules`), beside the rule files gen ships
-(gen/rules/custom/*.yaml: prometheus-operator, cert-manager, Argo Rollouts, LeaderWorkerSet).
+(gen/rules/custom/*.yaml: prometheus-operator, cert-manager, Istio, Argo Rollouts, LeaderWorkerSet).
 
 - reader.py reads rule files through the schema reader (gen/schema.py): every problem at its line and column;
 - derive.py follows the rules over an input (names, selectors, Pod templates) and draws CRD → resources.

@@ -6,11 +6,20 @@ A rule reads names, selectors and numbers, never a value that may be secret (val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import Facts, GraphEdge, GraphNode, NodeState, PodInstance, Relation, app_of
-from ...kube import CustomPodTemplate, field_values, usable_name
+from ...kube import (
+    CustomPodTemplate,
+    FieldPathError,
+    FieldStep,
+    field_path_text,
+    field_values,
+    parse_field_path,
+    usable_name,
+)
 from ...model import (
     BUILTIN_KINDS,
     CLUSTER_SCOPED_KINDS,
@@ -25,7 +34,7 @@ from ...model import (
     string_map,
 )
 from ...records import record
-from ...selectors import parse_label_selector
+from ...selectors import parse_label_selector, parse_map_selector
 
 API_VERSION = "kubedocs.dev/v1"
 KIND = "RelationshipRules"
@@ -54,6 +63,8 @@ class NameReference:
     namespace_field: str | None = None
     kind_field: str | None = None  # a field that names the kind instead (cert-manager's issuerRef.kind)
     optional: bool = False  # absent targets are neither drawn nor reported
+    name_form: str = "name"  # how the field writes a name (NAME_FORMS)
+    ignore: tuple[str, ...] = ()  # values that name nothing (Istio's `mesh`, which is every sidecar, no Gateway)
 
 
 @record(frozen=True)
@@ -68,9 +79,43 @@ class SelectorReference:
     label: str = ""
     label_field: str | None = None
     namespaces: str | None = None  # prometheus-operator's NamespaceSelector: {any: true} or {matchNames: [...]}
+    selector_form: str = "labelSelector"  # SELECTOR_FORMS
+    any_namespace: bool = False  # the selector looks in every namespace (an Istio Gateway's, by default)
 
 
 Reference = NameReference | SelectorReference
+
+# How a name field writes the name of what it points at:
+# - name: the name itself (in the resource's namespace unless namespaceField names another);
+# - host: a Service's host name as a mesh resolves it: `NAME` in the resource's namespace (Istio reads a short
+#   name in the namespace of the rule, not of the Service) or `NAME.NAMESPACE.svc.cluster.local`; any other host (an
+#   external name, a wildcard, `NAME.NAMESPACE`) names nothing in the cluster, so is neither drawn nor reported;
+# - namespace/name: `NAMESPACE/NAME`, or `NAME` in the resource's namespace (an Istio VirtualService's gateways).
+NAME_FORMS = ("name", "host", "namespace/name")
+# How a selector is written: a LabelSelector (matchLabels / matchExpressions; `{}` selects everything), or a plain
+# label map as a Service's `spec.selector` (an Istio Gateway's `selector`; `{}` selects nothing).
+SELECTOR_FORMS = ("labelSelector", "map")
+_CLUSTER_DOMAIN = "svc.cluster.local"
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def named_in_form(value: str, form: str) -> tuple[str, str | None] | None:
+    """(name, namespace or None for the resource's own) that a value written in a NAME_FORMS form names, or None
+    when it names nothing in the cluster."""
+    value = value.strip()
+    if form == "host":
+        parts = value.split(".")
+        if len(parts) == 1 and _DNS_LABEL.match(value):
+            return value, None
+        if len(parts) == 5 and ".".join(parts[2:]) == _CLUSTER_DOMAIN and all(_DNS_LABEL.match(p) for p in parts[:2]):
+            return parts[0], parts[1]
+        return None
+    if form == "namespace/name":
+        namespace, slash, name = value.rpartition("/")
+        if not slash:
+            return value, None
+        return (name, namespace) if name and namespace and "/" not in namespace else None
+    return value, None
 
 
 @record(frozen=True)
@@ -133,8 +178,9 @@ class RuleBook:
 
 def _reads_values(reference: Reference) -> bool:
     paths = ((reference.selector, reference.namespace_selector, reference.namespaces)
-             if isinstance(reference, SelectorReference) else
-             (reference.field, reference.namespace_field, reference.kind_field))
+             if isinstance(reference, SelectorReference) else (reference.namespace_field, reference.kind_field))
+    if isinstance(reference, NameReference) and value_path_reason(reference.field, names_one=True):
+        return True
     return any(value_path_reason(path) for path in (*paths, reference.label_field) if path)
 
 
@@ -179,23 +225,27 @@ def _named(reference: NameReference, body: Mapping[str, Any]) -> Iterator[tuple[
         namespace = namespaces[0] if namespaces and isinstance(namespaces[0], str) else None
         kind = kinds[0] if kinds and usable_name(kinds[0]) else reference.to.kind
         for name in field_values(item, names_path[0] or reference.field):
-            yield name, namespace, kind
+            if not usable_name(name) or name.strip() in reference.ignore:
+                continue
+            found = named_in_form(name, reference.name_form)
+            if found is not None:
+                yield found[0], found[1] or namespace, kind
 
 
 def _split_at_common_list(*paths: str | None) -> tuple[Callable[[Any], list[Any]], tuple[str | None, ...]]:
     """The items of the deepest `[]` list every given path passes through, and each path relative to them."""
-    given = [p.split(".") for p in paths if p]
-    common: list[str] = []
+    given = [parse_field_path(p) for p in paths if p]
+    common: list[FieldStep] = []
     for steps in zip(*given, strict=False):
         if len(set(steps)) != 1:
             break
         common.append(steps[0])
-    while common and not common[-1].endswith("[]"):
+    while common and not common[-1].each:
         common.pop()
-    if not common or all(len(p.split(".")) == len(common) for p in paths if p):
+    if not common or all(len(steps) == len(common) for steps in given):
         return (lambda body: [body]), paths
-    prefix = ".".join(common)
-    rest = tuple(p[len(prefix) + 1:] if p else None for p in paths)
+    prefix = field_path_text(common)
+    rest = tuple(field_path_text(parse_field_path(p)[len(common):]) if p else None for p in paths)
     return (lambda body: [i for i in field_values(body, prefix) if isinstance(i, Mapping)]), rest
 
 
@@ -204,11 +254,17 @@ def _selected(reference: SelectorReference, ref: Ref, body: Mapping[str, Any], i
     values = field_values(body, reference.selector)
     if not values or not isinstance(values[0], Mapping):
         return []  # no selector: nothing selected
-    selector = parse_label_selector(values[0])
-    in_namespace = _namespaces(reference, ref, body, inventory)
+    if reference.selector_form == "map":
+        selector = parse_map_selector(values[0])
+        if selector.empty:
+            return []  # an empty label map selects nothing (as a Service's)
+    else:
+        selector = parse_label_selector(values[0])
+    in_namespace = (lambda namespace: True) if reference.any_namespace else _namespaces(reference, ref, body,
+                                                                                         inventory)
 
     def matches(labels: Mapping[str, str]) -> bool:
-        return selector.empty or selector.matches(labels)  # an empty selector selects everything
+        return selector.empty or selector.matches(labels)  # an empty LabelSelector selects everything
 
     if reference.to.kind == "Pod":
         return [pod.ref for pod in pods if in_namespace(pod.ref.namespace) and matches(pod.labels)]
@@ -272,15 +328,28 @@ def derive_definitions(inventory: Inventory, pods: list[PodInstance]) -> Facts:
 # selectors and numbers to draw; a path through one of these would draw a value instead, so no rule may read one.
 _VALUE_STEPS = {"data": "Secret and ConfigMap data", "stringData": "Secret data", "binaryData": "ConfigMap data",
                 "annotations": "annotation values"}
+# A name reference's field may end in one named annotation (dapr wires applications through `dapr.io/app-id`): its
+# author says the annotation holds a name, drawn as the name of what it points at, as any name field's. Never this
+# one, which holds the whole object as last applied, a Secret's data included; never as a label, namespace or kind.
+_WHOLE_OBJECT_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 
 
-def value_path_reason(path: str) -> str | None:
+def value_path_reason(path: str, names_one: bool = False) -> str | None:
     """What secret-looking values a field path reads (`stringData.password`: Secret data), or None when it reads
-    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env."""
-    steps = [step.removesuffix("[]") for step in path.split(".")]
+    none of them. Any depth counts: a custom kind can embed a Secret's data or a container's env. `names_one`: the
+    path is a name reference's field, which may end in one named annotation
+    (`metadata.annotations["dapr.io/app-id"]`)."""
+    try:
+        steps = parse_field_path(path)
+    except FieldPathError:
+        return "a path that cannot be read"
+    keys = [step.key for step in steps]
     for index, step in enumerate(steps):
-        if step in _VALUE_STEPS:
-            return _VALUE_STEPS[step]
-        if step == "env" and steps[index + 1:index + 2] == ["value"]:
+        if names_one and step.key == "annotations" and not step.each and index == len(steps) - 2 \
+                and not steps[-1].each and steps[-1].key != _WHOLE_OBJECT_ANNOTATION:
+            return None  # one named annotation, read as a name
+        if step.key in _VALUE_STEPS:
+            return _VALUE_STEPS[step.key]
+        if step.key == "env" and keys[index + 1:index + 2] == ["value"]:
             return "env values"
     return None

@@ -15,7 +15,8 @@ and a rule with any problem is dropped whole.
             - {selector: spec.selector, to: {kind: Service}, namespaceSelector: spec.namespaceSelector}
             - {podTemplate: spec.template, replicas: spec.replicas, through: ReplicaSet}  # a workload
 
-Paths are dotted field paths, `[]` for every item of a list. The rules shipped beside this module
+Paths are dotted field paths, `[]` for every item of a list, a key with dots or slashes quoted
+(`metadata.annotations["dapr.io/app-id"]`). The rules shipped beside this module
 (gen/rules/custom/*.yaml) are always loaded; a project adds its own (`gen render --rules FILE`, the plugin's
 `rules` option).
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from ...kube import POD_PLACEHOLDERS, CustomPodTemplate
+from ...kube import POD_PLACEHOLDERS, CustomPodTemplate, FieldPathError, parse_field_path
 from ...model import BUILTIN_KINDS, Diagnostic, Severity, Source
 from ...relations import RELATIONS_BY_NAME
 from ...safeyaml import Refused, describe_error, inspected_nodes
@@ -39,6 +40,8 @@ from .derive import (
     API_VERSION,
     CHECK,
     KIND,
+    NAME_FORMS,
+    SELECTOR_FORMS,
     CustomRule,
     NameReference,
     Reference,
@@ -54,8 +57,11 @@ _DOCUMENT_KEYS = ("apiVersion", "kind", "metadata", "spec")
 _RULE_KEYS = ("group", "kind", "when", "references")
 _WHEN_KEYS = ("annotation", "value")
 _TARGET_KEYS = ("group", "kind")
-_NAME_KEYS = ("field", "to", "relation", "label", "labelField", "namespaceField", "kindField", "optional")
-_SELECTOR_KEYS = ("selector", "to", "relation", "namespaceSelector", "namespaces", "label", "labelField")
+_NAME_KEYS = ("field", "to", "relation", "label", "labelField", "namespaceField", "kindField", "optional", "nameForm",
+              "ignore")
+_SELECTOR_KEYS = ("selector", "to", "relation", "namespaceSelector", "namespaces", "label", "labelField",
+                  "selectorForm", "anyNamespace")
+MAX_IGNORED = 100  # values a name reference ignores: a few reserved words
 _TEMPLATE_KEYS = ("podTemplate", "replicas", "name", "through", "groups", "firstIndex", "podName", "labels")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_BYTES = 1_000_000  # a rule file is read by people: nothing near this is useful
@@ -81,23 +87,23 @@ def _text(reader: Reader, node: yaml.Node, path: str) -> str | None:
     return reader.text(node, path, nonblank=True)
 
 
-def _path_text(reader: Reader, node: yaml.Node, path: str) -> str | None:
-    """A dotted field path that reads no value that may be secret."""
+def _path_text(reader: Reader, node: yaml.Node, path: str, names_one: bool = False) -> str | None:
+    """A field path (gen/kube.py parse_field_path) that reads no value that may be secret."""
     value = _text(reader, node, path)
-    if value is not None and not _valid_path(value):
-        reader.problem(node, path, "is not a dotted field path (spec.endpoints[].port)")
+    if value is None:
         return None
-    reason = value_path_reason(value) if value is not None else None
+    try:
+        parse_field_path(value)
+    except FieldPathError as exc:
+        reader.problem(node, path, f"is not a field path (spec.endpoints[].port, a key with dots or slashes "
+                                   f"quoted: metadata.annotations[\"dapr.io/app-id\"]): {exc}")
+        return None
+    reason = value_path_reason(value, names_one)
     if reason is not None:
         reader.problem(node, path, f"reads {reason}, which may be secret: a rule reads names, selectors and "
                                    "numbers only (refused)")
         return None
     return value
-
-
-def _valid_path(path: str) -> bool:
-    steps = path.split(".")
-    return all(s.removesuffix("[]") and all(c.isalnum() or c in "_-" for c in s.removesuffix("[]")) for s in steps)
 
 
 def parse_rules(text: str, path: str) -> tuple[list[CustomRule], list[Diagnostic]]:
@@ -229,23 +235,42 @@ def _reference(reader: Reader, node: yaml.Node, path: str, group: str, kind: str
         name = reader.choice(found["relation"], child(path, "relation"), sorted(RELATIONS_BY_NAME), "relation")
         relation = RELATIONS_BY_NAME.get(name or "")
     label = _text(reader, found["label"], child(path, "label")) if "label" in found else ""
-    paths = {key: _path_text(reader, found[key], child(path, key)) if key in found else None
+    # A name reference's field may name one annotation (value_path_reason); no other path may read one.
+    paths = {key: _path_text(reader, found[key], child(path, key), names_one=key == "field") if key in found else None
              for key in ("field", "selector", "labelField", "namespaceField", "kindField", "namespaceSelector",
                          "namespaces")}
     if to is None or relation is None or label is None:
         return None
     if "selector" in found:
         selector = paths["selector"]
-        if selector is None:
+        form = reader.choice(found["selectorForm"], child(path, "selectorForm"), SELECTOR_FORMS, "selector form") \
+            if "selectorForm" in found else SELECTOR_FORMS[0]
+        anywhere = reader.flag(found["anyNamespace"], child(path, "anyNamespace")) if "anyNamespace" in found \
+            else False
+        if anywhere and ("namespaces" in found or "namespaceSelector" in found):
+            reader.problem(found["anyNamespace"], child(path, "anyNamespace"), "cannot go with namespaces or "
+                                                                              "namespaceSelector")
+            return None
+        if selector is None or form is None or anywhere is None:
             return None
         return SelectorReference(selector, to, relation, paths["namespaceSelector"], label, paths["labelField"],
-                                 paths["namespaces"])
+                                 paths["namespaces"], form, anywhere)
     name_field = paths["field"]
-    if name_field is None:
-        return None
     optional = reader.flag(found["optional"], child(path, "optional")) if "optional" in found else False
+    name_form = reader.choice(found["nameForm"], child(path, "nameForm"), NAME_FORMS, "name form") \
+        if "nameForm" in found else NAME_FORMS[0]
+    ignore = _words(reader, found["ignore"], child(path, "ignore")) if "ignore" in found else ()
+    if name_field is None or name_form is None or ignore is None:
+        return None
     return NameReference(name_field, to, relation, label, paths["labelField"], paths["namespaceField"],
-                         paths["kindField"], bool(optional))
+                         paths["kindField"], bool(optional), name_form, ignore)
+
+
+def _words(reader: Reader, node: yaml.Node, path: str) -> tuple[str, ...] | None:
+    """A list of values (a name reference's `ignore`)."""
+    items = reader.items(node, path, most=MAX_IGNORED)
+    words = [_text(reader, item, path) for item in items or []]
+    return None if items is None or None in words else tuple(str(word) for word in words)
 
 
 def _target(reader: Reader, node: yaml.Node, path: str) -> Target | None:
@@ -384,8 +409,8 @@ def _parsed_file(name: str) -> tuple[tuple[CustomRule, ...], tuple[Diagnostic, .
 
 @functools.cache
 def shipped_rules(kinds: frozenset[str] | None = None) -> RuleBook:
-    """The rules shipped with gen (gen/rules/custom/*.yaml): prometheus-operator, cert-manager, Argo Rollouts,
-    LeaderWorkerSet. Given the kinds of an input, only the files that name one of them: a rule applies to the
+    """The rules shipped with gen (gen/rules/custom/*.yaml): prometheus-operator, cert-manager, Istio, Argo
+    Rollouts, LeaderWorkerSet. Given the kinds of an input, only the files that name one of them: a rule applies to the
     resources of its own kind, so a file that names none of the input's kinds has nothing to add, and is not
     parsed (2.5 ms of a small `gen render`); each file is parsed once a process."""
     rules: list[CustomRule] = []
