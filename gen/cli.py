@@ -33,6 +33,16 @@ Render Kubernetes manifests as architecture diagrams, and check them.
   gen watch                            re-render the pages' figures when a manifest changes
 """
 
+EXIT_CODES = """\
+exit status:
+  0  success: everything drawn, no finding (render's warnings allowed)
+  1  gen check found something or could not read an input; gen render or gen
+     diff could not read an input or draw; gen diff was given an unknown revision;
+     gen (build) could not draw a figure
+  2  usage error: an unknown option, view or format; gen check without paths
+     and no MkDocs config to find the pages' manifests
+"""
+
 
 def _terminal_width() -> int:
     """What shutil.get_terminal_size() says of the width, without importing shutil (and with it bz2 and lzma): an
@@ -62,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
             self.print_usage(sys.stderr)
             self.exit(EXIT_USAGE, f"gen: error: {message}\n")
 
-    parser = _Parser(prog="gen", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    parser = _Parser(prog="gen", description=DESCRIPTION, epilog=EXIT_CODES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"gen (kubedocs) {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def add_input_options(command: argparse.ArgumentParser) -> None:
@@ -292,7 +306,7 @@ def _diff(args: argparse.Namespace) -> int:
         try:
             sides = revision_inputs([args.old, args.new], scratch)
         except RevisionError as exc:
-            print(f"gen: error: {exc}", file=sys.stderr)
+            print(f"gen diff: {printable(str(exc))}", file=sys.stderr)
             return EXIT_FAILED
         filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview)
         old, new = (FigureRequest((path,), args.view, output_format or "svg", filters, args.namespace,
