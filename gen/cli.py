@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="MkDocs config whose pages are checked when no paths are given (default: mkdocs.yml)")
     check.add_argument("--calls", action="store_true",
                        help="also print every inferred call (workload → Service it is told to reach), sorted")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                       help="text: one line a finding on standard error (default); json or sarif (SARIF 2.1.0, "
+                            "for code scanning): one document on standard output")
     add_input_options(check)
 
     diff = sub.add_parser("diff", help="what a change adds, removes and rewires: text, and a figure with -o",
@@ -273,12 +276,21 @@ def _check(args: argparse.Namespace) -> int:
         roots = pages.layout.input_roots  # in a site, rule files are confined as its manifests are
     loaded, graph = analyse(inputs, args.namespace, relative_to=root, rule_files=rule_files, roots=roots)
     diagnostics = all_diagnostics(loaded, graph, *page_problems)
-    report(diagnostics, quiet=args.quiet)
+    calls = []
     if args.calls:
         from .rules.calls import inferred_calls
 
-        for call in inferred_calls(graph):
+        calls = inferred_calls(graph)
+    if args.format == "text":
+        report(diagnostics, quiet=args.quiet)
+        for call in calls:
             print(printable(str(call)))
+    else:  # one document on standard output, made of the same findings (and the calls asked for, as notes)
+        from .findings import as_json, as_sarif
+
+        shown = sorted({*(d for d in diagnostics if not (args.quiet and d.severity is Severity.NOTE)), *calls})
+        sys.stdout.write(as_json(shown, len(loaded.resources), len(loaded.files)) if args.format == "json"
+                         else as_sarif(shown))
     problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     count = len(loaded.resources)
     print(f"gen check: {_count(count, 'resource')} in {_count(len(loaded.files), 'file')}, "
