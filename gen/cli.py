@@ -33,6 +33,16 @@ Render Kubernetes manifests as architecture diagrams, and check them.
   gen watch                            re-render the pages' figures when a manifest changes
 """
 
+EXIT_CODES = """\
+exit status:
+  0  success: everything drawn, no finding (render's warnings allowed)
+  1  gen check found something or could not read an input; gen render or gen
+     diff could not read an input or draw; gen diff was given an unknown revision;
+     gen (build) could not draw a figure
+  2  usage error: an unknown option, view or format; gen check without paths
+     and no MkDocs config to find the pages' manifests
+"""
+
 
 def _terminal_width() -> int:
     """What shutil.get_terminal_size() says of the width, without importing shutil (and with it bz2 and lzma): an
@@ -62,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
             self.print_usage(sys.stderr)
             self.exit(EXIT_USAGE, f"gen: error: {message}\n")
 
-    parser = _Parser(prog="gen", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    parser = _Parser(prog="gen", description=DESCRIPTION, epilog=EXIT_CODES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"gen (kubedocs) {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def add_input_options(command: argparse.ArgumentParser) -> None:
@@ -105,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="MkDocs config whose pages are checked when no paths are given (default: mkdocs.yml)")
     check.add_argument("--calls", action="store_true",
                        help="also print every inferred call (workload → Service it is told to reach), sorted")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                       help="text: one line a finding on standard error (default); json or sarif (SARIF 2.1.0, "
+                            "for code scanning): one document on standard output")
     add_input_options(check)
 
     diff = sub.add_parser("diff", help="what a change adds, removes and rewires: text, and a figure with -o",
@@ -268,24 +285,30 @@ def _check(args: argparse.Namespace) -> int:
         page_problems = pages.problems
         # What the site draws, figure by figure, with the site's rule files and then these (confined as the site's)
         requests = [replace(request, rule_files=(*request.rule_files, *args.rules)) for request in pages.requests]
-    diagnostics: set[Diagnostic] = set(page_problems)
+    found: set[Diagnostic] = set(page_problems)
     files: set[str] = set()
     resources: set[tuple[object, str]] = set()
-    calls: list[str] = []
+    inferred: set[Diagnostic] = set()
     for request in requests:
         analysis = analyse_request(request)
-        diagnostics.update(all_diagnostics(analysis.loaded, analysis.graph))
+        found.update(all_diagnostics(analysis.loaded, analysis.graph))
         files.update(analysis.loaded.files)
         resources.update((resource.ref, str(resource.source)) for resource in analysis.loaded.resources)
         if args.calls:
             from .rules.calls import inferred_calls
 
-            calls.extend(str(call) for call in inferred_calls(analysis.graph) if str(call) not in calls)
-    ordered = sorted(diagnostics)
-    report(ordered, quiet=args.quiet)
-    for call in calls:
-        print(printable(call))
-    problems = [d for d in ordered if d.severity is not Severity.NOTE]
+            inferred.update(inferred_calls(analysis.graph))
+    diagnostics, calls = sorted(found), sorted(inferred)
+    if args.format == "text":
+        report(diagnostics, quiet=args.quiet)
+        for call in calls:
+            print(printable(str(call)))
+    else:  # one document on standard output, made of the same findings (and the calls asked for, as notes)
+        from .findings import as_json, as_sarif
+
+        shown = sorted({*(d for d in diagnostics if not (args.quiet and d.severity is Severity.NOTE)), *calls})
+        sys.stdout.write(as_json(shown, len(resources), len(files)) if args.format == "json" else as_sarif(shown))
+    problems = [d for d in diagnostics if d.severity is not Severity.NOTE]
     print(f"gen check: {_count(len(resources), 'resource')} in {_count(len(files), 'file')}, "
           f"{_count(len(problems), 'problem')}", file=sys.stderr)
     return EXIT_FAILED if problems else EXIT_OK
@@ -311,7 +334,7 @@ def _diff(args: argparse.Namespace) -> int:
         try:
             sides = revision_inputs([args.old, args.new], scratch)
         except RevisionError as exc:
-            print(f"gen: error: {exc}", file=sys.stderr)
+            print(f"gen diff: {printable(str(exc))}", file=sys.stderr)
             return EXIT_FAILED
         filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview)
         old, new = (FigureRequest((path,), args.view, output_format or "svg", filters, args.namespace,

@@ -22,7 +22,12 @@ GIT_TIMEOUT_SECONDS = 60
 
 
 class RevisionError(Exception):
-    """A REF:PATH argument names a revision or path git does not know, or one too large to write out."""
+    """A REF:PATH argument names a revision or path git does not know, or one too large to write out. `said`: git's
+    own last line, when git said something."""
+
+    def __init__(self, message: str, said: str = "") -> None:
+        super().__init__(message)
+        self.said = said
 
 
 def is_revision(argument: str) -> bool:
@@ -34,14 +39,17 @@ def materialise_revision(argument: str, into: str) -> str:
     """Write PATH at the revision, and what its kustomizations reach, under `into`; return PATH's place there."""
     revision, _, path = argument.partition(":")
     deadline = Deadline(GIT_TIMEOUT_SECONDS)
-    prefix = _git(["rev-parse", "--show-prefix"], deadline).strip()
-    top = _git(["rev-parse", "--show-toplevel"], deadline).strip()
+    outside = f"{argument}: REF:PATH reads a git revision, and the current directory is in no git repository"
+    prefix = _git(["rev-parse", "--show-prefix"], deadline, outside).strip()
+    top = _git(["rev-parse", "--show-toplevel"], deadline, outside).strip()
     wanted = os.path.normpath(os.path.join(prefix, path or "."))
     if wanted.startswith(".."):
         raise RevisionError(f"{argument}: the path is outside the repository")
     wanted = "" if wanted == "." else wanted
-    _git(["-C", top, "rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}"], deadline,
-         f"{argument}: unknown revision")
+    try:
+        _git(["-C", top, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{tree}}"], deadline)
+    except RevisionError as exc:
+        raise RevisionError(unknown_revision(revision, f"git: {exc.said}" if exc.said else str(exc))) from None
     if wanted and not _exists(top, revision, wanted, deadline):
         raise RevisionError(f"{argument}: no file at {wanted} in revision {revision}")
     written: list[str] = []  # paths in the repository written out so far
@@ -57,6 +65,14 @@ def materialise_revision(argument: str, into: str) -> str:
             pending += [base for base in _bases_named(into, part)
                         if not any(_within(base, done) for done in written) and _exists(top, revision, base, deadline)]
     return os.path.join(into, wanted) if wanted else into
+
+
+def unknown_revision(revision: str, said: str) -> str:
+    """What to say of a revision git does not know: which one, and what usually makes it known (a shallow clone
+    holds only the commits it fetched; a pull request's base branch is fetched by name)."""
+    return (f"{revision} is not a revision of this repository ({said}): fetch it first (git fetch origin BRANCH, "
+            "or check out with enough history: actions/checkout's fetch-depth: 2 for HEAD^1), or name a commit, "
+            "branch or tag that exists")
 
 
 def _within(path: str, directory: str) -> bool:
@@ -123,8 +139,10 @@ def _git_bytes(arguments: list[str], deadline: Deadline, what: str = "", max_out
     except OSError as exc:
         raise RevisionError(f"{label}: cannot run git: {exc.strerror or exc}") from exc
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-        raise RevisionError(f"{label}: {message[0]}")
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        if said:
+            raise RevisionError(f"{label} (git: {said[0]})", said[0])
+        raise RevisionError(f"{label} (git stopped with status {done.returncode}, saying nothing)")
     return done.stdout
 
 

@@ -165,7 +165,8 @@ def test_gen_diff_reads_revisions_from_git(tmp_path: Path) -> None:
     # From a subdirectory, PATH is relative to it, as git's own REF:./PATH
     done = _gen("diff", "HEAD:./30-api.yaml", "30-api.yaml", cwd=repo / "manifests")
     assert done.stdout.splitlines()[1:] == ["~ Deployment/shop/api: replicas 3 → 5"], done.stderr
-    for bad, message in [("nope:manifests", "nope:manifests: "), ("HEAD:missing", "no file at missing")]:
+    for bad, message in [("nope:manifests", "gen diff: nope is not a revision of this repository"),
+                         ("HEAD:missing", "no file at missing")]:
         done = _gen("diff", bad, "manifests", cwd=repo)
         assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
 

@@ -21,7 +21,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("derive", ("gen.rules", "gen.rules.*")),
     ("view", ("gen.views", "gen.views.*")),
     ("render", ("gen.render", "gen.render.*")),
-    ("compose", ("gen.diff", "gen.isolate", "gen.request", "gen.pipeline", "gen.revisions")),
+    ("compose", ("gen.diff", "gen.findings", "gen.isolate", "gen.request", "gen.pipeline", "gen.revisions")),
     ("site", ("gen.site", "gen.site.*")),
     ("command", ("gen.cli",)),
 )

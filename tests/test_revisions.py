@@ -59,3 +59,27 @@ def test_a_revision_too_large_to_write_out_is_a_message(tmp_path: Path, monkeypa
     with pytest.raises(RevisionError, match=r"HEAD:unrelated: more than 1 MiB of files to write out"):
         materialise_revision("HEAD:unrelated", str(tmp_path / "into"))
     assert not (tmp_path / "into" / "unrelated" / "big.bin").exists()
+
+
+@pytest.mark.parametrize("revision", ["origin/main", "HEAD^1"])
+def test_an_unknown_revision_is_named_with_what_to_do(tmp_path: Path, revision: str) -> None:
+    """It said `HEAD^1:manifests: unknown revision: exit 1`: neither which part is unknown nor what to do."""
+    import sys
+
+    repo = _repository(tmp_path / "repo")
+    done = subprocess.run([sys.executable, "-m", "gen.cli", "diff", f"{revision}:bases", "bases"], cwd=repo,
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"gen diff: {revision} is not a revision of this repository (git: "), done.stderr
+    assert "fetch it first" in done.stderr and "fetch-depth: 2" in done.stderr
+    assert "exit 1" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_revision_outside_a_repository_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))  # a repository above tmp is not this one
+    with pytest.raises(RevisionError, match=r"^HEAD:manifests: REF:PATH reads a git revision, and the current "
+                                            r"directory is in no git repository \(git: fatal: not a git repository"):
+        materialise_revision("HEAD:manifests", str(tmp_path))

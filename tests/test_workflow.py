@@ -100,8 +100,9 @@ def _run_diff_step(tmp_path: Path, change) -> tuple[subprocess.CompletedProcess,
     git("commit", "-qm", "the pull request, merged")
     summary = tmp_path / "summary.md"
     script = _diff_step(_load_workflow())["run"]
+    declared = _load_workflow().get("env", {})  # the workflow's variables (MANIFESTS) reach every step
     done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=work,
-                          env={**env, "GITHUB_STEP_SUMMARY": str(summary)}, capture_output=True, text=True,
+                          env={**env, **declared, "GITHUB_STEP_SUMMARY": str(summary)}, capture_output=True, text=True,
                           timeout=300)
     return done, summary, work
 

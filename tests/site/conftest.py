@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from installed_wheel import InstalledWheel, install_wheel
 
 SITES = Path(__file__).resolve().parent
 REPO = SITES.parents[1]
@@ -80,3 +81,12 @@ def sites() -> type[Sites]:
 def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
     """A fresh copy of a fixture site in this test's tmp_path."""
     return lambda name: copy_site(name, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """kubedocs as anyone installs it (tests/installed_wheel.py); built and installed once per session."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not on PATH")
+    return install_wheel(REPO, tmp_path_factory.mktemp("wheel"))
+

@@ -4,15 +4,11 @@ its words are the site's language."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from installed_wheel import InstalledWheel, run_checked
 from shop_manifests import deployment, service
 
 from gen.site.html import WORDS
@@ -44,33 +40,14 @@ MANIFEST = (deployment(containers=[{"name": "web", "image": "nginx:1.27", "ports
             + service(ports=[{"port": 80, "targetPort": 8080}]))
 
 
-def _run(command: list[str], **options) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
-                            **options)
-    assert result.returncode == 0, " ".join(command) + "\n" + result.stdout + result.stderr
-    return result
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
+@pytest.fixture
+def installed(installed_wheel: InstalledWheel) -> Path:
     """The python of a fresh virtual environment with kubedocs installed from a wheel built from this checkout."""
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz `dot` is not on PATH")
-    root = tmp_path_factory.mktemp("wheel")
-    wheels = root / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q",
-          "-w", str(wheels)])
-    (wheel,) = wheels.glob("kubedocs-*.whl")
-    environment = root / "venv"
-    venv.create(environment, with_pip=True)
-    python = environment / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", str(wheel)])  # its dependencies from the package index
-    return python
+    return installed_wheel.python
 
 
 def test_the_wheel_holds_the_assets_and_a_plain_english_site_gets_them(installed: Path, tmp_path: Path) -> None:
-    located = _run([str(installed), "-c", "import gen; print(gen.__file__)"], cwd=tmp_path).stdout.strip()
+    located = run_checked([str(installed), "-c", "import gen; print(gen.__file__)"], cwd=tmp_path).stdout.strip()
     assert Path(located).is_relative_to(installed.parents[1]), f"gen comes from {located}, not the wheel"
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)
@@ -79,7 +56,7 @@ def test_the_wheel_holds_the_assets_and_a_plain_english_site_gets_them(installed
     (site / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
     (site / "manifests" / "shop.yaml").write_text(MANIFEST, encoding="utf-8")
     out = tmp_path / "out"
-    _run([str(installed), "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=site)
+    run_checked([str(installed), "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=site)
 
     for asset in ("kubedocs.css", "kubedocs.js", "kubedocs-hangul.woff2", "kubedocs-hangul-bold.woff2",
                   "kubedocs-hangul.OFL.txt"):
@@ -94,6 +71,12 @@ def test_the_wheel_holds_the_assets_and_a_plain_english_site_gets_them(installed
     assert english["full_size"] in text and english["manifests"] in text and english["legend"] in text
     assert not any(word in text for word in WORDS["ko"].values() if word not in english.values())
     assert figure.select_one(".kubedocs-controls button")["aria-label"] == english["zoom_in"]
+
+
+def test_the_installed_gen_says_the_wheels_version(installed_wheel: InstalledWheel, tmp_path: Path) -> None:
+    version = installed_wheel.wheel.name.split("-")[1]
+    done = run_checked([str(installed_wheel.bin / "gen"), "--version"], cwd=tmp_path)
+    assert done.stdout == f"gen (kubedocs) {version}\n"
 
 
 @pytest.mark.parametrize(("language", "expected"), [("ko", "ko"), ("en", "en"), ("ko-KR", "ko"), ("pt_BR", "en"),
