@@ -1,6 +1,6 @@
 """Diagram → a draw.io file (mxGraph XML), laid out by dot: each box and group where dot's own layout (`dot -Tjson`)
-puts it, so that the file opens as the figure, not as a pile of boxes. Groups are containers holding their boxes
-(positions relative to the container, as mxGraph wants them); links follow dot's route as waypoints. Cell ids are
+puts it, so that the file opens as the figure, not as a pile of boxes. Groups are cells holding their boxes
+(positions relative to the group, as mxGraph wants them); links follow dot's route as waypoints. Cell ids are
 made here (`n0`, `g0`, `e0`); every name is a plain-text label in an XML attribute, escaped by XML's rules."""
 
 from __future__ import annotations
