@@ -49,6 +49,7 @@ MERMAID_RENDER = """async (texts) => {
       const drawn = holder.querySelector("svg");
       out.push({nodes: drawn.querySelectorAll("g.node").length, clusters: drawn.querySelectorAll("g.cluster").length,
                 links: drawn.querySelectorAll("path.flowchart-link").length,
+                scripts: drawn.querySelectorAll("script").length,
                 text: [...drawn.querySelectorAll("g.node, g.cluster, g.edgeLabel")].map((n) => n.textContent)});
     } catch (error) {
       out.push({error: String(error).slice(0, 2000)});

@@ -17,6 +17,8 @@ for (const path of paths) {
     console.log(JSON.stringify({
       path,
       shapes: diagram.shapes.map((shape) => shape.id),
+      labels: diagram.shapes.map((shape) => shape.label),
+      connectionLabels: diagram.connections.map((c) => c.label),
       connections: diagram.connections.map((c) => [c.src, c.dst]),
       ms: Date.now() - started,
     }));
