@@ -1,6 +1,7 @@
-"""Canary suite: every place a value can sit (tests/canary_places.py) against every output — DOT, SVG and PNG of
-every view, the messages of `gen render` and `gen check`, the source view, and a real MkDocs site (pages, search
-index, standalone SVGs) with its figure cache. No canary may appear anywhere."""
+"""Canary suite: every place a value can sit (tests/canary_places.py) against every output — DOT, SVG, PNG,
+Mermaid, D2, draw.io and JSON of every view and of `gen diff -o`, the messages of `gen render` and `gen check`, the
+source view, and a real MkDocs site (pages, search index, standalone SVGs, figures as Mermaid and D2 text) with its
+figure cache. No canary may appear anywhere."""
 
 from __future__ import annotations
 
@@ -41,10 +42,21 @@ def _gen(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
-@pytest.mark.parametrize("suffix", ["svg", "dot", "png"])
+@pytest.mark.parametrize("suffix", ["svg", "dot", "png", "mmd", "d2", "drawio", "json"])
 def test_no_canary_in_any_figure_or_message(manifests: Path, tmp_path: Path, view: str, suffix: str) -> None:
     output = tmp_path / f"figure.{suffix}"
     done = _gen("render", str(manifests), "--view", view, "-o", str(output))
+    assert output.stat().st_size > 0, done.stderr
+    assert _leaks(output.read_bytes() + done.stdout + done.stderr) == []
+
+
+@pytest.mark.parametrize("suffix", ["svg", "mmd", "d2", "drawio", "json"])
+def test_no_canary_in_a_diff_figure(manifests: Path, tmp_path: Path, suffix: str) -> None:
+    empty = tmp_path / "before"
+    empty.mkdir()
+    (empty / "other.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: shop}\n")
+    output = tmp_path / f"diff.{suffix}"
+    done = _gen("diff", str(empty), str(manifests), "-o", str(output))
     assert output.stat().st_size > 0, done.stderr
     assert _leaks(output.read_bytes() + done.stdout + done.stderr) == []
 
