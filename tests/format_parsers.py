@@ -106,7 +106,7 @@ def drawio_structure(xml: bytes) -> tuple[int, int, int]:
             x, y = left + float(geometry.get("x", "0")), top + float(geometry.get("y", "0"))
             width, height = float(geometry.get("width", "0")), float(geometry.get("height", "0"))
             assert width > 0 and height > 0, f"{cell_id} has no size"
-            assert 0 <= x and x + width <= page_width + 0.5 and 0 <= y and y + height <= page_height + 0.5, (
+            assert x >= 0 and x + width <= page_width + 0.5 and y >= 0 and y + height <= page_height + 0.5, (
                 f"{cell_id} at {x},{y} {width}x{height} is outside the {page_width}x{page_height} page")
             origins[cell_id] = (x, y)
             if "container=1" in cell.get("style", ""):

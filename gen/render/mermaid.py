@@ -31,6 +31,11 @@ DIRECTIONS = {"LR": "LR", "TB": "TB", "BT": "BT"}
 _KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_./:,+*=~!?@^'")
 
 
+def text_size(text: str) -> int:
+    """The length Mermaid compares with maxTextSize: JavaScript's, in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def mermaid_text(text: str) -> str:
     """A label's text for Mermaid: each line as shown, special characters as entity codes, lines joined by `<br>`."""
     lines = shown(text).split("\n")

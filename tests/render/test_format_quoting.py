@@ -4,6 +4,7 @@ labels. Each format's own parser must read the file, keep every box apart and sh
 
 from __future__ import annotations
 
+import itertools
 import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -37,7 +38,7 @@ def _figure() -> Diagram:
     """Each hostile text a box's id and title, with a group, a row and a link labelled by it."""
     boxes = [Box(text, text, group=f"group {index}", rows=(Row("r", text),)) for index, text in enumerate(HOSTILE)]
     groups = [Group(f"group {index}", text) for index, text in enumerate(HOSTILE)]
-    links = [Link(a.id, b.id, label=a.title) for a, b in zip(boxes, boxes[1:], strict=False)]
+    links = [Link(a.id, b.id, label=a.title) for a, b in itertools.pairwise(boxes)]
     return Diagram(boxes, links, groups)
 
 
