@@ -1,6 +1,7 @@
 """Diagram → D2: groups as shapes holding their boxes, the outlines as D2's shapes, colours and lines as its style
-keywords, a box's badge, title and details as lines of its label. Keys are made here (`n0`, `g0`: D2 folds the case of keys and reads
-dots as nesting, so a name is never a key); every name is a label in a double-quoted string, escaped by D2's rules."""
+keywords, a box's badge, title and details as lines of its label. Keys are made here (`n0`, `g0`: D2 folds the case
+of keys and reads dots as nesting, so a name is never a key); every name is a label in a double-quoted string,
+escaped by D2's rules."""
 
 from __future__ import annotations
 
