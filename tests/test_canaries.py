@@ -84,6 +84,8 @@ def test_no_canary_anywhere_in_a_built_site(manifests: Path, tmp_path: Path) -> 
     shutil.copytree(manifests.parent, site / "manifests")
     (site / "docs").mkdir()
     figures = "\n\n".join(f"```kubedocs\nmanifests: [all/]\nview: {view}\ncaption: {view}\n```" for view in VIEWS)
+    figures += "\n\n" + "\n\n".join(f"```kubedocs\nmanifests: [all/]\nview: {view}\nformat: {text_format}\n```"
+                                      for view in VIEWS for text_format in ("mermaid", "d2"))
     (site / "docs" / "index.md").write_text(f"# Canaries\n\n{figures}\n")
     (site / "mkdocs.yml").write_text("site_name: canaries\ntheme: {name: material}\n"
                                      "plugins: [search, kubedocs]\nmarkdown_extensions: [pymdownx.superfences]\n")
@@ -96,6 +98,7 @@ def test_no_canary_anywhere_in_a_built_site(manifests: Path, tmp_path: Path) -> 
     # every view drawn (one that is too wide to read also draws a figure per application below it)
     assert page.count('class="kubedocs-figure"') - page.count('class="kubedocs-split"') == len(VIEWS)
     assert "kubedocs-source" in page
+    assert page.count("flowchart ") >= len(VIEWS) and page.count("direction: ") >= len(VIEWS)  # the text figures
     published = [p for p in (site / "out").rglob("*") if p.is_file()]
     cached = list((site / ".cache").rglob("*.json"))
     assert cached
