@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from format_parsers import compile_d2, drawio_structure, render_mermaid, svg_counts
@@ -171,3 +173,28 @@ def test_mermaid_of_microservices_demo(demo_figures: list[Written], mermaid_page
 def test_visible_links_are_the_links_dot_draws(figures: list[Written]) -> None:
     for figure in figures:
         assert len(visible_links(figure.diagram)) == figure.links, figure.name
+
+
+def test_mermaid_rendering_of_the_sample_app_is_the_figure(figures: list[Written], mermaid_page: object,
+                                                            tmp_path: Path) -> None:
+    """The sample app as Mermaid draws it, as a screenshot (KUBEDOCS_SCREENSHOTS=DIR keeps a copy): every box of
+    the DOT figure is there, with its name."""
+    sample = next(figure for figure in figures if figure.name == "sample-app/topology")
+    page: Any = mermaid_page
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.evaluate("""async (text) => {
+        mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
+        const {svg} = await mermaid.render("sample", text);
+        document.getElementById("out").innerHTML = svg;
+    }""", sample.files["mmd"].read_text(encoding="utf-8"))
+    drawn = page.locator("#out svg g.node")
+    assert drawn.count() == sample.boxes
+    assert "web-config" in page.locator("#out").inner_text()
+    shot = tmp_path / "mermaid-sample-app.png"
+    page.locator("#out svg").screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    keep = os.environ.get("KUBEDOCS_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    page.evaluate('document.getElementById("out").innerHTML = ""')
