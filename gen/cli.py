@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .model import Diagnostic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Kept here, not imported from gen.render, so that `gen` with nothing changed imports no renderer.
+FORMAT_CHOICES = "svg, png, dot, mermaid, d2, drawio, json"
+FORMAT_SUFFIXES = ".svg, .png, .dot, .mmd, .d2, .drawio or .json"
 
 DESCRIPTION = """\
 Render Kubernetes manifests as architecture diagrams, and check them.
@@ -104,9 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                              help="stop dot after this long (default: 120)")
 
-    render = sub.add_parser("render", help="render manifests to .svg, .dot or .png")
+    render = sub.add_parser("render", help="render manifests to .svg, .png, .dot, .mmd, .d2, .drawio or .json")
     render.add_argument("inputs", nargs="+", help="files, directories, globs, or - for standard input")
-    render.add_argument("-o", "--output", help="output file; its extension picks the format (default: SVG on stdout)")
+    render.add_argument("-o", "--output", help="output file; its extension picks the format: .svg, .png, .dot, .mmd "
+                                                "(Mermaid), .d2, .drawio or .json (default: SVG on stdout)")
+    render.add_argument("--format", metavar="FORMAT",
+                        help="the format to write: svg, png, dot, mermaid, d2, drawio or json (default: the output "
+                             "file's extension, else svg)")
     # Checked when drawing, as --view is: the languages are those gen/words.py has words in.
     render.add_argument("--lang", default="en", metavar="LANG",
                         help="the language of the figure's words: en or ko (default: en)")
@@ -132,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "marked.")
     diff.add_argument("old", help="the revision before: a file, a directory or REF:PATH")
     diff.add_argument("new", help="the revision after: a file, a directory or REF:PATH")
-    diff.add_argument("-o", "--output", help="also draw the change to this file (.svg, .dot or .png)")
+    diff.add_argument("-o", "--output", help="also draw the change to this file (.svg, .png, .dot, .mmd, .d2, .drawio "
+                                            "or .json)")
     add_drawing_options(diff)
     add_input_options(diff)
 
@@ -155,7 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if replayed is not None:
             return replayed
     suffix = _output_suffix(arguments[1:]) if arguments[:1] == ["render"] else None
-    started = suffix in ("", ".svg", ".png")
+    named = any(argument == "--format" or argument.startswith("--format=") for argument in arguments)
+    started = suffix in ("", ".svg", ".png") and not named  # a format named: dot may not be needed
     try:
         if started:
             from .render.execute import start_dot
@@ -231,7 +240,7 @@ def _render(args: argparse.Namespace) -> int:
 
     from .model import Severity
     from .pipeline import render_figure
-    from .render import FORMATS, RenderError
+    from .render import RenderError, format_named
     from .views import VIEWS, Filters
     from .words import LANGUAGES
 
@@ -240,10 +249,16 @@ def _render(args: argparse.Namespace) -> int:
     if args.lang not in LANGUAGES:
         return _usage(f"argument --lang: invalid choice: {args.lang!r} (choose from {', '.join(LANGUAGES)})")
     output_format = "svg"
-    if args.output:
-        output_format = Path(args.output).suffix.lstrip(".").lower()
-        if output_format not in FORMATS:
-            return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
+    if args.format:
+        named = format_named(args.format)
+        if named is None or args.format.startswith("."):
+            return _usage(f"argument --format: invalid choice: {args.format!r} (choose from {FORMAT_CHOICES})")
+        output_format = named
+    elif args.output:
+        named = format_named(Path(args.output).suffix) if Path(args.output).suffix else None
+        if named is None:
+            return _usage(f"cannot tell the format from {args.output!r}: use {FORMAT_SUFFIXES}")
+        output_format = named
     filters = Filters(set(args.only_namespace), set(args.kind), set(args.name), set(args.app), args.overview,
                       args.lang)
     try:
@@ -320,16 +335,16 @@ def _diff(args: argparse.Namespace) -> int:
 
     from .model import printable
     from .pipeline import compare
-    from .render import FORMATS, RenderError, render_diagram
+    from .render import RenderError, format_named, render_diagram
     from .request import FigureRequest
     from .revisions import RevisionError, revision_inputs
     from .views import VIEWS, Filters
 
     if args.view not in VIEWS:
         return _usage(f"argument --view: invalid choice: {args.view!r} (choose from {', '.join(sorted(VIEWS))})")
-    output_format = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
-    if args.output and output_format not in FORMATS:
-        return _usage(f"cannot tell the format from {args.output!r}: use .svg, .dot or .png")
+    output_format = (format_named(Path(args.output).suffix) or "") if Path(args.output or "").suffix else ""
+    if args.output and not output_format:
+        return _usage(f"cannot tell the format from {args.output!r}: use {FORMAT_SUFFIXES}")
     with tempfile.TemporaryDirectory(prefix="gen-diff-") as scratch:
         try:
             sides = revision_inputs([args.old, args.new], scratch)

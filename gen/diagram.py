@@ -1,7 +1,7 @@
 """The neutral diagram a view produces and a backend draws: boxes, links and groups in a closed vocabulary.
 
-Nothing here knows Kubernetes or Graphviz. Views map resources onto it; the Graphviz backend (`gen.render`) maps
-it onto dot, and another backend (Mermaid, D2, draw.io) could be written against this module alone. `category`
+Nothing here knows Kubernetes or Graphviz. Views map resources onto it; each backend of `gen.render` (dot, Mermaid,
+D2, draw.io, a JSON graph) is written against this module alone. `category`
 fields are free words a backend may write out for stylesheets (an SVG class), never interpret.
 """
 
@@ -65,6 +65,11 @@ class Box:
     rank: int | None = None  # column in the flow direction; links get their minimum length from it
     category: str = ""  # a free word for stylesheets (written as a class), never interpreted
     change: Change = ""
+    # What the box stands for in the input, as (field, value) pairs in the view's words (a type, its scope, its
+    # name…), and where it was written (`file:line`): free words a backend may write out (a JSON graph), never
+    # interprets. Only what the tooltip already shows.
+    identity: tuple[tuple[str, str], ...] = ()
+    source: str = ""
 
 
 @record(frozen=True)
@@ -90,6 +95,11 @@ class Link:
     aside: bool = False
     change: Change = ""
     tooltip: str = ""  # shown on hover, one fact a line; "" for none
+    # What the link stands for, in the view's words: the relation it draws, the family of relations it belongs to,
+    # and the ports its label names. Free words a backend may write out (a JSON graph), never interprets.
+    relation: str = ""
+    family: str = ""
+    ports: tuple[str, ...] = ()
 
 
 @record(frozen=True)

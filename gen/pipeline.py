@@ -86,10 +86,26 @@ def render(request: FigureRequest, analysis: Analysis | None = None) -> Figure:
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING, f"nothing for the {request.view} view: the "
                                    "inputs hold declarative diagrams (kind: Diagram), drawn by the diagram view",
                                    "declared-diagrams-only"))
+    if request.output_format == "mmd":
+        warnings.extend(_mermaid_size(output, diagram))
     if not loaded.resources and not loaded.diagnostics:  # empty standard input, empty files: say so
         warnings.append(Diagnostic(Source("inputs"), Severity.WARNING,
                                    "nothing to draw: the inputs hold no Kubernetes object", "empty-input"))
     return Figure(output, loaded, graph, all_diagnostics(loaded, graph, *rejected, *warnings), diagram)
+
+
+def _mermaid_size(output: bytes, diagram: Diagram) -> list[Diagnostic]:
+    """A Mermaid text longer than Mermaid renders by default: said, with the figure drawn as it is."""
+    from .render.mermaid import MAX_TEXT_SIZE, text_size
+
+    size = text_size(output.decode("utf-8"))
+    if size <= MAX_TEXT_SIZE:
+        return []
+    level = f", already aggregated to {diagram.level}" if diagram.level != "none" else ""
+    return [Diagnostic(Source("figure"), Severity.WARNING,
+                       f"the Mermaid text is {size:,} characters{level}, more than Mermaid's default maxTextSize "
+                       f"({MAX_TEXT_SIZE:,}): a site must raise maxTextSize to render it, or narrow the figure "
+                       "(--only-namespace, --kind, --name, --app)", "mermaid-text-size")]
 
 
 def _directed(diagram: Diagram, request: FigureRequest) -> Diagram:

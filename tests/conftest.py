@@ -23,7 +23,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Fixtures that mean a test needs something a user's clone may lack: the test gets the marker, so that
 # `-m "not corpus and not browser"` leaves it out however it was written (a mark forgotten is a slow inner loop).
-MARKED_BY_FIXTURE = {"corpus": "corpus", "chromium": "browser", "served_site": "browser"}
+MARKED_BY_FIXTURE = {"corpus": "corpus", "chromium": "browser", "served_site": "browser", "node_modules": "node",
+                     "mermaid_page": "browser"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -113,3 +114,38 @@ printf '%s\\n' "$input" | exec '{real}' "$@"
     graphviz_version.cache_clear()
     yield bin_dir
     graphviz_version.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """The npm packages the format parsers need (Mermaid, D2), installed by `.ci/setup --test`: skipped, naming
+    what to install, where node or they are absent; in CI (CI=true) with node present, missing ones fail."""
+    from format_parsers import NODE_MODULES, node_missing, node_required_in_ci
+
+    missing = node_missing()
+    if missing is not None:
+        if node_required_in_ci():
+            pytest.fail(f"CI has node but not the parsers' packages: {missing}")
+        pytest.skip(missing)
+    return NODE_MODULES
+
+
+@pytest.fixture(scope="session")
+def mermaid_page(node_modules: Path) -> Iterator[object]:
+    """One headless Debian Chromium page with Mermaid loaded, for the whole session (render_mermaid batches)."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"{chromium} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright Python package is not installed (pip install playwright)")
+    from format_parsers import mermaid_page as open_page
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield open_page(browser)
+        finally:
+            browser.close()

@@ -1,6 +1,7 @@
-"""Canary suite: every place a value can sit (tests/canary_places.py) against every output — DOT, SVG and PNG of
-every view, the messages of `gen render` and `gen check`, the source view, and a real MkDocs site (pages, search
-index, standalone SVGs) with its figure cache. No canary may appear anywhere."""
+"""Canary suite: every place a value can sit (tests/canary_places.py) against every output — DOT, SVG, PNG,
+Mermaid, D2, draw.io and JSON of every view and of `gen diff -o`, the messages of `gen render` and `gen check`, the
+source view, and a real MkDocs site (pages, search index, standalone SVGs, figures as Mermaid and D2 text) with its
+figure cache. No canary may appear anywhere."""
 
 from __future__ import annotations
 
@@ -41,10 +42,21 @@ def _gen(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
-@pytest.mark.parametrize("suffix", ["svg", "dot", "png"])
+@pytest.mark.parametrize("suffix", ["svg", "dot", "png", "mmd", "d2", "drawio", "json"])
 def test_no_canary_in_any_figure_or_message(manifests: Path, tmp_path: Path, view: str, suffix: str) -> None:
     output = tmp_path / f"figure.{suffix}"
     done = _gen("render", str(manifests), "--view", view, "-o", str(output))
+    assert output.stat().st_size > 0, done.stderr
+    assert _leaks(output.read_bytes() + done.stdout + done.stderr) == []
+
+
+@pytest.mark.parametrize("suffix", ["svg", "mmd", "d2", "drawio", "json"])
+def test_no_canary_in_a_diff_figure(manifests: Path, tmp_path: Path, suffix: str) -> None:
+    empty = tmp_path / "before"
+    empty.mkdir()
+    (empty / "other.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: shop}\n")
+    output = tmp_path / f"diff.{suffix}"
+    done = _gen("diff", str(empty), str(manifests), "-o", str(output))
     assert output.stat().st_size > 0, done.stderr
     assert _leaks(output.read_bytes() + done.stdout + done.stderr) == []
 
@@ -76,6 +88,8 @@ def test_no_canary_anywhere_in_a_built_site(manifests: Path, tmp_path: Path) -> 
     shutil.copytree(manifests.parent, site / "manifests")
     (site / "docs").mkdir()
     figures = "\n\n".join(f"```kubedocs\nmanifests: [all/]\nview: {view}\ncaption: {view}\n```" for view in VIEWS)
+    figures += "\n\n" + "\n\n".join(f"```kubedocs\nmanifests: [all/]\nview: {view}\nformat: {text_format}\n```"
+                                      for view in VIEWS for text_format in ("mermaid", "d2"))
     (site / "docs" / "index.md").write_text(f"# Canaries\n\n{figures}\n")
     (site / "mkdocs.yml").write_text("site_name: canaries\ntheme: {name: material}\n"
                                      "plugins: [search, kubedocs]\nmarkdown_extensions: [pymdownx.superfences]\n")
@@ -88,6 +102,7 @@ def test_no_canary_anywhere_in_a_built_site(manifests: Path, tmp_path: Path) -> 
     # every view drawn (one that is too wide to read also draws a figure per application below it)
     assert page.count('class="kubedocs-figure"') - page.count('class="kubedocs-split"') == len(VIEWS)
     assert "kubedocs-source" in page
+    assert page.count("flowchart ") >= len(VIEWS) and page.count("direction: ") >= len(VIEWS)  # the text figures
     published = [p for p in (site / "out").rglob("*") if p.is_file()]
     cached = list((site / ".cache").rglob("*.json"))
     assert cached

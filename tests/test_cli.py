@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
@@ -335,3 +336,60 @@ def test_inputs_of_declarative_diagrams_only_point_to_the_diagram_view(root: Pat
     assert "drawn by the diagram view" in (tmp_path / "t.svg").read_text(encoding="utf-8")
     done = gen(root, "render", "manifests/diagrams/", "--view", "diagram", "-o", str(tmp_path / "d.svg"))
     assert done.returncode == 0 and stderr(done) == ""
+
+
+@pytest.mark.parametrize(("argument", "start"), [
+    ("mermaid", b"flowchart LR\n"), ("mmd", b"flowchart LR\n"), ("d2", b"direction: right\n"),
+    ("drawio", b'<?xml version="1.0" encoding="UTF-8"?>\n<mxfile'), ("json", b"{\n"), ("dot", b"digraph kubedocs {"),
+])
+def test_render_format_writes_that_format_to_standard_output(root: Path, argument: str, start: bytes) -> None:
+    done = gen(root, "render", SAMPLE, "--format", argument)
+    assert done.returncode == 0, stderr(done)
+    assert done.stdout.startswith(start) and b"web-config" in done.stdout
+
+
+@pytest.mark.parametrize(("suffix", "start"), [
+    ("mmd", b"flowchart LR\n"), ("d2", b"direction: right\n"), ("drawio", b"<?xml"), ("json", b"{\n"),
+])
+def test_render_output_extension_chooses_the_backend(root: Path, tmp_path: Path, suffix: str, start: bytes) -> None:
+    out = tmp_path / f"figure.{suffix.upper()}"  # the extension in any case
+    done = gen(root, "render", SAMPLE, "-o", str(out))
+    assert done.returncode == 0, stderr(done)
+    assert out.read_bytes().startswith(start)
+
+
+def test_render_refuses_an_unknown_format_or_extension(root: Path, tmp_path: Path) -> None:
+    done = gen(root, "render", SAMPLE, "--format", "visio")
+    assert done.returncode == 2 and "choose from svg, png, dot, mermaid, d2, drawio, json" in stderr(done)
+    done = gen(root, "render", SAMPLE, "-o", str(tmp_path / "figure.vsdx"))
+    assert done.returncode == 2 and ".mmd, .d2, .drawio or .json" in stderr(done)
+    assert not (tmp_path / "figure.vsdx").exists()
+
+
+def _deployments(count: int) -> str:
+    return "".join(f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{i:03}}}\nspec:\n"
+                   f"  selector: {{matchLabels: {{app: a{i}}}}}\n  template:\n    metadata: {{labels: {{app: a{i}}}}}\n"
+                   "    spec: {containers: [{name: main, image: nginx}]}\n" for i in range(count))
+
+
+def test_a_mermaid_text_over_its_default_size_is_a_warning_naming_the_size(root: Path, tmp_path: Path) -> None:
+    manifests = tmp_path / "many.yaml"
+    manifests.write_text(_deployments(60))
+    done = gen(root, "render", str(manifests), "--view", "states", "--format", "mermaid")
+    assert done.returncode == 0, stderr(done)
+    size = len(done.stdout.decode("utf-8"))  # ASCII and Hangul: one UTF-16 unit each, as Mermaid counts
+    assert size > 50_000
+    assert f"the Mermaid text is {size:,} characters" in stderr(done) and "maxTextSize (50,000)" in stderr(done)
+    assert "[mermaid-text-size]" in stderr(done)
+    small = gen(root, "render", SAMPLE, "--format", "mermaid")
+    assert "maxTextSize" not in stderr(small)
+
+
+def test_the_text_formats_aggregate_as_the_svg_does(root: Path, tmp_path: Path) -> None:
+    manifests = tmp_path / "many.yaml"
+    manifests.write_text(_deployments(60))  # 180 boxes: over the selection views' budget
+    svg = gen(root, "render", str(manifests)).stdout
+    graph = json.loads(gen(root, "render", str(manifests), "--format", "json").stdout)
+    mermaid = gen(root, "render", str(manifests), "--format", "mermaid").stdout.decode("utf-8")
+    assert graph["aggregation"] == "apps" and len(graph["nodes"]) == svg.count(b'class="node')
+    assert len(re.findall(r"^\s+n\d+\W", mermaid, re.MULTILINE)) == len(graph["nodes"]) < 180

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 import re
 import shutil
@@ -359,3 +360,29 @@ def test_names_that_hold_newlines_backticks_or_esc_are_one_escaped_line_each(tmp
     escaped = "x\\n\\`\\`\\`\\n![forged](https://evil.example/x.png)\\n+ Deployment/shop/forged\\x1b[2J\\u202e\\`"
     assert f"+ ConfigMap/shop/{escaped}" in lines
     assert f"+ Service/shop/svc → Pods of Deployment/shop/{escaped} [selects] (80→80/TCP)" in lines
+
+
+@pytest.mark.exe
+def test_gen_diff_marks_changes_in_every_text_format(revisions: tuple[Path, Path], tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    drawn = {}
+    for suffix in ("json", "mmd", "d2", "drawio"):
+        out = tmp_path / f"change.{suffix}"
+        done = _gen("diff", str(revisions[0]), str(revisions[1]), "-o", str(out), cwd=root)
+        assert done.returncode == 0, done.stderr
+        drawn[suffix] = out.read_text(encoding="utf-8")
+        for value in _secret_values():
+            assert value.strip() not in drawn[suffix], (suffix, value)
+    nodes = {node["id"]: node for node in json.loads(drawn["json"])["nodes"]}
+    assert nodes["Service/shop/api-debug"]["change"] == "added"
+    assert nodes["Deployment/shop/api"]["change"] == "changed"
+    assert nodes["Deployment/shop/web"]["change"] == "removed"
+    assert nodes["Service/shop/api"]["change"] is None
+    edges = json.loads(drawn["json"])["edges"]
+    assert any(e["source"] == "Service/shop/api-debug" and e["change"] == "added" for e in edges)
+    # each format marks them with the sign before the badge and the change's colour (green, red, orange)
+    for suffix, line_break in (("mmd", "<br>"), ("d2", "\\n"), ("drawio", "&#10;")):
+        text = drawn[suffix]
+        assert f"+ svc{line_break}api-debug" in text, suffix
+        assert f"~ deploy{line_break}api" in text and f"− deploy{line_break}web" in text, suffix
+        assert all(colour in text for colour in ("#1a7f37", "#cf222e", "#bc4c00")), suffix

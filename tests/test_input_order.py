@@ -37,3 +37,15 @@ def test_two_apps_sharing_a_missing_secret_draw_alike_in_any_order(tmp_path: Pat
     outputs = {render_figure(list(order)).output for order in itertools.permutations(files)}
     assert len(outputs) == 1
     assert render_figure([str(tmp_path)]).output in outputs
+
+
+@pytest.mark.parametrize("output_format", ["mmd", "d2", "drawio", "json"])
+def test_every_text_format_is_the_same_bytes_in_any_order_and_run(tmp_path: Path, output_format: str) -> None:
+    sample = Path(__file__).resolve().parents[1] / "manifests" / "sample-app"
+    files = sorted(str(path) for path in sample.glob("*.yaml"))
+    assert len(files) >= 3
+    orders = [files, files[::-1], files[1:] + files[:1]]
+    outputs = {render_figure(order, output_format=output_format).output for order in orders}
+    outputs.add(render_figure([str(sample)], output_format=output_format).output)  # a second run, another form
+    assert len(outputs) == 1
+    assert b"web-config" in outputs.pop()  # the figure, not an empty one

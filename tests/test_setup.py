@@ -29,6 +29,7 @@ def test_setup_on_a_set_up_machine_touches_neither_apt_nor_pip() -> None:
                              timeout=300)
         assert run.returncode == 0, run.stderr
         assert "apt-get" not in run.stdout + run.stderr
+        assert "npm ci" not in run.stdout + run.stderr  # the parsers' packages, installed once per lock
 
 
 def test_serve_started_again_prints_no_apt_get_and_serves() -> None:

@@ -23,9 +23,13 @@ KUBERNETES_WORDS = re.compile(
     r"pod|secret|configmap|sidecar|namespace|replica|ingress|deployment|container|kubernetes|service", re.I)
 
 
+# Words of a format's own vocabulary that contain a Kubernetes word: draw.io's style key that makes a cell hold others.
+FORMAT_WORDS = re.compile(r"\bcontainer=1;")
+
+
 def _code_without_comments(path: Path) -> str:
     tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
-    return " ".join(t.string for t in tokens if t.type != tokenize.COMMENT)
+    return FORMAT_WORDS.sub("", " ".join(t.string for t in tokens if t.type != tokenize.COMMENT))
 
 
 @pytest.mark.parametrize("path", sorted(RENDER.glob("*.py")), ids=lambda p: p.name)
@@ -36,8 +40,9 @@ def test_the_renderer_speaks_no_kubernetes(path: Path) -> None:
 
 def test_the_word_check_would_see_a_kubernetes_word(tmp_path: Path) -> None:
     planted = tmp_path / "x.py"
-    planted.write_text('PALETTE = {"secret": 1}  # a comment about a Pod is fine\n', encoding="utf-8")
-    assert KUBERNETES_WORDS.findall(_code_without_comments(planted)) == ["secret"]
+    planted.write_text('PALETTE = {"secret": 1}  # a comment about a Pod is fine\n'
+                       'STYLE = "container=1;container"\n', encoding="utf-8")
+    assert KUBERNETES_WORDS.findall(_code_without_comments(planted)) == ["secret", "container"]
 
 
 @pytest.mark.parametrize("relation", RELATIONS, ids=str)

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 # The CLI's options under the CLI's names: `namespace` is the namespace of objects that name none (`gen -n`),
 # `only_namespace` draws only these namespaces (`--only-namespace`), `kinds` and `names` as `--kind` and `--name`.
-KEYS = ("manifests", "view", "caption", "namespace", "only_namespace", "kinds", "names", "split", "layout")
+KEYS = ("manifests", "view", "caption", "namespace", "only_namespace", "kinds", "names", "split", "layout", "format")
+# `format: mermaid` (or d2): the page carries the figure as that format's text in a fenced block, for a site that
+# renders it (Material's Mermaid fences, a D2 plugin); SVG is the default. The format of each, by its name.
+TEXT_FORMATS: dict[str, str] = {"mermaid": "mmd", "d2": "d2"}
 # `split: namespace`: the figure, then one detail figure per namespace; `split: app`: an overview with one box per
 # application, then one detail figure per application.
 SPLITS = ("namespace", "app")
@@ -66,6 +69,7 @@ class FigureSpec:
     apps: tuple[str, ...] = ()  # a detail figure of `split: app`: these applications only
     direction: str = ""  # "TB" for a figure laid out top to bottom (`layout:`, or a split's detail too wide to read)
     namespace: str = ""  # the namespace of objects that name none ("": the CLI's default, `default`)
+    format: str = ""  # "" (SVG) or one of TEXT_FORMATS
 
     def filters(self) -> Filters:
         from ..views.base import Filters  # gen.views imports every view: only a figure that is drawn needs it
@@ -208,9 +212,15 @@ def parse_spec(body: str) -> FigureSpec:
     if split is not None and _text(split) != "":
         reader.choice(split, "split", SPLITS, "split")
     layout = reader.choice(found["layout"], "layout", sorted(LAYOUTS), "layout") if "layout" in found else None
+    text_format = (reader.choice(found["format"], "format", sorted(TEXT_FORMATS), "format") if "format" in found
+                   else None)
+    if text_format and split is not None and _text(split):
+        reader.problem(found["format"], "format", "a figure split into parts is drawn as SVG: leave out `format` or "
+                       "`split`")
     spec = FigureSpec(manifests, view, caption, _strings(reader, found.get("only_namespace"), "only_namespace"),
                       _strings(reader, found.get("kinds"), "kinds"), _strings(reader, found.get("names"), "names"),
                       _text(split) or "" if split is not None else "", direction=LAYOUTS.get(layout or "", ""),
+                      format=text_format or "",
                       namespace=_default_namespace(reader, found.get("namespace")))
     if reader.problems:
         raise SpecError(reader.problems)

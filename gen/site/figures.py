@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, Severity, Source
 from ..records import field, record, replace
 from ..request import DEFAULT_NAMESPACE, FigureRequest, request_dependencies, request_files, request_key
-from .blocks import SPLITS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
+from .blocks import SPLITS, TEXT_FORMATS, FigureBlock, FigureSpec, SpecError, find_blocks, parse_spec
 from .cache import CachedFigure, Drawn, FigureCache, drawn_of
 from .config import SiteLayout
 from .words import words_for
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @record
 class RenderedFigure:
     spec: FigureSpec
-    svg: str | None  # None when the figure could not be drawn
+    svg: str | None  # None when the figure could not be drawn; the text of a `format:` figure
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # inputs, relative to the site root
     cached: bool = False
@@ -44,7 +44,8 @@ class RenderedFigure:
 def site_request(spec: FigureSpec, layout: SiteLayout) -> FigureRequest:
     """A page's figure as the pipeline draws it: the declared paths (a kustomization or chart directory is
     rendered whole), the project's rule files, nothing from outside the project."""
-    return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view, "svg",
+    return FigureRequest(tuple(str(layout.manifests_dir / p) for p in spec.manifests), spec.view,
+                         TEXT_FORMATS.get(spec.format, "svg"),
                          replace(spec.filters(), language=layout.language), spec.namespace or DEFAULT_NAMESPACE,
                          rule_files=tuple(str(path) for path in layout.rule_files),
                          roots=layout.input_roots, root=layout.root, timeout=layout.dot_timeout,
@@ -71,7 +72,7 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
                                           f"no manifests found for {', '.join(spec.manifests)}")]
         return RenderedFigure(spec, None, missing, files)
     key = request_key(request, files, graphviz_version())
-    hit = cache.get(key)
+    hit = cache.get(key) if not spec.format else None  # a text format is written again (no dot): not kept
     if hit is not None:
         return _checked(RenderedFigure(spec, hit.svg, list(hit.diagnostics), files, cached=True, drawn=hit.drawn))
     from ..pipeline import render  # only now: a cached figure needs no loader, rule or view
@@ -82,7 +83,8 @@ def render_site_figure(spec: FigureSpec, layout: SiteLayout, cache: FigureCache)
         return RenderedFigure(spec, None, [Diagnostic(Source(files[0]), Severity.ERROR, str(exc))], files)
     drawn = drawn_of(figure.diagram)
     result = _checked(RenderedFigure(spec, figure.output.decode("utf-8"), figure.diagnostics, files, drawn=drawn))
-    cache.put(key, CachedFigure(figure.output.decode("utf-8"), tuple(figure.diagnostics), drawn))
+    if not spec.format:
+        cache.put(key, CachedFigure(figure.output.decode("utf-8"), tuple(figure.diagnostics), drawn))
     return result
 
 
@@ -162,8 +164,8 @@ def readable_figure(spec: FigureSpec, figure: RenderedFigure, layout: SiteLayout
     """The figure as the text column shows it readably, when the page leaves its layout to gen: as drawn when it
     fits; else laid out top to bottom when that fits; else an overview of its applications with a figure per
     application below (`split: app`). A note says which."""
-    if (spec.split or spec.apps or spec.direction or spec.view not in SPLITTABLE_VIEWS or figure.svg is None
-            or natural_width(figure.svg) <= READABLE_WIDTH_PT):
+    if (spec.split or spec.apps or spec.direction or spec.format or spec.view not in SPLITTABLE_VIEWS
+            or figure.svg is None or natural_width(figure.svg) <= READABLE_WIDTH_PT):
         if spec.split == "app" and not spec.direction:  # a declared overview too wide: top to bottom, in rows
             return _narrower(figure, layout, cache)
         return figure

@@ -15,7 +15,7 @@ from ..render.dot import SVG_DASHES, SVG_OPACITIES, SVG_WIDTHS
 from ..request import code_fingerprint
 from .cache import Drawn
 from .config import SiteLayout
-from .figures import RenderedFigure
+from .figures import FigureResult, RenderedFigure
 from .redact import redact_manifest
 from .words import SCRIPT_WORDS, WORDS
 
@@ -240,3 +240,18 @@ def split_html(details: list[tuple[str, RenderedFigure]], id_prefix: str, layout
         summary = html.escape(words["app_figure" if by_app else "namespace_figure"].format(name=namespace))
         blocks.append(f'<details class="kubedocs-split" id="{anchor}"><summary>{summary}</summary>{inner}</details>')
     return "\n".join(blocks)
+
+
+def text_figure(result: FigureResult) -> list[str] | None:
+    """A `format: mermaid` (or d2) figure as the lines of the page's Markdown that carry it: a fenced block of its
+    text (the fence longer than any run of backticks in it), then its caption; None for an SVG figure or one that
+    could not be drawn (an error box)."""
+    figure = result.figure
+    if figure is None or not figure.spec.format or figure.svg is None:
+        return None
+    text = figure.svg.rstrip("\n")
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    lines = [f"{fence}{figure.spec.format}", *text.split("\n"), fence]
+    if figure.spec.caption:
+        lines += ["", f'<p class="kubedocs-caption">{html.escape(figure.spec.caption)}</p>']
+    return lines

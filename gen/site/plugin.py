@@ -18,7 +18,7 @@ from .blocks import Placeholders
 from .cache import FigureCache
 from .config import KubedocsConfig, SiteLayout
 from .figures import FigureResult, page_figures
-from .html import error_box, figure_html, figure_id_prefix, full_size_name, split_html
+from .html import error_box, figure_html, figure_id_prefix, full_size_name, split_html, text_figure
 from .words import words_for
 
 log = get_plugin_logger("kubedocs")  # "mkdocs.plugins.kubedocs"; its warnings fail `mkdocs build --strict`
@@ -81,6 +81,10 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
         lines = markdown.split("\n")
         for result in reversed(results):  # from the end, so earlier indexes stay valid
             block = result.block
+            text = text_figure(result)
+            if text is not None:  # `format: mermaid`: the text itself, for the site's own renderer of it
+                lines[block.start:block.end + 1] = ["", *(f"{block.indent}{line}" for line in text), ""]
+                continue
             lines[block.start:block.end + 1] = ["", f"{block.indent}{self.placeholders.marker(result.index)}", ""]
         return "\n".join(lines)
 
@@ -114,6 +118,8 @@ class KubedocsPlugin(BasePlugin[KubedocsConfig]):  # type: ignore[no-untyped-cal
             # Errors and findings are warnings, so `mkdocs build --strict` fails; notes are informational.
             level = log.info if diagnostic.severity is Severity.NOTE else log.warning
             level(f"{result.where}: figure '{spec.caption or spec.manifests[0]}': {diagnostic}")
+        if text_figure(result) is not None:
+            return ""  # in the page as a fenced block
         href = None
         if figure.svg is not None:
             name = full_size_name(figure.svg)

@@ -176,7 +176,7 @@ def _state(bucket: Bucket) -> Literal["real", "derived", "missing"]:
 def aggregate_link(edge: GraphEdge, ids: dict[Ref, str]) -> Link:
     relation = edge.relation
     return Link(ids[edge.source], ids[edge.target], edge.label, relation.colour, relation.line,
-                category=relation.category)
+                category=relation.category, relation=relation.name, family=relation.family)
 
 
 def grid(box_ids: list[str], links: list[Link]) -> tuple[list[tuple[str, ...]], list[Link]]:

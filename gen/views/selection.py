@@ -5,6 +5,7 @@ derived graph, and draw them in traffic order, grouped by namespace and applicat
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import partial
@@ -465,8 +466,13 @@ def _box(node: GraphNode, app: str | None, box_id: str, facts: tuple[str, ...] =
         id=box_id, title=title, badge=style.short, shape=style.shape, colour=style.colour, state=state,
         details=tuple(details), rows=rows, group=app_group or namespace_group,
         tooltip="\n".join((f"{ref.qualified_id}{derived}{where}", *facts)), rank=style.column,
-        category=style.svg_class,
+        category=style.svg_class, identity=identity_of(ref), source=where.removeprefix(" — "),
     )
+
+
+def identity_of(ref: Ref) -> tuple[tuple[str, str], ...]:
+    """What a box names in the input, as the tooltip's first line does: kind, namespace, name and API group."""
+    return (("kind", ref.kind), ("namespace", ref.namespace or ""), ("name", ref.name), ("group", ref.group))
 
 
 def key_facts(graph: Graph, ref: Ref, pod: PodInstance | None = None) -> tuple[str, ...]:
@@ -533,7 +539,17 @@ def _link(edge: GraphEdge, nodes: dict[Ref, GraphNode], ids: dict[Ref, str]) -> 
     tooltip = "\n".join(lines) if relation.family == "call" and len(lines) > MAX_LABEL_LINES else ""
     return Link(ids[edge.source], ids[edge.target], label, relation.colour, relation.line, edge.source_part,
                 edge.target_part, target.state is NodeState.MISSING,
-                category=relation.category, tooltip=tooltip)
+                category=relation.category, relation=relation.name, family=relation.family,
+                ports=ports_named(edge.label), tooltip=tooltip)
+
+
+# A word of a link's label that names a port: `:8080`, `8080/TCP`, `80→http(8080)/TCP`
+_PORT_WORD = re.compile(r":\d{1,5}|\d{1,5}(?:→\S+)?/(?:TCP|UDP|SCTP)")
+
+
+def ports_named(label: str) -> tuple[str, ...]:
+    """The ports a link's label names, in its order: what a reader of a JSON graph filters links by."""
+    return tuple(word.removeprefix(":") for word in label.split() if _PORT_WORD.fullmatch(word))
 
 
 

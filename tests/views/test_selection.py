@@ -127,8 +127,9 @@ def test_the_order_of_the_input_does_not_change_the_diagram(graph: Graph,
     assert len(documents) == 5
     reversed_graph = graph_of("\n---\n".join(reversed(documents)))
     forward, backward = build_view(graph), build_view(reversed_graph)
-    # Tooltips name each object's line in the input, which moved; everything else is the same.
-    assert [replace(box, tooltip="") for box in backward.boxes] == [replace(box, tooltip="") for box in forward.boxes]
+    # Tooltips and sources name each object's line in the input, which moved; everything else is the same.
+    assert [replace(box, tooltip="", source="") for box in backward.boxes] == [
+        replace(box, tooltip="", source="") for box in forward.boxes]
     assert backward.links == forward.links and backward.groups == forward.groups
 
 
