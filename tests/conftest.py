@@ -7,6 +7,7 @@ import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Fixtures that mean a test needs something a user's clone may lack: the test gets the marker, so that
 # `-m "not corpus and not browser"` leaves it out however it was written (a mark forgotten is a slow inner loop).
 MARKED_BY_FIXTURE = {"corpus": "corpus", "chromium": "browser", "served_site": "browser", "node_modules": "node",
-                     "mermaid_page": "browser"}
+                     "mermaid_page": "browser", "playwright_session": "browser"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -131,21 +132,29 @@ def node_modules() -> Path:
 
 
 @pytest.fixture(scope="session")
-def mermaid_page(node_modules: Path) -> Iterator[object]:
-    """One headless Debian Chromium page with Mermaid loaded, for the whole session (render_mermaid batches)."""
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip(f"{chromium} is not installed (apt-get install chromium)")
+def playwright_session() -> Iterator[Any]:
+    """The one Playwright of the session: its sync API runs an event loop, and a second one started while the first
+    lives fails ("Sync API inside the asyncio loop"), so every browser of the suite is launched from this one."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("the playwright Python package is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def mermaid_page(node_modules: Path, playwright_session: Any) -> Iterator[object]:
+    """One headless Debian Chromium page with Mermaid loaded, for the whole session (render_mermaid batches)."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"{chromium} is not installed (apt-get install chromium)")
     from format_parsers import mermaid_page as open_page
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield open_page(browser)
-        finally:
-            browser.close()
+    browser = playwright_session.chromium.launch(executable_path=str(chromium), headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu",
+                                                       "--disable-background-networking"])
+    try:
+        yield open_page(browser)
+    finally:
+        browser.close()

@@ -81,15 +81,12 @@ def _opened_figures(browser, url: str) -> list[dict]:
         page.close()
 
 
-def test_english_figures_open_as_readable_as_the_korean_ones_with_every_label_in_its_box(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            english, korean = (_opened_figures(browser, f"{served}{language}/") for language in LANGUAGES)
-        finally:
-            browser.close()
+def test_english_figures_open_as_readable_as_the_korean_ones_with_every_label_in_its_box(served, playwright_session):
+    browser = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    try:
+        english, korean = (_opened_figures(browser, f"{served}{language}/") for language in LANGUAGES)
+    finally:
+        browser.close()
     assert [f["view"] for f in english] == [f["view"] for f in korean] and len(english) > 14
     problems = []
     for index, (en, ko) in enumerate(zip(english, korean, strict=True), start=1):

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,27 +59,24 @@ def served_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.wait(timeout=10)
 
 
-def test_editing_a_manifest_updates_the_open_page(served_site: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_editing_a_manifest_updates_the_open_page(served_site: tuple[str, Path], playwright_session: Any) -> None:
     url, site = served_site
     manifest = site / "manifests" / "sample-app" / "20-web.yaml"
     text = manifest.read_text(encoding="utf-8")
     assert "name: web-config" in text
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(url)
-        titles = page.locator("figure.kubedocs-figure svg title")
-        assert "ConfigMap/shop/web-config" in titles.all_text_contents()
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    page.goto(url)
+    titles = page.locator("figure.kubedocs-figure svg title")
+    assert "ConfigMap/shop/web-config" in titles.all_text_contents()
 
-        manifest.write_text(text.replace("name: web-config", "name: web-settings"), encoding="utf-8")
-        started = time.monotonic()
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('figure.kubedocs-figure svg title')]"
-            ".some(t => t.textContent === 'ConfigMap/shop/web-settings')",
-            timeout=30_000,
-        )
-        elapsed = time.monotonic() - started
-        browser.close()
+    manifest.write_text(text.replace("name: web-config", "name: web-settings"), encoding="utf-8")
+    started = time.monotonic()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.kubedocs-figure svg title')]"
+        ".some(t => t.textContent === 'ConfigMap/shop/web-settings')",
+        timeout=30_000,
+    )
+    elapsed = time.monotonic() - started
+    browser.close()
     print(f"page updated {elapsed:.1f} s after the manifest changed")
