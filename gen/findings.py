@@ -47,6 +47,7 @@ CHECKS: dict[str, str] = {
     "declared-diagrams-only": "The inputs hold only kubedocs Diagrams, which the diagram view draws.",
     "not-drawn": "Graphviz rejected these resources; the rest of the figure is drawn.",
     "readable-layout": "A figure too wide for the text column is drawn another way.",
+    "mermaid-text-size": "A Mermaid figure is larger than Mermaid's default maxTextSize (50,000 characters).",
 }
 UNCODED: dict[Severity, tuple[str, str]] = {
     Severity.ERROR: ("unreadable-input", "An input cannot be read or parsed."),

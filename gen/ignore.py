@@ -15,8 +15,11 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
 
 GITIGNORE = ".gitignore"
 # A .gitignore larger than this is not read (a planted file of gigabytes must not stall every walk).
@@ -28,7 +31,7 @@ class WalkRules:
 
     def __init__(self, excluded: Sequence[Path | str] = ()) -> None:
         self._excluded = frozenset(os.path.realpath(path) for path in excluded)
-        self._specs: dict[str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
+        self._specs: dict[str, tuple[tuple[str, GitIgnoreSpec], ...]] = {}
 
     def skips(self, directory: str | Path, name: str, is_dir: bool) -> bool:
         """Whether the entry `name` of `directory` is left out (and, for a directory, everything below it)."""
@@ -43,14 +46,14 @@ class WalkRules:
                 return True
         return False
 
-    def _applying(self, real_directory: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+    def _applying(self, real_directory: str) -> tuple[tuple[str, GitIgnoreSpec], ...]:
         """The .gitignore files that apply in a directory: its own, and its parents' up to the repository's top
         when it is in one (outside a repository, a parent's .gitignore is nobody's)."""
         known = self._specs.get(real_directory)
         if known is not None:
             return known
         parent = os.path.dirname(real_directory)
-        inherited: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = ()
+        inherited: tuple[tuple[str, GitIgnoreSpec], ...] = ()
         if (parent != real_directory and not os.path.exists(os.path.join(real_directory, ".git"))
                 and _in_repository(parent)):
             inherited = self._applying(parent)
@@ -71,7 +74,7 @@ def _in_repository(directory: str) -> bool:
         directory = parent
 
 
-def _read_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
+def _read_gitignore(directory: str) -> GitIgnoreSpec | None:
     path = os.path.join(directory, GITIGNORE)
     try:
         if not os.path.isfile(path) or os.path.getsize(path) > MAX_GITIGNORE_BYTES:
@@ -82,6 +85,8 @@ def _read_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
         return None
     if not lines:
         return None
+    import pathspec  # here: most walks meet no .gitignore, and gen's start stays light (tests/test_records.py)
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except (ValueError, re.error):  # a pattern git would skip: read the file without the lines it cannot take
@@ -89,6 +94,8 @@ def _read_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
 
 
 def _readable_pattern(line: str) -> bool:
+    import pathspec
+
     try:
         pathspec.GitIgnoreSpec.from_lines([line])
     except (ValueError, re.error):

@@ -52,10 +52,10 @@ def rendered_roots(directory: Path, excluded: Sequence[Path] = ()) -> list[Path]
     directories, `excluded` and what .gitignore ignores left out: gen/ignore.py): a base inside an overlay, or a
     subchart inside a chart, is rendered by its parent. A kustomization that another one found here uses as a base
     or component (`overlays/prod` naming `../../base`) is rendered by it, not as an application of its own."""
-    return _rendered_directories(directory, excluded)[0]
+    return rendered_directories(directory, excluded)[0]
 
 
-def _rendered_directories(directory: Path, excluded: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+def rendered_directories(directory: Path, excluded: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """rendered_roots, and the kustomizations under `directory` that those roots use (rendered by them)."""
     if is_rendered_directory(directory):
         return [directory], []
@@ -80,7 +80,7 @@ def rendered_inputs(inputs: Iterable[str], excluded: Sequence[Path] = ()) -> tup
     inputs = list(inputs)
     files, problems = expand_inputs(inputs, excluded=excluded)
     directories = [directory for item in inputs if item != STDIN for directory in _directories_of(item)]
-    found = [_rendered_directories(directory, excluded) for directory in directories]
+    found = [rendered_directories(directory, excluded) for directory in directories]
     roots = [root for directory_roots, _used in found for root in directory_roots]
     used = [base for _roots, bases in found for base in bases]
     entries: set[str] = set()

@@ -38,6 +38,14 @@ _ENGLISH: dict[str, str] = {
     "grace": "grace period",
     "event": "event", "aggregate": "links of grouped boxes",
     "listens": "listens on", "localhost": "localhost",  # a Pod's interface and its containers (pod view)
+    # the notes under a selection view's figure that says what it aggregated (gen/views/selection.py)
+    "note.pods": "{total} boxes are more than {budget}: the Pods of each controller are one box, Pod ×N.",
+    "note.apps": "{total} boxes are more than {budget}: one box per application, with its counts. Draw one "
+                 "namespace for the details (--only-namespace NS, or split: namespace in a page).",
+    "note.namespaces": "{total} boxes are more than {budget}: one box per namespace, with its counts. Draw one "
+                       "namespace for the details (--only-namespace NS, or split: namespace in a page).",
+    "note.overview": "An overview: one box per application, with its counts; each application's figure is below "
+                     "(or draw one with --app NAME).",
 
     # --- the views: what their boxes, frames, links and tooltips say (gen/views/) ---
     "default": "default",  # a value the manifest leaves to Kubernetes
@@ -162,6 +170,14 @@ _KOREAN: dict[str, str] = {
     "gate": "readiness 게이트", "grace": "유예 기간", "event": "이벤트",
     "aggregate": "묶인 상자 사이의 연결",
     "listens": "port로 받음", "localhost": "localhost로 통신",
+    "note.pods": "상자 {total}개가 {budget}개보다 많아 controller마다 Pod를 상자 하나(Pod ×N)로 묶었습니다.",
+    "note.apps": "상자 {total}개가 {budget}개보다 많아 애플리케이션마다 상자 하나로 묶고 개수를 적었습니다. 자세히 "
+                 "보려면 네임스페이스 하나를 그리세요 (--only-namespace NS, 또는 페이지에서 split: namespace).",
+    "note.namespaces": "상자 {total}개가 {budget}개보다 많아 네임스페이스마다 상자 하나로 묶고 개수를 적었습니다. "
+                       "자세히 보려면 네임스페이스 하나를 그리세요 (--only-namespace NS, 또는 페이지에서 split: "
+                       "namespace).",
+    "note.overview": "개요: 애플리케이션마다 상자 하나와 그 개수. 애플리케이션별 그림은 아래에 있습니다 (또는 --app "
+                     "NAME으로 하나를 그리세요).",
 
     "default": "기본값",
     "lifecycle.pod": "Pod {name}",

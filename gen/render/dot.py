@@ -204,41 +204,56 @@ def _across(diagram: Diagram) -> str:
 
 
 def _wrapped_rank_lines(diagram: Diagram) -> list[str]:
-    """In a vertical figure with an `across` limit, a rank holding more boxes than that is wrapped: invisible links
-    push each box past the limit one rank further down, under the box `across` places before it. Ranks are
-    counted as dot counts them (the longest chain of links leading to a box); boxes that lead on (with links of
-    their own) keep the first row, so that what follows them is not pushed down too."""
+    """In a vertical figure with an `across` limit, ranks are wrapped into rows of at most that many boxes: a rank
+    with more pushes the boxes past the limit one rank down (under the box `across` places before each), again
+    until no rank is crowded, boxes that lead on (with links of their own) keeping the upper row. Ranks are the
+    longest chain of links leading to a box, as dot counts them; each row is then held together (rank=same) and
+    below the one before it, so that dot cannot float a box into a full row to shorten a link."""
     if diagram.direction not in VERTICAL or diagram.across < 1:
         return []
-    ordering = [link for link in diagram.links if link.orders and not link.aside and link.source != link.target]
-    following: dict[str, list[str]] = {}
-    for link in ordering:
-        following.setdefault(link.source, []).append(link.target)
-    rank: dict[str, int] = {}
     order = {box.id: index for index, box in enumerate(diagram.boxes)}
-    leading = {box_id: 0 for box_id in order}
-    for link in ordering:
-        if link.target in leading:
-            leading[link.target] += 1
-    ready = [box_id for box_id, count in leading.items() if count == 0]
-    while ready:  # longest path, in topological order (a cycle leaves its boxes unranked: nothing is wrapped there)
+    ordering = [(link.source, link.target) for link in diagram.links
+                if link.orders and not link.aside and link.source != link.target
+                and link.source in order and link.target in order]
+    leading = {source for source, _target in ordering}
+    pushed: list[tuple[str, str]] = []
+    rows: dict[int, list[str]] = {}
+    for _attempt in range(len(order)):  # each round fills at least one row for good: bounded by the boxes
+        ranks = _longest_paths(order, ordering + pushed)
+        rows = {}
+        for box_id in sorted(ranks, key=order.__getitem__):
+            rows.setdefault(ranks[box_id], []).append(box_id)
+        crowded = next((level for level in sorted(rows) if len(rows[level]) > diagram.across), None)
+        if crowded is None:
+            break
+        row = sorted(rows[crowded], key=lambda b: (b not in leading, order[b]))
+        pushed.extend((row[index - diagram.across], row[index]) for index in range(diagram.across, len(row)))
+    lines = [f"  {dot_id(source)} -> {dot_id(target)} [style=invis];" for source, target in pushed]
+    levels = sorted(rows)
+    lines.extend(f"  {{rank=same; {'; '.join(dot_id(box) for box in rows[level])}}}" for level in levels)
+    lines.extend(f"  {dot_id(rows[upper][0])} -> {dot_id(rows[lower][0])} [style=invis];"
+                 for upper, lower in itertools.pairwise(levels))
+    return lines
+
+
+def _longest_paths(order: dict[str, int], ordering: list[tuple[str, str]]) -> dict[str, int]:
+    """Each box's rank: the longest chain of links leading to it (Kahn's order). Boxes on a cycle get none."""
+    following: dict[str, list[str]] = {}
+    waiting = dict.fromkeys(order, 0)
+    for source, target in ordering:
+        following.setdefault(source, []).append(target)
+        waiting[target] += 1
+    rank: dict[str, int] = {}
+    ready = sorted((box_id for box_id, count in waiting.items() if count == 0), key=order.__getitem__)
+    while ready:
         box_id = ready.pop()
         rank.setdefault(box_id, 0)
         for target in following.get(box_id, []):
-            if target in leading:
-                rank[target] = max(rank.get(target, 0), rank[box_id] + 1)
-                leading[target] -= 1
-                if leading[target] == 0:
-                    ready.append(target)
-    by_rank: dict[int, list[str]] = {}
-    for box_id, level in rank.items():
-        by_rank.setdefault(level, []).append(box_id)
-    lines: list[str] = []
-    for level in sorted(by_rank):
-        row = sorted(by_rank[level], key=lambda b: (b not in following, order[b]))
-        lines.extend(f"  {dot_id(row[index - diagram.across])} -> {dot_id(row[index])} [style=invis];"
-                     for index in range(diagram.across, len(row)))
-    return lines
+            rank[target] = max(rank.get(target, 0), rank[box_id] + 1)
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    return {box_id: level for box_id, level in rank.items() if waiting[box_id] == 0}
 
 
 def _ahead_of_frames(diagram: Diagram) -> list[Link]:
@@ -358,7 +373,7 @@ def _end_names(diagram: Diagram) -> dict[str, str]:
 
 def _link_tooltip(link: Link, names: dict[str, str]) -> str:
     """A drawn link's tooltip attribute: its ends by name, then its tooltip or else its label (a port, the
-    variables that name a Service), so that pointing at a line says what it joins; the site puts the word of its
+    words of a label), so that pointing at a line says what it joins; the site puts the word of its
     kind before it, in the page's language."""
     if link.line == "invisible":
         return ""

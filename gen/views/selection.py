@@ -76,17 +76,16 @@ def build_selection(selection: Selection, view: str, graph: Graph, filters: Filt
         apps = _apps(nodes, edges)
     total = len(nodes)
     if filters.overview and len(set(apps.values())) > 1:
-        return _aggregated(view, nodes, edges, apps, total, overview=True)
+        return _aggregated(view, nodes, edges, apps, total, filters.words, overview=True)
     if total > NODE_BUDGET:
         nodes, edges = collapse_replicas(nodes, edges)
         apps = _apps(nodes, edges)
         if len(nodes) > NODE_BUDGET:
-            return _aggregated(view, nodes, edges, apps, total)
+            return _aggregated(view, nodes, edges, apps, total, filters.words)
     diagram = Diagram(empty_message=_nothing_to_draw(graph, view))
     if len(nodes) < total:
         diagram.level = "pods"
-        diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: the Pods of each controller are one box, "
-                        "Pod ×N.")
+        diagram.note = filters.words("note.pods", total=total, budget=NODE_BUDGET)
     groups = _groups(nodes.values(), apps)
     ids = node_ids(nodes)
     pods = {pod.ref: pod for pod in graph.pods}
@@ -244,7 +243,7 @@ OVERVIEW_ACROSS = 3
 
 
 def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], apps: dict[Ref, str],
-                total: int, overview: bool = False) -> Diagram:
+                total: int, words: FigureWords, overview: bool = False) -> Diagram:
     """Over the budget even with one box per controller's Pods: one box per application, else per namespace."""
     key_of = {ref: application_key(node, apps.get(ref)) for ref, node in nodes.items()}
     level: Level = "apps"
@@ -279,11 +278,10 @@ def _aggregated(view: str, nodes: dict[Ref, GraphNode], edges: list[GraphEdge], 
     diagram.level = level
     diagram.across = OVERVIEW_ACROSS
     if overview:
-        diagram.note = ("An overview: one box per application, with its counts; each application's figure is "
-                        "below (or draw one with --app NAME).")
+        diagram.note = words("note.overview")
     else:
-        diagram.note = (f"{total} boxes are more than {NODE_BUDGET}: one box per {unit}, with its counts. "
-                        f"Draw one namespace for the details (--only-namespace NS, or split: namespace in a page).")
+        diagram.note = words("note.apps" if unit == "application" else "note.namespaces", total=total,
+                             budget=NODE_BUDGET)
     return diagram
 
 
