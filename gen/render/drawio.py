@@ -1,7 +1,10 @@
 """Diagram → a draw.io file (mxGraph XML), laid out by dot: each box and group where dot's own layout (`dot -Tjson`)
 puts it, so that the file opens as the figure, not as a pile of boxes. Groups are cells holding their boxes
-(positions relative to the group, as mxGraph wants them); links follow dot's route as waypoints. Cell ids are
-made here (`n0`, `g0`, `e0`); every name is a plain-text label in an XML attribute, escaped by XML's rules."""
+(positions relative to the group, as mxGraph wants them); links follow dot's route as waypoints, leaving and
+entering their boxes where dot's do (fixed connection points), so that an edge does not depend on the outline's
+perimeter being known. Styles name shapes and perimeters outright (`shape=ellipse;perimeter=ellipsePerimeter`), never
+by a stylesheet's named style (`ellipse`), which only draw.io's own stylesheet defines. Cell ids are made here (`n0`,
+`g0`, `e0`); every name is a plain-text label in an XML attribute, escaped by XML's rules."""
 
 from __future__ import annotations
 
@@ -17,14 +20,17 @@ from .parts import EMPTY_ID, Look, box_lines, box_look, group_look, link_line_lo
 
 POINTS_PER_INCH = 72
 # Each outline as draw.io's style words.
+# mxGraph's own shapes (rectangle, ellipse, doubleEllipse, rhombus, hexagon, cylinder) where it has one; draw.io's
+# (note, folder, cube, component, step) where it has none: draw.io draws them, a bare mxGraph a rectangle.
+ELLIPSE = "shape=ellipse;perimeter=ellipsePerimeter"
 SHAPES: dict[Shape, str] = {
-    "rectangle": "rounded=0", "rounded": "rounded=1", "ellipse": "ellipse", "circle": "ellipse;aspect=fixed",
-    "double-circle": "ellipse;shape=doubleEllipse;aspect=fixed", "dot": "ellipse;aspect=fixed",
-    "diamond": "rhombus", "hexagon": "shape=hexagon;perimeter=hexagonPerimeter2",
+    "rectangle": "rounded=0", "rounded": "rounded=1", "ellipse": ELLIPSE, "circle": f"{ELLIPSE};aspect=fixed",
+    "double-circle": "shape=doubleEllipse;perimeter=ellipsePerimeter;aspect=fixed", "dot": f"{ELLIPSE};aspect=fixed",
+    "diamond": "shape=rhombus;perimeter=rhombusPerimeter", "hexagon": "shape=hexagon;perimeter=hexagonPerimeter2",
     "cylinder": "shape=cylinder3;boundedLbl=1;size=6", "document": "shape=note;size=10",
     "folder": "shape=folder;tabWidth=30;tabHeight=8", "tab": "shape=folder;tabWidth=30;tabHeight=8",
     "stack": "shape=cube;size=6;flipH=1", "component": "shape=component", "arrow": "shape=step;perimeter=stepPerimeter",
-    "table": "rounded=1;arcSize=6", "plain": "text",
+    "table": "rounded=1;arcSize=6", "plain": "rounded=0",
 }
 
 
@@ -38,11 +44,27 @@ class Placed:
     height: float
 
 
+Point = tuple[float, float]
+
+
+@record(frozen=True)
+class Route:
+    """One edge as dot drew it: where it leaves its tail, the points its curve passes through, where it ends (the
+    arrow's tip on the head's outline)."""
+
+    start: Point
+    through: tuple[Point, ...]
+    end: Point
+
+    def reversed(self) -> Route:
+        return Route(self.end, tuple(reversed(self.through)), self.start)
+
+
 @record
 class Layout:
     boxes: dict[str, Placed]
     groups: dict[str, Placed]
-    routes: dict[tuple[str, str], list[list[tuple[float, float]]]]  # (tail, head) → each edge's waypoints
+    routes: dict[tuple[str, str], list[Route]]  # (tail, head) → each edge's route, in dot's order
     width: float
     height: float
 
@@ -78,16 +100,23 @@ def read_layout(dot_json: bytes) -> Layout:
             x, y = (float(v) for v in item["pos"].split(","))
             w, h = float(item["width"]) * POINTS_PER_INCH, float(item["height"]) * POINTS_PER_INCH
             boxes[name] = Placed(x - w / 2, height - y - h / 2, w, h)
-    routes: dict[tuple[str, str], list[list[tuple[float, float]]]] = {}
+    routes: dict[tuple[str, str], list[Route]] = {}
     for edge in graph.get("edges", []):
         if edge.get("style") == "invis" or "pos" not in edge:
             continue
-        spline = [word for word in edge["pos"].split() if not word.startswith(("e,", "s,"))]
-        points = [(float(x), height - float(y)) for x, y in (p.split(",")[:2] for p in spline)]
-        # the points the curve passes through (every third of the B-spline's), without its two ends
-        through = points[3:-1:3]
-        routes.setdefault((names[int(edge["tail"])], names[int(edge["head"])]), []).append(through)
+        words = edge["pos"].split()
+        ends = {word[0]: _point(word[2:], height) for word in words if word.startswith(("e,", "s,"))}
+        points = [_point(word, height) for word in words if not word.startswith(("e,", "s,"))]
+        # the points the curve passes through (every third of the B-spline's), without its two ends; an arrow's
+        # tip (e,) or tail (s,) lies on the outline, where the curve itself stops short of it
+        route = Route(ends.get("s", points[0]), tuple(points[3:-1:3]), ends.get("e", points[-1]))
+        routes.setdefault((names[int(edge["tail"])], names[int(edge["head"])]), []).append(route)
     return Layout(boxes, groups, routes, width, height)
+
+
+def _point(text: str, height: float) -> Point:
+    x, y = text.split(",")[:2]
+    return float(x), height - float(y)
 
 
 def xml_attribute(text: str) -> str:
@@ -131,20 +160,24 @@ def diagram_to_drawio(diagram: Diagram, layout: Layout) -> str:
     for box in diagram.boxes:
         cells.append(_box_cell(box, box_cells[box.id], layout, group_cells, origin))
     routes = {key: list(value) for key, value in layout.routes.items()}
+    group_places = {group_cells[group_id]: place for group_id, place in placed_groups.items() if place}
     for index, link in enumerate(visible_links(diagram)):
         source = group_cells.get(link.source_group or "") or box_cells.get(link.source, EMPTY_ID)
         target = group_cells.get(link.target_group or "") or box_cells.get(link.target, EMPTY_ID)
         tail, head = box_cells.get(link.source, ""), box_cells.get(link.target, "")
-        route: list[tuple[float, float]] = []
+        route: Route | None = None
         if routes.get((tail, head)):  # each of dot's edges between two boxes once, in order
             route = routes[(tail, head)].pop(0)
         elif routes.get((head, tail)):  # laid out backwards
-            route = list(reversed(routes[(head, tail)].pop(0)))
+            route = routes[(head, tail)].pop(0).reversed()
         look = link_line_look(link)
-        style = (f"endArrow={'classic' if link.arrow else 'none'};html=0;rounded=1;fontSize=9;"
+        style = (f"endArrow={'classic' if link.arrow else 'none'};html=0;rounded=1;curved=1;fontSize=9;"
                  f"fontColor=#57606a;labelBackgroundColor=#ffffff;strokeColor={look.stroke};"
                  f"strokeWidth={look.width:g};{_dashes(look)}")
-        points = "".join(f'<mxPoint x="{x:.1f}" y="{y:.1f}"/>' for x, y in route)
+        if route is not None:
+            style += (_connection("exit", route.start, layout.boxes.get(source) or group_places.get(source)) +
+                      _connection("entry", route.end, layout.boxes.get(target) or group_places.get(target)))
+        points = "".join(f'<mxPoint x="{x:.1f}" y="{y:.1f}"/>' for x, y in (route.through if route else ()))
         geometry = (f'<mxGeometry relative="1" as="geometry"><Array as="points">{points}</Array></mxGeometry>'
                     if points else '<mxGeometry relative="1" as="geometry"/>')
         cells.append(f'<mxCell id="e{index}" value="{xml_attribute(link.label)}" style="{style}" edge="1" '
@@ -173,6 +206,16 @@ def _box_cell(box: Box, cell: str, layout: Layout, group_cells: Mapping[str, str
     return (f'<mxCell id="{cell}" value="{xml_attribute(chr(10).join(box_lines(box)))}" '
             f'style="{style}" vertex="1" '
             f'parent="{group_cells[parent] if parent else "1"}">{_geometry(place, left, top)}</mxCell>')
+
+
+def _connection(end: str, point: Point, place: Placed | None) -> str:
+    """Where an edge leaves (`exit`) or enters (`entry`) its box, as draw.io's fractions of the box's size: the
+    point dot's route starts or ends at, taken as it is (not moved onto the outline's perimeter)."""
+    if place is None or place.width <= 0 or place.height <= 0:
+        return ""
+    fraction_x = min(1.0, max(0.0, (point[0] - place.x) / place.width))
+    fraction_y = min(1.0, max(0.0, (point[1] - place.y) / place.height))
+    return f"{end}X={fraction_x:.3f};{end}Y={fraction_y:.3f};{end}Perimeter=0;"
 
 
 def _style(look: Look) -> str:
