@@ -25,7 +25,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Fixtures that mean a test needs something a user's clone may lack: the test gets the marker, so that
 # `-m "not corpus and not browser"` leaves it out however it was written (a mark forgotten is a slow inner loop).
 MARKED_BY_FIXTURE = {"corpus": "corpus", "chromium": "browser", "served_site": "browser", "node_modules": "node",
-                     "mermaid_page": "browser", "playwright_session": "browser"}
+                     "mermaid_page": "browser", "playwright_session": "browser",
+                     "format_browser": "browser", "drawio_page": "browser"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -119,7 +120,7 @@ printf '%s\\n' "$input" | exec '{real}' "$@"
 
 @pytest.fixture(scope="session")
 def node_modules() -> Path:
-    """The npm packages the format parsers need (Mermaid, D2), installed by `.ci/setup --test`: skipped, naming
+    """The npm packages the format parsers need (Mermaid, D2, mxGraph), installed by `.ci/setup --test`: skipped, naming
     what to install, where node or they are absent; in CI (CI=true) with node present, missing ones fail."""
     from format_parsers import NODE_MODULES, node_missing, node_required_in_ci
 
@@ -144,17 +145,33 @@ def playwright_session() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def mermaid_page(node_modules: Path, playwright_session: Any) -> Iterator[object]:
-    """One headless Debian Chromium page with Mermaid loaded, for the whole session (render_mermaid batches)."""
+def format_browser(node_modules: Path, playwright_session: Any) -> Iterator[Any]:
+    """One headless Debian Chromium for the format parsers' pages (Mermaid's, mxGraph's), for the whole session."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         pytest.skip(f"{chromium} is not installed (apt-get install chromium)")
-    from format_parsers import mermaid_page as open_page
-
     browser = playwright_session.chromium.launch(executable_path=str(chromium), headless=True,
                                                  args=["--no-sandbox", "--disable-gpu",
                                                        "--disable-background-networking"])
     try:
-        yield open_page(browser)
+        yield browser
     finally:
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def mermaid_page(format_browser: Any) -> object:
+    """One page with Mermaid loaded, for the whole session (render_mermaid batches)."""
+    from format_parsers import mermaid_page as open_page
+
+    return open_page(format_browser)
+
+
+@pytest.fixture(scope="session")
+def drawio_page(format_browser: Any) -> tuple[object, list[str]]:
+    """One page with mxGraph (draw.io's library) loaded, for the whole session (render_drawio batches), and the
+    requests it has tried (each refused)."""
+    from format_parsers import mxgraph_page
+
+    page, requests = mxgraph_page(format_browser)
+    return page, requests

@@ -1,6 +1,7 @@
 """The real parsers of the formats kubedocs writes besides SVG, run over many files at once: D2's compiler (its WASM
 build, one node process for all files), Mermaid in headless Chromium (one page for all texts), a draw.io file's
-structure read with an XML parser, and Graphviz's own SVG for the counts they must match."""
+structure read with an XML parser and the file opened by mxGraph (draw.io's own library) in the same Chromium, and
+Graphviz's own SVG for the counts they must match."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / ".cache" / "node" / "node_modules"  # .ci/setup --test installs .ci/node/package.json here
 MERMAID = NODE_MODULES / "mermaid" / "dist" / "mermaid.min.js"
 D2 = NODE_MODULES / "@terrastruct" / "d2" / "dist" / "node-esm" / "index.js"
+MXGRAPH = NODE_MODULES / "mxgraph" / "javascript" / "mxClient.js"  # the whole library in one file
 CHECK_D2 = Path(__file__).resolve().parent / "formats" / "check_d2.mjs"
 INSTALL = "apt-get install nodejs npm, then .ci/setup --test (npm ci of .ci/node/package.json into .cache/node)"
 
@@ -26,7 +28,7 @@ def node_missing() -> str | None:
     """Why the node-based parsers cannot run here, naming what to install; None when they can."""
     if shutil.which("node") is None:
         return f"node is not installed ({INSTALL})"
-    missing = [str(path.relative_to(ROOT)) for path in (MERMAID, D2) if not path.is_file()]
+    missing = [str(path.relative_to(ROOT)) for path in (MERMAID, D2, MXGRAPH) if not path.is_file()]
     return f"{', '.join(missing)} not installed ({INSTALL})" if missing else None
 
 
@@ -72,6 +74,144 @@ def mermaid_page(browser: Any) -> Any:
 def render_mermaid(page: Any, texts: Sequence[str]) -> list[dict[str, Any]]:
     """Each text rendered by Mermaid: its nodes, clusters and links as drawn (and their text), or its error."""
     return list(page.evaluate(MERMAID_RENDER, list(texts)))
+
+
+# Before mxClient.js runs: nothing of its own to fetch (no resource bundles, no stylesheets; the images it would take
+# from its base path are only the folding icons, turned off below).
+MXGRAPH_SETTINGS = 'var mxBasePath = "mxgraph"; var mxLoadResources = false; var mxLoadStylesheets = false;'
+
+# Each file as draw.io opens it: its <mxGraphModel> decoded by mxCodec into an mxGraph in a div, then drawn. What
+# mxGraph holds (vertices, containers, edges), what it drew (cells with a shape in the page), the rendered graph's
+# bounds, every box's place and label as drawn, the shapes, perimeters and named styles its core does not know, the
+# edge ends drawn at their box's centre (a perimeter mxGraph cannot find leaves them there), or the error.
+MXGRAPH_RENDER = """(texts) => {
+  const holder = document.getElementById("out");
+  const out = [];
+  for (const text of texts) {
+    holder.innerHTML = "";
+    try {
+      const doc = mxUtils.parseXml(text);
+      const models = doc.getElementsByTagName("mxGraphModel");
+      if (models.length !== 1) throw new Error(models.length + " mxGraphModel elements");
+      const graph = new mxGraph(holder);
+      graph.setEnabled(false);
+      graph.foldingEnabled = false;
+      const model = graph.getModel();
+      new mxCodec(doc).decode(models[0], model);
+      const stylesheet = graph.getStylesheet();
+      const result = {vertices: 0, containers: 0, edges: 0, drawnVertices: 0, drawnEdges: 0, boxes: [],
+                      labels: [], unknownShapes: [], unknownPerimeters: [], unknownStyles: [], endsAtCentre: 0,
+                      widerLabels: 0};
+      const unknownShapes = new Set(), unknownPerimeters = new Set(), unknownStyles = new Set();
+      for (const cell of Object.values(model.cells)) {
+        const state = graph.view.getState(cell);
+        const drawn = state != null && state.shape != null && state.shape.node != null
+          && holder.contains(state.shape.node);
+        for (const word of (cell.style || "").split(";")) {
+          if (word && !word.includes("=") && !(word in stylesheet.styles)) unknownStyles.add(word);
+        }
+        if (model.isEdge(cell)) {
+          result.edges += 1;
+          result.drawnEdges += drawn ? 1 : 0;
+          const ends = state && state.absolutePoints ? state.absolutePoints : [];
+          for (const [index, source] of [[0, true], [ends.length - 1, false]]) {
+            const end = graph.view.getState(model.getTerminal(cell, source));
+            if (!end || !ends[index]) continue;
+            const dx = ends[index].x - end.getCenterX(), dy = ends[index].y - end.getCenterY();
+            // (a tiny box, as a state machine's start dot, is all centre: its outline is nearer than 2 px)
+            if (Math.sqrt(dx * dx + dy * dy) < Math.min(2, Math.min(end.width, end.height) / 4)) {
+              result.endsAtCentre += 1;
+            }
+          }
+        } else if (model.isVertex(cell)) {
+          const style = graph.getCellStyle(cell);
+          const name = style[mxConstants.STYLE_SHAPE];
+          if (name && mxCellRenderer.defaultShapes[name] == null && mxStencilRegistry.getStencil(name) == null) {
+            unknownShapes.add(name);
+          }
+          const perimeter = style[mxConstants.STYLE_PERIMETER];
+          if (typeof perimeter === "string" && mxStyleRegistry.getValue(perimeter) == null) {
+            unknownPerimeters.add(perimeter);
+          }
+          if (style.container === "1" || style.container === 1) { result.containers += 1; continue; }
+          result.vertices += 1;
+          result.drawnVertices += drawn ? 1 : 0;
+          if (state != null) {
+            result.boxes.push([state.x, state.y, state.width, state.height]);
+            const text = state.text && state.text.boundingBox;
+            if (text && text.width > state.width + 2) result.widerLabels += 1;
+            result.labels.push([String(cell.value || ""), state.text && state.text.node ? state.text.node.textContent
+                                                                                         : ""]);
+          }
+        }
+      }
+      const bounds = graph.getGraphBounds();
+      result.bounds = [bounds.x, bounds.y, bounds.width, bounds.height];
+      result.unknownShapes = [...unknownShapes].sort();
+      result.unknownPerimeters = [...unknownPerimeters].sort();
+      result.unknownStyles = [...unknownStyles].sort();
+      result.svg = holder.querySelectorAll("svg").length;
+      out.push(result);
+      graph.destroy();
+    } catch (error) {
+      out.push({error: String(error && error.stack || error).slice(0, 2000)});
+    }
+  }
+  holder.innerHTML = "";
+  return out;
+}"""
+
+
+def mxgraph_page(browser: Any) -> tuple[Any, list[str]]:
+    """A blank page with mxGraph (draw.io's library) loaded from the installed package, and the list every request
+    the page tries is added to: each one is refused, so nothing is fetched from anywhere."""
+    page = browser.new_page()
+    requests: list[str] = []
+
+    def refuse(route: Any) -> None:
+        requests.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", refuse)
+    page.on("pageerror", lambda error: requests.append(f"pageerror: {error}"))
+    page.set_content('<!doctype html><html><body style="margin:0"><div id="out" '
+                     'style="position:relative;overflow:visible;width:10px;height:10px"></div></body></html>')
+    page.add_script_tag(content=MXGRAPH_SETTINGS)
+    page.add_script_tag(path=str(MXGRAPH))
+    return page, requests
+
+
+def render_drawio(page: Any, texts: Sequence[str]) -> list[dict[str, Any]]:
+    """Each draw.io file opened by mxGraph: {"vertices", "containers", "edges"} as mxGraph holds them,
+    {"drawnVertices", "drawnEdges"} as it drew them, "bounds" [x, y, width, height] of the drawn graph, "boxes"
+    (each non-container vertex's [x, y, width, height] as drawn) and their "labels" ([value, drawn text]),
+    "unknownShapes" / "unknownPerimeters" / "unknownStyles" (names mxGraph's core does not know), "endsAtCentre"
+    (edge ends drawn at their box's centre, not its outline), "widerLabels" (labels wider than their box: html=0 text
+    does not wrap, and mxGraph's Helvetica is wider than dot's font); or {"error": message}."""
+    return list(page.evaluate(MXGRAPH_RENDER, list(texts)))
+
+
+MXGRAPH_SHOW = """(text) => {
+  const holder = document.getElementById("out");
+  holder.innerHTML = "";
+  const doc = mxUtils.parseXml(text);
+  const graph = new mxGraph(holder);
+  graph.setEnabled(false);
+  graph.foldingEnabled = false;
+  new mxCodec(doc).decode(doc.getElementsByTagName("mxGraphModel")[0], graph.getModel());
+  const bounds = graph.getGraphBounds();
+  holder.style.width = Math.ceil(bounds.x + bounds.width + 8) + "px";
+  holder.style.height = Math.ceil(bounds.y + bounds.height + 8) + "px";
+  holder.style.background = "#ffffff";
+  return [bounds.x, bounds.y, bounds.width, bounds.height];
+}"""
+
+
+def show_drawio(page: Any, text: str) -> tuple[Any, list[float]]:
+    """One draw.io file drawn by mxGraph and left in the page, for a screenshot: the element holding it (sized to
+    the drawing) and the drawing's bounds [x, y, width, height]."""
+    bounds = page.evaluate(MXGRAPH_SHOW, text)
+    return page.locator("#out"), list(bounds)
 
 
 def svg_counts(svg: bytes) -> tuple[int, int]:

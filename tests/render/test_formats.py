@@ -1,7 +1,8 @@
 """Every format from one model, each checked by its own parser: for every view of every manifests/ folder (and of
 microservices-demo), the Mermaid text renders in Mermaid (headless Chromium), the D2 text compiles in D2 (its WASM
-build under node), the draw.io file has a sound mxGraph structure inside its page, and the JSON graph validates
-against the shipped schema with check-jsonschema; each draws as many boxes and links as Graphviz does.
+build under node), the draw.io file has a sound mxGraph structure inside its page and opens in mxGraph itself
+(draw.io's library, in the same Chromium) laid out as dot laid it out, and the JSON graph validates against the
+shipped schema with check-jsonschema; each draws as many boxes and links as Graphviz does.
 
 The files are written once per module and checked in batches: one node process compiles every .d2, one browser
 page renders every .mmd. `KUBEDOCS_FORMAT_COUNTS=FILE` writes the counts per figure to FILE."""
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from format_parsers import compile_d2, drawio_structure, render_mermaid, svg_counts
+from format_parsers import compile_d2, drawio_structure, render_drawio, render_mermaid, show_drawio, svg_counts
 
 from gen.diagram import Diagram
 from gen.pipeline import analyse_request, render
@@ -97,6 +98,72 @@ def test_drawio_files_are_sound_and_count_as_dot(figures: list[Written]) -> None
 
 def test_drawio_of_microservices_demo(demo_figures: list[Written]) -> None:
     _record("drawio", _check_drawio(demo_figures))
+
+
+# draw.io's own shapes and perimeters (its Shapes.js, which the mxgraph package does not hold): draw.io draws them,
+# a bare mxGraph draws a rectangle in their place. Any other name mxGraph does not know is a mistake in the file.
+DRAWIO_SHAPES = {"component", "cube", "cylinder3", "folder", "note", "step"}
+DRAWIO_PERIMETERS = {"hexagonPerimeter2", "stepPerimeter"}
+
+
+def _check_drawio_in_mxgraph(drawio_page: tuple[Any, list[str]], figures: list[Written]) -> list[str]:
+    page, requests = drawio_page
+    results = render_drawio(page, [figure.files["drawio"].read_text(encoding="utf-8") for figure in figures])
+    rows = []
+    for figure, result in zip(figures, results, strict=True):
+        name = figure.name
+        assert "error" not in result, (name, result.get("error"))
+        # what mxGraph holds and what it drew: the boxes, frames and links of dot's figure
+        assert (result["vertices"], result["edges"]) == (figure.boxes, figure.links), name
+        assert (result["drawnVertices"], result["drawnEdges"]) == (figure.boxes, figure.links), name
+        assert result["containers"] == len(figure.diagram.groups), name
+        # laid out: boxes spread over the page, no two on one spot (a file without positions piles every box at
+        # the origin); the drawing's bounds also hold the labels, which mxGraph's font may draw wider than dot's
+        page_width = float(figure.files["drawio"].read_text(encoding="utf-8").split('pageWidth="')[1].split('"')[0])
+        width, height = result["bounds"][2:]
+        assert width > 0 and height > 0, (name, result["bounds"])
+        left, right = min(box[0] for box in result["boxes"]), max(box[0] + box[2] for box in result["boxes"])
+        assert left >= 0 and page_width / 2 <= right <= page_width + 1, (name, left, right, page_width)
+        corners = {(round(box[0]), round(box[1])) for box in result["boxes"]}
+        assert len(corners) == len(result["boxes"]), name
+        # every label drawn as the plain text it is (not markup), every edge from and to its boxes' outlines
+        assert all(drawn == value.replace("\n", "") for value, drawn in result["labels"]), (name, result["labels"])
+        assert result["endsAtCentre"] == 0, name
+        assert result["unknownStyles"] == [], (name, result["unknownStyles"])
+        assert set(result["unknownShapes"]) <= DRAWIO_SHAPES, (name, result["unknownShapes"])
+        assert set(result["unknownPerimeters"]) <= DRAWIO_PERIMETERS, (name, result["unknownPerimeters"])
+        rows.append(f"{name}\t{result['vertices']}\t{result['edges']}\t{width:.0f}x{height:.0f}\t"
+                    f"{result['widerLabels']} wider labels")
+    assert requests == [], requests  # nothing fetched, not even tried
+    return rows
+
+
+def test_drawio_files_open_in_mxgraph_as_laid_out(figures: list[Written], drawio_page: Any) -> None:
+    _record("mxgraph", _check_drawio_in_mxgraph(drawio_page, figures))
+
+
+def test_drawio_of_microservices_demo_opens_in_mxgraph(demo_figures: list[Written], drawio_page: Any) -> None:
+    _record("mxgraph", _check_drawio_in_mxgraph(drawio_page, demo_figures))
+
+
+def test_mxgraph_rendering_of_the_sample_app_is_the_figure(figures: list[Written], drawio_page: Any,
+                                                           tmp_path: Path) -> None:
+    """The sample app's draw.io file as mxGraph draws it, as a screenshot (KUBEDOCS_SCREENSHOTS=DIR keeps a copy):
+    every box of the DOT figure is there, with its name, over the page dot laid out."""
+    sample = next(figure for figure in figures if figure.name == "sample-app/topology")
+    page = drawio_page[0]
+    page.set_viewport_size({"width": 1400, "height": 900})
+    drawing, bounds = show_drawio(page, sample.files["drawio"].read_text(encoding="utf-8"))
+    assert bounds[2] > 600 and bounds[3] > 400, bounds  # the figure's own size, in points
+    assert "web-config" in drawing.inner_text() and "api-db" in drawing.inner_text()
+    shot = tmp_path / "drawio-sample-app.png"
+    drawing.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    keep = os.environ.get("KUBEDOCS_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    page.evaluate('document.getElementById("out").innerHTML = ""')
 
 
 def _check_json(figures: list[Written]) -> list[str]:
