@@ -293,7 +293,7 @@ def _termination(timeline: _Timeline, spec: Mapping[str, Any], all_containers: l
     sigkill = timeline.box(timeline.id("SIGKILL"), "SIGKILL", badge="signal", shape="rectangle", colour="red",
                            group=group, details=(words("lifecycle.sigkill"),), rank=rank + 2, category="signal",
                            tooltip=words("lifecycle.sigkill_tooltip"))
-    timeline.link(grace, sigkill, words("lifecycle.still_running"), colour="red", category="signal")
+    timeline.link(grace, sigkill, words("lifecycle.still_running"), colour="red", category="kill")
     end = timeline.box(timeline.id("terminated"), words("lifecycle.end"), shape="double-circle", colour="grey",
                        group=group, rank=rank + 3, category="end", tooltip=words("lifecycle.end_tooltip"))
     timeline.link(sigkill, end, colour="grey", category="end")
