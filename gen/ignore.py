@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,18 +103,21 @@ def _readable_pattern(line: str) -> bool:
     return True
 
 
-def watched_directories(root: Path, excluded: Sequence[Path | str] = ()) -> list[Path]:
-    """`root` and every directory below it that a walk for manifests enters (what `mkdocs serve` watches), sorted.
-    Links to directories are followed once each, as the walk follows them."""
+def walk(root: str | Path, excluded: Sequence[Path | str] = ()) -> Iterator[tuple[str, list[str]]]:
+    """Each directory below `root` (itself first) that a walk for manifests enters, with the names of its files
+    the walk keeps, in a stable order. Links to directories are followed once each: a loop of links ends."""
     rules = WalkRules(excluded)
-    found: list[Path] = []
     seen: set[str] = set()
-    for directory, subdirectories, _names in os.walk(root, followlinks=True):
+    for directory, subdirectories, names in os.walk(root, followlinks=True):
         real = os.path.realpath(directory)
         if real in seen:  # a loop of links: walked already
             subdirectories[:] = []
             continue
         seen.add(real)
-        found.append(Path(directory))
         subdirectories[:] = sorted(d for d in subdirectories if not rules.skips(directory, d, True))
-    return sorted(found)
+        yield directory, sorted(name for name in names if not rules.skips(directory, name, False))
+
+
+def watched_directories(root: Path, excluded: Sequence[Path | str] = ()) -> list[Path]:
+    """`root` and every directory below it that a walk for manifests enters (what `mkdocs serve` watches), sorted."""
+    return sorted(Path(directory) for directory, _names in walk(root, excluded))

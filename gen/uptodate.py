@@ -21,7 +21,7 @@ import marshal
 import os
 import sys
 
-from .ignore import WalkRules
+from .ignore import walk
 from .userdirs import cache_home
 
 TYPE_CHECKING = False  # typing itself costs 3 ms at start: only the type checker reads these
@@ -122,17 +122,9 @@ def tree_listing(root: str, suffix: str = "", excluded: Sequence[str] = ()) -> l
     build): a project whose manifests are `.` is not its virtual environment. Links to directories are followed
     once each; a link is listed with its target, so that relinking it is a change."""
     found: list[str] = []
-    seen: set[str] = set()
-    rules = WalkRules(excluded)
-    for directory, subdirectories, names in os.walk(root, followlinks=True):
-        real = os.path.realpath(directory)
-        if real in seen:  # a loop of links: walked already
-            subdirectories[:] = []
-            continue
-        seen.add(real)
-        subdirectories[:] = sorted(d for d in subdirectories if not rules.skips(directory, d, True))
+    for directory, names in walk(root, excluded):
         for name in names:
-            if name.endswith(suffix) and not rules.skips(directory, name, False):
+            if name.endswith(suffix):
                 path = os.path.join(directory, name)
                 relative = os.path.relpath(path, root)
                 found.append(f"{relative} -> {os.readlink(path)}" if os.path.islink(path) else relative)

@@ -5,19 +5,16 @@ Screenshots go to this test's tmp_path and, when KUBEDOCS_SCREENSHOTS=DIR is set
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from served_directory import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -42,12 +39,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.exe, pytest.mark.skipif(_missing(
                                                                        reason=_missing() or "")]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("browser") / "site"
@@ -60,35 +51,8 @@ def base_url(site_dir):
                            capture_output=True, text=True, timeout=600,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert build.returncode == 0, build.stdout + build.stderr
-    with _served(out) as url:
+    with served(out) as url:
         yield url
-
-
-@contextlib.contextmanager
-def _served(directory: Path) -> Iterator[str]:
-    """A built site served by http.server on a free local port, as its URL."""
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"http.server on port {port} did not start")
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -424,15 +388,13 @@ def test_clicking_a_deployment_opens_its_manifest(visit, screenshot):
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
                     reason="neither kubectl nor kustomize is installed")
-def test_clicking_a_box_drawn_from_an_overlays_base_opens_the_base_files_document(chromium, tmp_path):
+def test_clicking_a_box_drawn_from_an_overlays_base_opens_the_base_files_document(chromium, tmp_path, sites):
     """tests/site/overlay: a figure of `overlays/prod`, whose Deployment comes from `../../base`."""
     site = tmp_path / "overlay"
     shutil.copytree(REPO / "tests" / "site" / "overlay", site, ignore=shutil.ignore_patterns(".cache", "site"))
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-                           cwd=site, capture_output=True, text=True, timeout=600,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert build.returncode == 0, build.stdout + build.stderr
-    with _served(tmp_path / "out") as url:
+    build = sites.build(site, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    with served(tmp_path / "out") as url:
         browser = Visit(chromium, url)
         try:
             browser.open()
@@ -745,7 +707,8 @@ def test_a_tall_figure_opens_whole(visit):
     assert zoomed["client"] <= zoomed["window"] * 0.85 + 1 < zoomed["scroll"], zoomed
 
 
-def test_microservices_demo_in_a_plain_english_site_opens_readable(chromium, corpus, tmp_path, screenshot):
+def test_microservices_demo_in_a_plain_english_site_opens_readable(chromium, corpus, tmp_path, screenshot,
+                                                                    sites):
     """A user's 35-object application (microservices-demo) in a plain English Material site, its figure left to
     gen: an overview of its applications and a figure per application, every one opening fitted to the column at
     1280 px with labels of 10 px or more and names of 11 px or more."""
@@ -757,11 +720,9 @@ def test_microservices_demo_in_a_plain_english_site_opens_readable(chromium, cor
     (site / "docs" / "index.md").write_text(
         "# Online Boutique\n\n```kubedocs\nmanifests: [kubernetes-manifests.yaml, istio-manifests.yaml]\n"
         "caption: Online Boutique\n```\n", encoding="utf-8")
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-                           cwd=site, capture_output=True, text=True, timeout=600,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert build.returncode == 0, build.stdout + build.stderr
-    with _served(tmp_path / "out") as url:
+    build = sites.build(site, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    with served(tmp_path / "out") as url:
         browser = Visit(chromium, url)
         try:
             browser.open()

@@ -5,13 +5,10 @@ readable as the Korean one (fitted to the text column, labels at 10 px or more, 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from served_directory import served as serve_directory
 from test_browser import (
     _FIGURE_GEOMETRY,
     _OPENED,
@@ -19,7 +16,6 @@ from test_browser import (
     CHROMIUM_ARGS,
     SMALLEST_LABEL,
     SMALLEST_NAME,
-    _free_port,
     _missing,
 )
 from test_languages import _page, _site
@@ -37,24 +33,8 @@ def served(sites, tmp_path_factory):
         site = _site(tmp_path_factory.mktemp(f"site-{language}"), language, _page())
         build = sites.build(site, out / language)
         assert build.returncode == 0, build.log
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"http.server on port {port} did not start")
-                time.sleep(0.1)
+    with serve_directory(out) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _opened_figures(browser, url: str) -> list[dict]:
