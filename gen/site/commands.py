@@ -13,6 +13,7 @@ from ..model import Diagnostic, Severity, Source, printable
 from ..records import record, replace
 from ..request import FigureRequest
 from ..uptodate import forget_record, write_record
+from .blocks import FigureBlock
 from .cache import FigureCache
 from .config import ConfigError, SiteLayout, read_layout
 from .figures import figure_dependencies, figure_inputs, site_figures, site_pages, site_request
@@ -41,7 +42,6 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
     for page, path in site_pages(layout):
         shown = (docs / page).as_posix() if docs is not None else page
         for block in find_blocks(path.read_text(encoding="utf-8")):
-            where = Source(shown, block.line)
             try:
                 spec = parse_spec(block.body)
             except SpecError as exc:  # every problem of the declaration, each at its line and column
@@ -49,7 +49,8 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
                                            "figure-declaration") for line, column, message in exc.on_page(block))
                 continue
             _, missing = figure_inputs(spec, layout)
-            problems.extend(Diagnostic(where, Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
+            problems.extend(Diagnostic(Source(shown, _line_naming(block, spec.manifests, m.source.path)),
+                                       Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
                                        "figure-declaration") for m in missing)
             request = site_request(spec, layout)
             # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
@@ -58,6 +59,16 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
                 requests.setdefault((present, request.namespace),
                                     replace(request, inputs=present, view="topology", filters=Filters()))
     return PageInputs(layout, [requests[key] for key in sorted(requests)], problems)
+
+
+def _line_naming(block: FigureBlock, declared: tuple[str, ...], path: str) -> int:
+    """The page's line of the block that names `path` (one of its declared manifests, as the site names it); the
+    fence's line when no line of the block says it (a glob's match, a file a directory holds)."""
+    named = [entry for entry in declared if path.endswith(entry.rstrip("/")) or entry.rstrip("/") in path]
+    for index, line in enumerate(block.body.split("\n"), start=1):
+        if any(entry in line for entry in named):
+            return block.line + index
+    return block.line
 
 
 def build_figures(config: str) -> int:

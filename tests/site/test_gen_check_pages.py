@@ -86,3 +86,16 @@ def test_a_no_change_build_of_the_whole_repository_does_not_read_the_venv(tmp_pa
     from gen.uptodate import record_path
     record = Path(record_path(str(root / "mkdocs.yml"))).read_bytes()
     assert b".venv" not in record and b"search_index" not in record
+
+
+def test_a_missing_manifest_is_reported_at_the_line_that_names_it(tmp_path: Path) -> None:
+    """Not at the fence: the block's third line names the file that is not there."""
+    root = tmp_path / "site"
+    (root / "docs").mkdir(parents=True)
+    (root / "manifests").mkdir()
+    (root / "mkdocs.yml").write_text("site_name: s\nplugins: [kubedocs]\n", encoding="utf-8")
+    (root / "docs" / "index.md").write_text(
+        "# S\n\n```kubedocs\nview: topology\ncaption: x\nmanifests: [gone.yaml]\n```\n", encoding="utf-8")
+    done = _check(root)
+    assert done.returncode == 1
+    assert "docs/index.md:6: error: kubedocs figure: manifests/gone.yaml" in done.stderr, done.stderr
