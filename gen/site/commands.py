@@ -11,12 +11,12 @@ from pathlib import Path
 
 from ..model import Diagnostic, Severity, Source, printable
 from ..records import record, replace
-from ..request import FigureRequest
+from ..request import FigureRequest, request_files
 from ..uptodate import forget_record, write_record
 from .blocks import FigureBlock
 from .cache import FigureCache
 from .config import ConfigError, SiteLayout, read_layout
-from .figures import figure_dependencies, figure_inputs, site_figures, site_pages, site_request
+from .figures import figure_dependencies, site_figures, site_pages, site_request
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -48,11 +48,11 @@ def page_inputs(layout: SiteLayout) -> PageInputs:
                 problems.extend(Diagnostic(Source(shown, line, column), Severity.ERROR, f"kubedocs figure: {message}",
                                            "figure-declaration") for line, column, message in exc.on_page(block))
                 continue
-            _, missing = figure_inputs(spec, layout)
+            request = site_request(spec, layout)
+            _, missing = request_files(request)
             problems.extend(Diagnostic(Source(shown, _line_naming(block, spec.manifests, m.source.path)),
                                        Severity.ERROR, f"kubedocs figure: {m.source.path}: {m.message}",
                                        "figure-declaration") for m in missing)
-            request = site_request(spec, layout)
             # The declared paths, as the figure reads them (a kustomization directory whole, not its patches).
             present = tuple(sorted({path for path in request.inputs if Path(path).exists() or glob.glob(path)}))
             if present:
